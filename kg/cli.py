@@ -1,0 +1,312 @@
+"""The ``kg`` command (click): build, validate, query, export the JSI knowledge graph.
+
+Only this module prints. Errors of the package (:class:`kg.errors.KGError`) become one
+line on stderr and exit code 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import DataError, KGError, QueryError, ValidationFailed
+from kg.layout import Layout, default_layout
+
+__all__ = ["main", "cli"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What every command needs: the project layout."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+    def store(self) -> Any:
+        from kg.store import open_store
+
+        return open_store(self.layout.build_dir)
+
+
+def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    """The shared ``--format`` and ``-o/--output`` options (after sqlite-utils)."""
+
+    def decorator(fn: F) -> F:
+        fn = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file (atomically) instead of standard output.",
+        )(fn)
+        fn = click.option(
+            "-f", "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+            help="Output format.",
+        )(fn)
+        return fn
+
+    return decorator
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print data to stdout, or write it atomically to a file."""
+    from kg.output import write_text_atomic
+
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn package errors into one clear line and exit 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            from kg.output import render_table
+            from kg.store import Cell, Table
+
+            rows = [
+                tuple(Cell("literal", x) for x in (v.file, _short(v.focus), _short(v.path), v.message))
+                for v in exc.violations[:50]
+            ]
+            click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
+            raise click.ClickException(str(exc)) from None
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _short(iri: str) -> str:
+    from kg.output import shorten
+    from kg.store import Cell
+
+    return shorten(Cell("iri", iri)) if iri else ""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+@click.option(
+    "--build-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KG_BUILD_DIR",
+    help="Where the built graph lives (default: build/ in the project; env KG_BUILD_DIR).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens, on standard error.")
+@click.pass_context
+def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
+    """The knowledge graph of the WTO e-commerce Joint Statement Initiative.
+
+    Build the graph once with 'kg build'; every other command answers from the built
+    store without re-parsing or re-reasoning.
+
+    \b
+    Example:
+      kg build
+      kg sparql 'SELECT ?label WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?label FILTER(LANG(?label)="en") } ORDER BY ?label'
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    layout = default_layout()
+    if build_dir is not None:
+        layout = Layout(layout.root, build_override=build_dir)
+    ctx.obj = Context(layout)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@pass_context
+@handle_errors
+def build(context: Context, force: bool) -> None:
+    """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
+
+    Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
+    writes the store under build/. Skips the work when no source changed. A failed
+    build leaves the previous built graph in place.
+
+    \b
+    Example:
+      kg build            # or: kg build --force
+    """
+    from kg.build import build_graph
+
+    report = build_graph(context.layout, force=force)
+    if report.skipped:
+        click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
+    else:
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+        click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps})", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@output_options(("table", "csv", "tsv", "json", "markdown"))
+@pass_context
+def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Check the data against the SHACL shapes and the violation queries.
+
+    FILES are TriG files to check with the ontology (default: all of graph_data/).
+    Prints one row per problem: file, focus node, property path, message.
+
+    \b
+    Exit codes: 0 conforms, 1 violations found, 2 the check could not run.
+    Example:
+      kg validate
+      kg validate graph_data/brief-sdt.trig --format markdown
+    """
+    from kg.loading import load_sources
+    from kg.output import render_table
+    from kg.store import Cell, Table
+    from kg.validation import validate_sources
+
+    layout = context.layout
+    try:
+        data_files = [Path(f) for f in files] if files else layout.data_files()
+        loaded = load_sources(layout.ontology_file, data_files, root=layout.root)
+        checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+        violations = validate_sources(loaded, layout.shapes_file, checks)
+    except (DataError, QueryError, KGError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    if not violations:
+        click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
+        return
+    rows = [
+        tuple(Cell("literal", x) for x in (v.file, _short(v.focus), _short(v.path), v.message, v.check))
+        for v in violations
+    ]
+    emit(render_table(Table(["file", "focus", "path", "message", "check"], rows), fmt), output)  # type: ignore[arg-type]
+    errors = sum(1 for v in violations if v.severity == "Violation")
+    click.echo(f"{errors} violation(s), {len(violations) - errors} warning(s)", err=True)
+    sys.exit(1 if errors else 0)
+
+
+def _parse_binding(text: str) -> tuple[str, Any]:
+    """``name=value``: ``<iri>`` or ``prefix:local`` is an IRI, anything else a string literal."""
+    import pyoxigraph as ox
+
+    from kg import iris
+
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not name.isidentifier():
+        raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--bind")
+    if value.startswith("<") and value.endswith(">"):
+        return name, ox.NamedNode(value[1:-1])
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in iris.PREFIXES and " " not in local:
+        return name, ox.NamedNode(iris.PREFIXES[prefix] + local)
+    return name, ox.Literal(value)
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
+)
+@output_options(("table", "csv", "tsv", "json", "markdown"))
+@pass_context
+@handle_errors
+def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Run a SPARQL query (text, or @FILE) on the built graph.
+
+    SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
+    The prefixes jsi, id, rdf, rdfs, owl, xsd, skos, org, prov, dcterms and qb are
+    predeclared. The default graph is the union of all citation graphs; use
+    GRAPH ?g to reach the source of a statement.
+
+    \b
+    Example:
+      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory id:concern-category/lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
+      kg sparql @queries/stats/classes.rq --format csv -o classes.csv
+    """
+    from kg.output import render_table
+    from kg.store import Graph, Table
+
+    if query.startswith("@"):
+        path = Path(query[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {str(path)!r}: {exc.strerror}", param_hint="QUERY") from None
+    else:
+        text = query
+    bindings = dict(_parse_binding(b) for b in binds)
+    result = context.store().query(text, bindings)
+    if isinstance(result, Table):
+        emit(render_table(result, fmt), output)
+    elif isinstance(result, Graph):
+        emit(result.to_turtle(), output)
+    else:
+        emit("true" if result else "false", output)
+
+
+@cli.command()
+@output_options(("table", "csv", "tsv", "json", "markdown"))
+@pass_context
+@handle_errors
+def stats(context: Context, fmt: str, output: Path | None) -> None:
+    """Counts: statements asserted vs inferred, instances per class, statements per source.
+
+    \b
+    Example:
+      kg stats
+      kg stats --format markdown -o stats.md
+    """
+    from kg.output import render_table
+    from kg.stats import graph_stats
+
+    tables = graph_stats(context.store(), context.layout)
+    if fmt in ("json",):
+        import json
+
+        text = json.dumps({k: t.records() for k, t in tables.items()}, ensure_ascii=False, indent=2)
+    else:
+        parts = []
+        for name, table in tables.items():
+            title = {"graphs": "Statements", "classes": "Instances per class", "citations": "Statements per source"}[name]
+            parts.append(f"## {title}\n\n{render_table(table, fmt)}" if fmt == "markdown" else f"{title}\n\n{render_table(table, fmt)}")
+        text = "\n\n".join(parts)
+    emit(text, output)
+
+
+@cli.command()
+@click.option(
+    "-f", "--format", "fmt", required=True,
+    type=click.Choice(("ttl", "nt", "trig", "nq", "jsonld", "graphml")),
+    help="ttl, nt, jsonld, graphml: all statements merged; trig, nq: keep each statement's citation graph.",
+)
+@click.option("--asserted", is_flag=True, help="Leave out what OWL-RL reasoning inferred.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write (atomically).")
+@pass_context
+@handle_errors
+def export(context: Context, fmt: str, asserted: bool, output: Path) -> None:
+    """Export the built graph to a file.
+
+    \b
+    Example:
+      kg export --format trig -o jsi.trig
+      kg export --format graphml --asserted -o jsi.graphml
+    """
+    from kg.export import export_graph
+
+    n = export_graph(context.store(), fmt, output, asserted_only=asserted)
+    click.echo(f"wrote {n} statements to {output}", err=True)
+
+
+def main() -> None:
+    """Entry point of the ``kg`` command."""
+    cli(prog_name="kg")

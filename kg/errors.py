@@ -1,0 +1,79 @@
+"""Errors a person can act on: one hierarchy under :class:`KGError`.
+
+Each message names the problem, the bad value (``!r``) and what to do next; the CLI
+prints it on one line and exits 1.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KGError",
+    "DataError",
+    "ValidationFailed",
+    "InconsistencyError",
+    "StoreError",
+    "QueryError",
+    "ParameterError",
+]
+
+
+class KGError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class DataError(KGError):
+    """A source file cannot be read or parsed.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    path : str, optional
+        The file, shown first.
+    line, column : int, optional
+        Where in the file (1-based).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        where = ""
+        if path is not None:
+            where = path
+            if line is not None:
+                where += f":{line}"
+                if column is not None:
+                    where += f":{column}"
+            where += ": "
+        super().__init__(where + message)
+
+
+class ValidationFailed(KGError):
+    """SHACL or a violation check found problems in the data."""
+
+    def __init__(self, message: str, violations: list[object]) -> None:
+        super().__init__(message)
+        self.violations = violations
+
+
+class InconsistencyError(KGError):
+    """OWL-RL reasoning found the data inconsistent with the ontology's axioms."""
+
+
+class StoreError(KGError):
+    """The built store is missing, locked or unreadable."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed, unknown or failed."""
+
+
+class ParameterError(KGError):
+    """A query parameter is missing, unknown or ambiguous."""

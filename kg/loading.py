@@ -1,0 +1,167 @@
+"""Parse the ontology (Turtle) and the curated facts (TriG) into quads.
+
+Parsing uses Oxigraph's RDF 1.1 Turtle/TriG parsers, which report errors with line and
+column; :func:`to_rdflib` hands the same statements to pySHACL and owlrl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg import __version__, iris
+from kg.errors import DataError
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["LoadedSources", "parse_file", "load_sources", "fingerprint_files", "to_rdflib"]
+
+
+@dataclass
+class LoadedSources:
+    """The parsed statements of a project.
+
+    Attributes
+    ----------
+    ontology : list of pyoxigraph.Quad
+        The ontology's triples, placed in the ontology graph.
+    data : list of pyoxigraph.Quad
+        The curated facts, each in its citation graph.
+    origin : dict
+        For each subject IRI, the first file (relative path) that states something
+        about it, so that validation errors can name a file.
+    files : list of Path
+        Every file read, in order.
+    """
+
+    ontology: list[ox.Quad] = field(default_factory=list)
+    data: list[ox.Quad] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Ontology and data together."""
+        return self.ontology + self.data
+
+
+_POSITION = re.compile(r"^Parser error (at|between) [^:]*: ")
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def parse_file(path: Path, *, root: Path | None = None) -> list[ox.Quad]:
+    """Parse one Turtle (``.ttl``) or TriG (``.trig``) file.
+
+    Raises
+    ------
+    DataError
+        With file, line and column when the syntax is wrong, or when the file is missing.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> p = Path(d) / "x.trig"
+    >>> _ = p.write_text('<http://e/g> { <http://e/a> <http://e/b> "c" . }')
+    >>> len(parse_file(p))
+    1
+    >>> _ = p.write_text('<http://e/g> { <http://e/a> <http://e/b> "c }')
+    >>> parse_file(p, root=Path(d))
+    Traceback (most recent call last):
+    ...
+    kg.errors.DataError: x.trig:1:42: syntax error: Unexpected end of file
+    """
+    shown = _display(path, root)
+    suffix = path.suffix.lower()
+    fmt = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}.get(suffix)
+    if fmt is None:
+        raise DataError(f"unsupported file type {suffix!r}; use .ttl or .trig", shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror}", shown) from exc
+    try:
+        return list(ox.parse(data, format=fmt, base_iri=None))
+    except SyntaxError as exc:
+        # Oxigraph repeats the position in its message; the DataError shows it once.
+        message = _POSITION.sub("", str(exc.msg))
+        raise DataError(f"syntax error: {message}", shown, exc.lineno, exc.offset) from exc
+
+
+def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path | None = None) -> LoadedSources:
+    """Parse the ontology and every data file.
+
+    The ontology's triples go to the ontology graph. A data statement outside a named
+    graph has no source and is refused.
+    """
+    loaded = LoadedSources()
+    onto_graph = ox.NamedNode(iris.ONTOLOGY_GRAPH)
+    for quad in parse_file(ontology_file, root=root):
+        loaded.ontology.append(ox.Quad(quad.subject, quad.predicate, quad.object, onto_graph))
+    loaded.files.append(ontology_file)
+    for path in data_files:
+        shown = _display(path, root)
+        for quad in parse_file(path, root=root):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                raise DataError(
+                    f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
+                    "named graph; put it inside the GRAPH block of the citation it comes from",
+                    shown,
+                )
+            loaded.data.append(quad)
+            if isinstance(quad.subject, ox.NamedNode):
+                loaded.origin.setdefault(quad.subject.value, shown)
+        loaded.files.append(path)
+    return loaded
+
+
+def fingerprint_files(paths: Iterable[Path]) -> str:
+    """A SHA-256 over the package version and the names and bytes of the files.
+
+    The build is skipped when the fingerprint is unchanged.
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _term_to_rdflib(term: object) -> rdflib.term.Node:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise DataError(f"unsupported RDF term {term!r} (RDF-star is not used here)")
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The union of the quads' triples as one rdflib graph (for pySHACL and owlrl)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for q in quads:
+        graph.add((_term_to_rdflib(q.subject), _term_to_rdflib(q.predicate), _term_to_rdflib(q.object)))  # type: ignore[arg-type]
+    return graph
