@@ -1,131 +1,20 @@
-"""The ``kg`` command (click): build, validate, query, export the JSI knowledge graph.
-
-Only this module prints. Errors of the package (:class:`kg.errors.KGError`) become one
-line on stderr and exit code 1; usage errors exit 2.
-"""
+"""Commands on the graph itself: build, validate, sparql, stats, export."""
 
 from __future__ import annotations
 
-import functools
-import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from kg import __version__
-from kg.errors import DataError, KGError, QueryError, ValidationFailed
-from kg.layout import Layout, default_layout
+from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
+from kg.errors import DataError, KGError, QueryError
 
-__all__ = ["main", "cli"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["COMMANDS"]
 
 
-class Context:
-    """What every command needs: the project layout."""
-
-    def __init__(self, layout: Layout) -> None:
-        self.layout = layout
-
-    def store(self) -> Any:
-        from kg.store import open_store
-
-        return open_store(self.layout.build_dir)
-
-
-def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
-    """The shared ``--format`` and ``-o/--output`` options (after sqlite-utils)."""
-
-    def decorator(fn: F) -> F:
-        fn = click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to this file (atomically) instead of standard output.",
-        )(fn)
-        fn = click.option(
-            "-f", "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
-            help="Output format.",
-        )(fn)
-        return fn
-
-    return decorator
-
-
-def emit(text: str, output: Path | None) -> None:
-    """Print data to stdout, or write it atomically to a file."""
-    from kg.output import write_text_atomic
-
-    if not text.endswith("\n"):
-        text += "\n"
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_text_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-
-
-def handle_errors(fn: F) -> F:
-    """Turn package errors into one clear line and exit 1 (never a traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationFailed as exc:
-            from kg.output import render_table
-            from kg.store import Cell, Table
-
-            rows = [
-                tuple(Cell("literal", x) for x in (v.file, _short(v.focus), _short(v.path), v.message))
-                for v in exc.violations[:50]
-            ]
-            click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
-            raise click.ClickException(str(exc)) from None
-        except KGError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _short(iri: str) -> str:
-    from kg.output import shorten
-    from kg.store import Cell
-
-    return shorten(Cell("iri", iri)) if iri else ""
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="kg")
-@click.option(
-    "--build-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KG_BUILD_DIR",
-    help="Where the built graph lives (default: build/ in the project; env KG_BUILD_DIR).",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens, on standard error.")
-@click.pass_context
-def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
-    """The knowledge graph of the WTO e-commerce Joint Statement Initiative.
-
-    Build the graph once with 'kg build'; every other command answers from the built
-    store without re-parsing or re-reasoning.
-
-    \b
-    Example:
-      kg build
-      kg sparql 'SELECT ?label WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?label FILTER(LANG(?label)="en") } ORDER BY ?label'
-    """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    layout = default_layout()
-    if build_dir is not None:
-        layout = Layout(layout.root, build_override=build_dir)
-    ctx.obj = Context(layout)
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
-@cli.command()
+@click.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
 @pass_context
 @handle_errors
@@ -150,7 +39,7 @@ def build(context: Context, force: bool) -> None:
         click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps})", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @output_options(("table", "csv", "tsv", "json", "markdown"))
 @pass_context
@@ -184,7 +73,7 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
         click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
         return
     rows = [
-        tuple(Cell("literal", x) for x in (v.file, _short(v.focus), _short(v.path), v.message, v.check))
+        tuple(Cell("literal", x) for x in (v.file, short_iri(v.focus), short_iri(v.path), v.message, v.check))
         for v in violations
     ]
     emit(render_table(Table(["file", "focus", "path", "message", "check"], rows), fmt), output)  # type: ignore[arg-type]
@@ -211,7 +100,7 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     return name, ox.Literal(value)
 
 
-@cli.command()
+@click.command()
 @click.argument("query")
 @click.option(
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
@@ -254,7 +143,7 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
         emit("true" if result else "false", output)
 
 
-@cli.command()
+@click.command()
 @output_options(("table", "csv", "tsv", "json", "markdown"))
 @pass_context
 @handle_errors
@@ -283,7 +172,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
     emit(text, output)
 
 
-@cli.command()
+@click.command()
 @click.option(
     "-f", "--format", "fmt", required=True,
     type=click.Choice(("ttl", "nt", "trig", "nq", "jsonld", "graphml")),
@@ -307,6 +196,5 @@ def export(context: Context, fmt: str, asserted: bool, output: Path) -> None:
     click.echo(f"wrote {n} statements to {output}", err=True)
 
 
-def main() -> None:
-    """Entry point of the ``kg`` command."""
-    cli(prog_name="kg")
+
+COMMANDS = [build, validate, sparql, stats, export]

@@ -1,0 +1,93 @@
+"""What the ``kg`` commands share: the project context, output options, error handling."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg.errors import KGError, ValidationFailed
+from kg.layout import Layout
+
+__all__ = ["Context", "output_options", "emit", "handle_errors", "short_iri", "pass_context"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    """What every command needs: the project layout."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+    def store(self) -> Any:
+        from kg.store import open_store
+
+        return open_store(self.layout.build_dir)
+
+
+def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
+    """The shared ``--format`` and ``-o/--output`` options (after sqlite-utils)."""
+
+    def decorator(fn: F) -> F:
+        fn = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file (atomically) instead of standard output.",
+        )(fn)
+        fn = click.option(
+            "-f", "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+            help="Output format.",
+        )(fn)
+        return fn
+
+    return decorator
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print data to stdout, or write it atomically to a file."""
+    from kg.output import write_text_atomic
+
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn package errors into one clear line and exit 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            from kg.output import render_table
+            from kg.store import Cell, Table
+
+            rows = [
+                tuple(Cell("literal", x) for x in (v.file, short_iri(v.focus), short_iri(v.path), v.message))
+                for v in exc.violations[:50]
+            ]
+            click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
+            raise click.ClickException(str(exc)) from None
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def short_iri(iri: str) -> str:
+    from kg.output import shorten
+    from kg.store import Cell
+
+    return shorten(Cell("iri", iri)) if iri else ""
+
+
+
+pass_context = click.make_pass_decorator(Context)
