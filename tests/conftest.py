@@ -1,0 +1,71 @@
+"""Shared fixtures: the real graph built once per session, a CLI runner, the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kg.build import build_graph
+from kg.layout import Layout
+from kg.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def layout() -> Layout:
+    """The project's own sources (ontology/, graph_data/, queries/)."""
+    return Layout(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Path:
+    """The real graph, built once per test session into a temporary folder."""
+    build_dir = tmp_path_factory.mktemp("build")
+    build_graph(Layout(layout.root, build_override=build_dir))
+    return build_dir
+
+
+@pytest.fixture(scope="session")
+def built_store(built_dir: Path) -> Iterator[Store]:
+    """A read-only store of the real built graph."""
+    yield open_store(built_dir)
+
+
+@pytest.fixture(scope="session")
+def invoke(built_dir: Path) -> Callable[..., Result]:
+    """Run a ``kg`` command against the session's built graph: ``invoke("sparql", q)``."""
+    from kg.cli import cli
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), env={"KG_BUILD_DIR": str(built_dir)}, input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture()
+def fixture_layout(tmp_path: Path, layout: Layout) -> Callable[..., Layout]:
+    """A throw-away project with the real ontology and checks and the given data files.
+
+    ``fixture_layout("x.trig")`` copies files from tests/data into its graph_data/.
+    """
+    import shutil
+
+    def make(*data_files: str, text: dict[str, str] | None = None) -> Layout:
+        root = tmp_path / "project"
+        (root / "graph_data").mkdir(parents=True, exist_ok=True)
+        shutil.copytree(layout.ontology_dir, root / "ontology", dirs_exist_ok=True)
+        shutil.copytree(layout.queries_dir, root / "queries", dirs_exist_ok=True)
+        for name in data_files:
+            shutil.copy(DATA / name, root / "graph_data" / name)
+        for name, content in (text or {}).items():
+            (root / "graph_data" / name).write_text(content, encoding="utf-8")
+        return Layout(root)
+
+    return make

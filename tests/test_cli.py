@@ -1,0 +1,143 @@
+"""The kg command: formats, exit codes, one-line errors, and a light start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+DATA = Path(__file__).parent / "data"
+SDT_TFA = """
+SELECT ?model WHERE {
+  ?a jsi:assessedCategory id:concern-category/lack-of-capacity ;
+     jsi:fit jsi:Appropriate ;
+     jsi:assessedModel/rdfs:label ?model .
+  FILTER (LANG(?model) = "en")
+} ORDER BY ?model
+"""
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for name, command in sorted(cli.commands.items()):
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"kg {name} --help shows no example"
+
+
+def test_sparql_formats(invoke) -> None:  # type: ignore[no-untyped-def]
+    q = "SELECT ?code WHERE { ?s a jsi:Section ; jsi:code ?code } ORDER BY ?code"
+    table = invoke("sparql", q)
+    assert table.exit_code == 0
+    assert table.output.splitlines()[2:] == ["A", "B", "C", "D", "E", "F"]
+    assert invoke("sparql", q, "--format", "csv").output.splitlines() == ["code", "A", "B", "C", "D", "E", "F"]
+    assert [r["code"] for r in json.loads(invoke("sparql", q, "-f", "json").output)] == list("ABCDEF")
+    assert invoke("sparql", q, "-f", "markdown").output.startswith("| code |\n|---|\n| A |")
+    assert invoke("sparql", "ASK { id:member/CIV a jsi:Member }").output.strip() == "true"
+    turtle = invoke("sparql", "CONSTRUCT { jsi:Binding jsi:rank ?r } WHERE { jsi:Binding jsi:rank ?r }").output
+    assert "jsi:Binding jsi:rank 5" in turtle
+
+
+def test_sparql_from_file_to_file_with_binding(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    q = tmp_path / "q.rq"
+    q.write_text("SELECT ?m ?code WHERE { ?m jsi:isoCode ?code } ORDER BY ?code")
+    out = tmp_path / "out.csv"
+    result = invoke("sparql", f"@{q}", "-b", "m=id:member/CIV", "-f", "csv", "-o", str(out))
+    assert result.exit_code == 0
+    assert out.read_text().splitlines() == ["m,code", "https://w3id.org/jsi-ecom/id/member/CIV,CIV"]
+
+
+def test_binding_is_never_pasted_into_the_query(invoke) -> None:  # type: ignore[no-untyped-def]
+    hostile = '"} UNION { ?m jsi:isoCode ?code } #'
+    result = invoke("sparql", "SELECT ?code ?label WHERE { ?m jsi:isoCode ?code ; rdfs:label ?label }", "-b", f"label={hostile}")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[2:] == []
+
+
+def test_the_brief_question_tfa_alone(invoke) -> None:  # type: ignore[no-untyped-def]
+    """Done-criterion of the foundation: the SDT model appropriate for lack of capacity is TFA alone."""
+    result = invoke("sparql", SDT_TFA, "-f", "csv")
+    assert result.exit_code == 0
+    rows = result.output.splitlines()[1:]
+    assert len(rows) == 1 and "TFA" in rows[0]
+
+
+def test_bad_query_is_one_clear_line(invoke) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    result = invoke("sparql", "SELECT ?x WHERE { ?x ?y }")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: invalid SPARQL")
+    assert "Traceback" not in result.output
+    assert runner.invoke(cli, ["sparql", "@/no/such.rq"]).exit_code == 2
+
+
+def test_missing_build_says_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--build-dir", str(tmp_path), "sparql", "ASK {}"])
+    assert result.exit_code == 1
+    assert "run 'kg build' first" in result.output
+
+
+def test_validate_exit_codes(fixture_layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    layout = fixture_layout("minimal.trig")
+    monkeypatch.setenv("KG_HOME", str(layout.root))
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["validate"])
+    assert ok.exit_code == 0
+    bad = runner.invoke(cli, ["validate", str(DATA / "broken-member.trig")])
+    assert bad.exit_code == 1
+    assert "A WTO member needs exactly one jsi:isoCode" in bad.output
+    assert "broken-member.trig" in bad.output
+    error = runner.invoke(cli, ["validate", str(DATA / "broken-syntax.trig")])
+    assert error.exit_code == 2
+    assert "broken-syntax.trig:6:" in error.output
+
+
+def test_build_command_reports_and_skips(fixture_layout, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    layout = fixture_layout("minimal.trig")
+    monkeypatch.setenv("KG_HOME", str(layout.root))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build"])
+    assert first.exit_code == 0 and "built" in first.output
+    second = runner.invoke(cli, ["build"])
+    assert second.exit_code == 0 and "up to date" in second.output
+    (layout.data_dir / "bad.trig").write_text((DATA / "inconsistent.trig").read_text())
+    failed = runner.invoke(cli, ["build"])
+    assert failed.exit_code == 1
+    assert failed.output.startswith("Error: the data contradicts")
+
+
+def test_stats_and_export(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    stats = invoke("stats", "-f", "json")
+    data = json.loads(stats.output)
+    kinds = {r["kind"]: int(r["statements"]) for r in data["graphs"]}
+    assert kinds["asserted facts"] > 1000 and kinds["inferred (OWL-RL)"] > 100
+    assert any(r["citation"].startswith("IISD 2022, Table 3") for r in data["citations"])
+    for fmt in ("ttl", "nt", "trig", "nq", "jsonld", "graphml"):
+        out = tmp_path / f"g.{fmt}"
+        assert invoke("export", "-f", fmt, "-o", str(out)).exit_code == 0
+        assert out.stat().st_size > 1000
+    full = tmp_path / "full.nq"
+    asserted = tmp_path / "asserted.nq"
+    invoke("export", "-f", "nq", "-o", str(full))
+    invoke("export", "-f", "nq", "--asserted", "-o", str(asserted))
+    assert "graph/inferred" in full.read_text() and "graph/inferred" not in asserted.read_text()
+
+
+def test_query_path_does_not_import_heavy_libraries(built_dir: Path) -> None:
+    """A query costs little more than Python + click + opening the store."""
+    code = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        "sys.argv = ['kg', '--build-dir', sys.argv[1], 'sparql', 'ASK { ?s ?p ?o }']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('rdflib', 'owlrl', 'pyshacl', 'networkx', 'pyvis') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(built_dir)], capture_output=True, text=True, check=True)
+    assert "true" in out.stdout
+    assert "HEAVY []" in out.stdout

@@ -1,0 +1,87 @@
+"""The ontology parses, is documented in three languages, and matches kg.vocab."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg import iris
+from kg.layout import Layout
+from kg.vocab import JSI
+
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+
+
+def _onto(layout: Layout) -> rdflib.Graph:
+    return rdflib.Graph().parse(layout.ontology_file, format="turtle")
+
+
+def _terms(g: rdflib.Graph) -> set[rdflib.URIRef]:
+    return {s for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(iris.JSI)}
+
+
+def test_ontology_parses_and_has_terms(layout: Layout) -> None:
+    g = _onto(layout)
+    assert len(_terms(g)) > 100
+
+
+def test_header_is_complete(layout: Layout) -> None:
+    g = _onto(layout)
+    onto = rdflib.URIRef(iris.ONTOLOGY_IRI)
+    assert (onto, RDF.type, OWL.Ontology) in g
+    for prop in (OWL.versionIRI, OWL.versionInfo, DCT.license, DCT.created, DCT.modified, DCT.creator,
+                 VANN.preferredNamespacePrefix, VANN.preferredNamespaceUri, SKOS.changeNote):
+        assert g.value(onto, prop) is not None, prop
+    for prop in (DCT.title, DCT.description):
+        langs = {o.language for o in g.objects(onto, prop)}
+        assert langs == {"en", "fr", "es"}, prop
+
+
+def test_no_web_imports(layout: Layout) -> None:
+    """Nothing is ever fetched: the ontology imports nothing."""
+    assert not list(_onto(layout).objects(None, OWL.imports))
+
+
+def test_every_term_has_labels_in_three_languages_and_a_comment(layout: Layout) -> None:
+    g = _onto(layout)
+    missing = []
+    for term in sorted(_terms(g)):
+        langs = {o.language for o in g.objects(term, RDFS.label)}
+        if not {"en", "fr", "es"} <= langs:
+            missing.append((term, "labels", langs))
+        if g.value(term, RDFS.comment) is None:
+            missing.append((term, "comment", None))
+        if g.value(term, RDFS.isDefinedBy) != rdflib.URIRef(iris.ONTOLOGY_IRI):
+            missing.append((term, "isDefinedBy", None))
+    assert missing == []
+
+
+def test_vocab_namespace_matches_the_ontology(layout: Layout) -> None:
+    declared = {str(t)[len(iris.JSI):] for t in _terms(_onto(layout))}
+    in_code = set(JSI.__annotations__)
+    assert declared == in_code
+
+
+def test_vocab_refuses_a_misspelt_term() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="not in namespace"):
+        JSI.Membr  # noqa: B018
+
+
+def test_ldc_is_a_developing_member_and_developed_is_disjoint(layout: Layout) -> None:
+    g = _onto(layout)
+    assert (JSI.LeastDevelopedMember, RDFS.subClassOf, JSI.DevelopingMember) in g
+    assert (JSI.DevelopedMember, OWL.disjointWith, JSI.DevelopingMember) in g
+
+
+def test_commitment_scale_is_ordered(layout: Layout) -> None:
+    """voluntary < best endeavour < binding, the scale of Table 4 and INF/ECOM/87."""
+    g = _onto(layout)
+    rank = {s: int(g.value(s, JSI.rank)) for s in g.subjects(RDF.type, JSI.CommitmentStrength)}
+    assert rank[JSI.Voluntary] < rank[JSI.BestEndeavour] < rank[JSI.Binding]
+    assert sorted(rank, key=rank.get) == [
+        JSI.Recognition, JSI.Voluntary, JSI.Encouraged, JSI.Hortatory, JSI.BestEndeavour, JSI.Binding
+    ]
