@@ -146,7 +146,8 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
     t0 = time.perf_counter()
     inferred_graph = ox.NamedNode(iris.INFERRED_GRAPH)
     inferred_quads = [
-        ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), inferred_graph) for s, p, o in sorted(inferred)
+        ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), inferred_graph)  # type: ignore[arg-type]
+        for s, p, o in sorted(inferred)
     ]
     asserted = loaded.quads
     build_dir.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,9 @@ prints it on one line and exits 1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 __all__ = [
     "KGError",
     "DataError",
@@ -58,9 +61,10 @@ class DataError(KGError):
 class ValidationFailed(KGError):
     """SHACL or a violation check found problems in the data."""
 
-    def __init__(self, message: str, violations: list[object]) -> None:
+    def __init__(self, message: str, violations: Sequence[Any]) -> None:
         super().__init__(message)
-        self.violations = violations
+        #: The :class:`kg.validation.Violation` objects found.
+        self.violations = list(violations)
 
 
 class InconsistencyError(KGError):

@@ -69,7 +69,7 @@ def _export_graphml(triples: list[ox.Triple], path: Path) -> int:
     graph = nx.MultiDiGraph()
     labels: dict[str, str] = {}
     for t in triples:
-        if t.predicate.value == _RDFS_LABEL and isinstance(t.object, ox.Literal):
+        if t.predicate.value == _RDFS_LABEL and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
             if t.object.language in (None, "", "en"):
                 labels.setdefault(t.subject.value, t.object.value)
     edges = 0

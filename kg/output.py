@@ -86,18 +86,18 @@ def render_table(table: Table, fmt: str) -> str:
         for row in table.rows:
             writer.writerow(["" if v is None else _one_line(v.value) if fmt == "tsv" else v.value for v in row])
         return buf.getvalue()
-    cells = [[_one_line(shorten(v)) for v in row] for row in table.rows]
+    cells: list[list[str]] = [[_one_line(shorten(v)) for v in row] for row in table.rows]
     if fmt == "markdown":
         lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
         return "\n".join(lines)
     if fmt == "table":
         widths = [_width(c) for c in table.columns]
-        for row in cells:
-            widths = [max(w, _width(c)) for w, c in zip(widths, row)]
+        for cell_row in cells:
+            widths = [max(w, _width(c)) for w, c in zip(widths, cell_row)]
         lines = ["  ".join(_pad(c, w) for c, w in zip(table.columns, widths)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines += ["  ".join(_pad(c, w) for c, w in zip(cell_row, widths)).rstrip() for cell_row in cells]
         return "\n".join(lines)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 

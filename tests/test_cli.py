@@ -24,7 +24,7 @@ SELECT ?model WHERE {
 
 def test_every_command_has_help_with_an_example() -> None:
     runner = CliRunner()
-    for name, command in sorted(cli.commands.items()):
+    for name in sorted(cli.commands):
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"kg {name} --help shows no example"
