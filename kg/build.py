@@ -53,9 +53,15 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+#: The modules whose code shapes the built graph; a change to them invalidates a build.
+_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py")
+
+
 def source_files(layout: Layout) -> list[Path]:
-    """Every file a build reads: ontology, shapes, checks and data (sorted)."""
+    """Every file a build reads: ontology, shapes, checks and data (sorted), and the pipeline's code."""
+    here = Path(__file__).resolve().parent
     return [
+        *(here / name for name in _PIPELINE),
         layout.ontology_file,
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),

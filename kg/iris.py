@@ -40,4 +40,17 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
     "qb": "http://purl.org/linked-data/cube#",
+    # Instance kinds (SPARQL local names cannot hold "/": write member:CIV, issue:A.1.2).
+    "member": ID + "member/",
+    "group": ID + "group/",
+    "doc": ID + "doc/",
+    "issue": ID + "issue/",
+    "element": ID + "element/",
+    "provision": ID + "provision/",
+    "concern": ID + "concern/",
+    "category": ID + "concern-category/",
+    "sdt": ID + "sdt/",
+    "source": ID + "source/",
+    "graph": ID + "graph/",
+    "role": ID + "role/",
 }

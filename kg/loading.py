@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -88,6 +88,7 @@ def parse_file(path: Path, *, root: Path | None = None) -> list[ox.Quad]:
     """
     shown = _display(path, root)
     suffix = path.suffix.lower()
+    stem = re.sub(r"[^A-Za-z0-9]", "", path.stem) or "f"
     fmt = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}.get(suffix)
     if fmt is None:
         raise DataError(f"unsupported file type {suffix!r}; use .ttl or .trig", shown)
@@ -96,11 +97,30 @@ def parse_file(path: Path, *, root: Path | None = None) -> list[ox.Quad]:
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror}", shown) from exc
     try:
-        return list(ox.parse(data, format=fmt, base_iri=None))
+        quads = list(ox.parse(data, format=fmt, base_iri=None))
     except SyntaxError as exc:
         # Oxigraph repeats the position in its message; the DataError shows it once.
         message = _POSITION.sub("", str(exc.msg))
         raise DataError(f"syntax error: {message}", shown, exc.lineno, exc.offset) from exc
+    return _relabel_blank_nodes(quads, stem)
+
+
+def _relabel_blank_nodes(quads: list[ox.Quad], stem: str) -> list[ox.Quad]:
+    """Name blank nodes by file and order of appearance.
+
+    The parser draws random blank-node identifiers; renaming them in document order makes
+    the same sources give the same built bytes.
+    """
+    names: dict[str, ox.BlankNode] = {}
+
+    def fix(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            if term.value not in names:
+                names[term.value] = ox.BlankNode(f"{stem}b{len(names)}")
+            return names[term.value]
+        return term
+
+    return [ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name)) for q in quads]
 
 
 def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path | None = None) -> LoadedSources:

@@ -28,7 +28,9 @@ def shorten(cell: Cell | None) -> str:
     Examples
     --------
     >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
-    'member/CIV'
+    'member:CIV'
+    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/obs/x-2019"))
+    'obs/x-2019'
     >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/ontology#Member"))
     'jsi:Member'
     >>> shorten(None)
@@ -38,11 +40,15 @@ def shorten(cell: Cell | None) -> str:
         return ""
     if cell.kind != "iri":
         return cell.value
+    best = max(
+        ((prefix, ns) for prefix, ns in iris.PREFIXES.items() if cell.value.startswith(ns) and prefix != "id"),
+        key=lambda item: len(item[1]),
+        default=None,
+    )
+    if best is not None:
+        return f"{best[0]}:{cell.value[len(best[1]):]}"
     if cell.value.startswith(iris.ID):
         return cell.value[len(iris.ID):]
-    for prefix, ns in iris.PREFIXES.items():
-        if cell.value.startswith(ns) and prefix != "id":
-            return f"{prefix}:{cell.value[len(ns):]}"
     return cell.value
 
 

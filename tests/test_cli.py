@@ -14,7 +14,7 @@ from kg.cli import cli
 DATA = Path(__file__).parent / "data"
 SDT_TFA = """
 SELECT ?model WHERE {
-  ?a jsi:assessedCategory id:concern-category/lack-of-capacity ;
+  ?a jsi:assessedCategory category:lack-of-capacity ;
      jsi:fit jsi:Appropriate ;
      jsi:assessedModel/rdfs:label ?model .
   FILTER (LANG(?model) = "en")
@@ -38,7 +38,7 @@ def test_sparql_formats(invoke) -> None:  # type: ignore[no-untyped-def]
     assert invoke("sparql", q, "--format", "csv").output.splitlines() == ["code", "A", "B", "C", "D", "E", "F"]
     assert [r["code"] for r in json.loads(invoke("sparql", q, "-f", "json").output)] == list("ABCDEF")
     assert invoke("sparql", q, "-f", "markdown").output.startswith("| code |\n|---|\n| A |")
-    assert invoke("sparql", "ASK { id:member/CIV a jsi:Member }").output.strip() == "true"
+    assert invoke("sparql", "ASK { member:CIV a jsi:Member }").output.strip() == "true"
     turtle = invoke("sparql", "CONSTRUCT { jsi:Binding jsi:rank ?r } WHERE { jsi:Binding jsi:rank ?r }").output
     assert "jsi:Binding jsi:rank 5" in turtle
 
@@ -47,7 +47,7 @@ def test_sparql_from_file_to_file_with_binding(invoke, tmp_path: Path) -> None: 
     q = tmp_path / "q.rq"
     q.write_text("SELECT ?m ?code WHERE { ?m jsi:isoCode ?code } ORDER BY ?code")
     out = tmp_path / "out.csv"
-    result = invoke("sparql", f"@{q}", "-b", "m=id:member/CIV", "-f", "csv", "-o", str(out))
+    result = invoke("sparql", f"@{q}", "-b", "m=member:CIV", "-f", "csv", "-o", str(out))
     assert result.exit_code == 0
     assert out.read_text().splitlines() == ["m,code", "https://w3id.org/jsi-ecom/id/member/CIV,CIV"]
 
