@@ -119,7 +119,7 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
 
     \b
     Example:
-      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory id:concern-category/lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
+      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
     from kg.output import render_table
