@@ -1,0 +1,122 @@
+"""The query catalogue on the command line: ``kg query --list``, ``kg query NAME -p key=value``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
+
+__all__ = ["COMMANDS"]
+
+#: The store backends a catalogue query can run on.
+BACKENDS = ("oxigraph", "rdflib")
+
+
+def _parse_parameter(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not name.isidentifier():
+        raise click.BadParameter(f"{text!r} is not NAME=VALUE, e.g. member=\"Côte d'Ivoire\"", param_hint="-p")
+    return name, value
+
+
+def _describe(context: Context, name: str) -> str:
+    from kg.catalogue import KIND_HELP, find_query
+
+    q = find_query(name, context.layout)
+    lines = [f"{q.name}: {q.summary}", ""]
+    if q.description:
+        lines += [q.description, ""]
+    if q.parameters:
+        lines.append("Parameters (-p NAME=VALUE):")
+        for p in q.parameters:
+            optional = "" if p.required else ", optional"
+            example = f" Example: {p.example}." if p.example else ""
+            lines.append(f"  {p.name} ({p.kind}{optional}): {p.description}.{example}".replace("..", "."))
+            lines.append(f"      {KIND_HELP[p.kind]}")
+        lines.append("")
+    if q.columns:
+        lines.append("Columns:")
+        lines += [f"  {c.name}" + (f": {c.description}" if c.description else "") for c in q.columns]
+        lines.append("")
+    lines.append("Needs the reasoned graph: " + ("yes" if q.reasoning else "no"))
+    lines.append(f"Example: {q.example_command()}")
+    lines.append(f"File: queries/{q.path.name}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("-l", "--list", "list_", is_flag=True, help="List the questions of the catalogue.")
+@click.option("-d", "--describe", is_flag=True, help="Explain the query NAME: parameters, columns, example.")
+@click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+    help="A parameter: a name (English, French or Spanish), code, symbol or IRI. Repeatable.",
+)
+@click.option(
+    "--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+    help="Language of the names in the answer (English where a name has no translation).",
+)
+@click.option("--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True,
+              help="SPARQL engine: the built Oxigraph store, or rdflib over the same statements (slow; for checks).")
+@click.option("--show-params", is_flag=True, help="Keep the columns of the bound parameters in the answer.")
+@output_options(("table", "csv", "tsv", "json", "markdown"))
+@pass_context
+@handle_errors
+def query(
+    context: Context,
+    name: str | None,
+    list_: bool,
+    describe: bool,
+    params: tuple[str, ...],
+    lang: str,
+    backend: str,
+    show_params: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Answer a question of the catalogue (queries/*.rq) without writing SPARQL.
+
+    NAME is a question from 'kg query --list'. Parameters are resolved from names in
+    English, French or Spanish (case and accents ignored), ISO codes, document symbols,
+    issue codes or IRIs, and bound as RDF terms, never pasted into the query.
+
+    \b
+    Examples:
+      kg query --list
+      kg query proposals-of-member -p member="Côte d'Ivoire"
+      kg query issue-overview -p issue=D.3 --format markdown
+      kg query members-sharing-interests -p member=Indonesia --lang fr
+      kg query --describe sdt-models-for-concern-category
+    """
+    from kg.catalogue import catalogue_table, find_query, list_queries, run_query
+    from kg.output import render_table
+
+    layout = context.layout
+    if list_:
+        if name:
+            raise click.UsageError("give either --list or a query NAME, not both")
+        emit(render_table(catalogue_table(list_queries(layout)), fmt), output)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME (see 'kg query --list')")
+    if describe:
+        emit(_describe(context, name), output)
+        return
+    catalogue_query = find_query(name, layout)
+    values = dict(_parse_parameter(p) for p in params)
+    if backend == "rdflib":
+        from kg.rdflib_store import rdflib_store
+
+        store = rdflib_store(context.store())
+    else:
+        store = context.store()
+    table = run_query(store, catalogue_query, values, lang, show_parameters=show_params, layout=layout)
+    emit(render_table(table, fmt), output)
+    if not table.rows:
+        click.echo("no rows", err=True)
+
+
+COMMANDS = [query]

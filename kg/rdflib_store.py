@@ -1,0 +1,168 @@
+"""A second SPARQL 1.1 engine over the same built statements: rdflib's, on an in-memory Dataset.
+
+It answers ``query(text, bindings)`` exactly as :class:`kg.store.Store` does, so that every
+catalogue query can be checked to give the same rows on both engines. Bindings go through
+rdflib's ``initBindings`` (which rdflib applies as initial solutions, not as text).
+rdflib is imported lazily: ``kg query`` on the default backend never loads it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import QueryError
+from kg.store import Cell, Graph, Result, Store, Table
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["RdflibStore", "rdflib_store", "to_rdflib_term", "cell_from_rdflib"]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib_term(term: Any) -> Any:
+    """An Oxigraph term as the equal rdflib term (``xsd:string`` literals become plain ones).
+
+    Examples
+    --------
+    >>> to_rdflib_term(ox.Literal("fr"))
+    rdflib.term.Literal('fr')
+    >>> to_rdflib_term(ox.NamedNode("https://w3id.org/jsi-ecom/id/member/CIV"))
+    rdflib.term.URIRef('https://w3id.org/jsi-ecom/id/member/CIV')
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"cannot convert {term!r} to an rdflib term")
+
+
+def cell_from_rdflib(term: Any) -> Cell | None:
+    """An rdflib result term as the :class:`~kg.store.Cell` Oxigraph would give for it.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> cell_from_rdflib(Literal("x"))
+    Cell(kind='literal', value='x', lang=None, datatype='http://www.w3.org/2001/XMLSchema#string')
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Cell("iri", str(term))
+    if isinstance(term, BNode):
+        return Cell("bnode", str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return Cell("literal", str(term), term.language, _LANG_STRING)
+        datatype = str(term.datatype) if term.datatype is not None else _XSD_STRING
+        return Cell("literal", str(term), None, datatype)
+    return Cell("literal", str(term))
+
+
+class RdflibStore:
+    """rdflib's SPARQL engine over an in-memory Dataset whose default graph is the union.
+
+    Use :func:`rdflib_store` to copy a built :class:`~kg.store.Store` into one.
+    """
+
+    def __init__(self, dataset: rdflib.Dataset, *, location: str = "rdflib memory") -> None:
+        self._dataset = dataset
+        self.location = location
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+        """Run any SPARQL query, with the same prefixes and result types as :meth:`kg.store.Store.query`.
+
+        Parameters
+        ----------
+        text : str
+            The query.
+        bindings : mapping, optional
+            Variable name → Oxigraph term, handed to rdflib as ``initBindings``.
+        """
+        from pyparsing import ParseException
+
+        init = {k: to_rdflib_term(v) for k, v in (bindings or {}).items()}
+        # rdflib 7.6 warns about its own use of Dataset.default_context while it evaluates
+        # a query on a Dataset; the results are complete, so only that warning is silenced.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*default_context is deprecated", category=DeprecationWarning)
+            try:
+                result = self._dataset.query(text, initNs=iris.PREFIXES, initBindings=init or None)
+                if result.type == "ASK":
+                    return bool(result.askAnswer)
+                if result.type == "SELECT":
+                    columns = [str(v) for v in (result.vars or [])]
+                    rows = [tuple(cell_from_rdflib(row[i]) for i in range(len(columns))) for row in result]
+                    return Table(columns, rows)
+                triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in result]  # type: ignore[arg-type]
+            except ParseException as exc:
+                raise QueryError(f"invalid SPARQL: {exc}") from exc
+            except Exception as exc:  # rdflib's evaluator raises bare exceptions
+                raise QueryError(f"the query cannot run on rdflib: {exc}") from exc
+        return Graph(triples)
+
+
+def _to_ox(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _load(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset(default_union=True)
+    graphs: dict[str, Any] = {}
+    for q in quads:
+        name = q.graph_name
+        key = name.value if isinstance(name, (ox.NamedNode, ox.BlankNode)) else ""
+        graph = graphs.get(key)
+        if graph is None:
+            graph = dataset.graph(URIRef(key)) if key else dataset.default_graph
+            graphs[key] = graph
+        graph.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
+    return dataset
+
+
+def rdflib_store(store: Store) -> RdflibStore:
+    """Copy every statement of a built store (each in its named graph) into an rdflib Dataset.
+
+    Examples
+    --------
+    >>> from kg.store import memory_store
+    >>> s = memory_store([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"),
+    ...                  ox.Literal("x"), ox.NamedNode("http://e/g"))])
+    >>> rdflib_store(s).query("SELECT ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/a")}).column("o")
+    ['x']
+    """
+    return RdflibStore(_load(store.quads()), location=f"rdflib copy of {store.location}")
