@@ -1,0 +1,955 @@
+"""Coalition discovery: a weighted member–member graph read from the knowledge graph, its communities and partners.
+
+Ties come from the SPARQL queries of ``queries/coalitions/`` (never from the files). Communities
+are found with the Louvain method (Blondel et al. 2008, networkx), seeded; bridges are members of
+high betweenness centrality (Brandes 2001). A shared item's weight is divided among the members
+that share it, as in Newman's (2001) weighting of collaboration networks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ParameterError, QueryError
+from kg.layout import Layout, default_layout
+from kg.store import Table
+
+if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
+    import networkx as nx
+
+    from kg.catalogue import QueryEngine
+
+__all__ = [
+    "TIE_KINDS",
+    "DEFAULT_WEIGHTS",
+    "KIND_HELP",
+    "BindingReason",
+    "Community",
+    "Bridge",
+    "CoalitionReport",
+    "Partner",
+    "parse_ties",
+    "parse_weights",
+    "resolve_on",
+    "build_member_graph",
+    "find_coalitions",
+    "rank_partners",
+    "describe_reason",
+]
+
+log = logging.getLogger(__name__)
+
+#: The kinds of tie between two members, strongest evidence first. Each is read by the query
+#: ``queries/coalitions/<kind>.rq`` (``group`` by ``memberships.rq``).
+TIE_KINDS: tuple[str, ...] = ("cosponsor", "position", "theme", "column", "issue", "stance", "concern", "group")
+
+#: The weight of one shared item of each kind, before it is divided among the members sharing it.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "cosponsor": 3.0,
+    "position": 3.0,
+    "theme": 2.0,
+    "column": 1.0,
+    "issue": 1.0,
+    "stance": 1.0,
+    "concern": 1.0,
+    "group": 1.0,
+}
+
+#: What each kind of tie means, in words (for help texts and docs/coalitions.md).
+KIND_HELP: dict[str, str] = {
+    "cosponsor": "both sponsor the same proposal or communication",
+    "position": "a source names both as sharing a position or interest (jsi:Position)",
+    "theme": "both propose an element of the same shared theme (the same shade in IISD 2022 Table 5)",
+    "column": "both propose elements in the same horizontal column of Table 5",
+    "issue": "both have an interest in the same issue of INF/ECOM/62/Rev.2, counted at the most specific issue they share",
+    "stance": "both supported, or both did not support, the same text",
+    "concern": "both raise the same development concern",
+    "group": "both belong to the same coalition or group of convenors",
+}
+
+#: How a reason reads, by kind; ``{what}`` is the shared item.
+_PHRASES: dict[str, str] = {
+    "cosponsor": "co-sponsor {what}",
+    "position": "named together: “{what}”",
+    "theme": "both propose “{what}”",
+    "column": "both propose in the column “{what}”",
+    "issue": "both have an interest in {what}",
+    "stance": "both {what}",
+    "concern": "both raise the concern “{what}”",
+    "group": "both in the {what}",
+}
+
+_JSI = "https://w3id.org/jsi-ecom/ontology#"
+_STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
+
+#: Above this many members with ties, betweenness is estimated from a seeded sample of sources.
+BETWEENNESS_EXACT_LIMIT = 1000
+#: The number of sampled sources beyond :data:`BETWEENNESS_EXACT_LIMIT`.
+BETWEENNESS_SAMPLE = 100
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class BindingReason:
+    """Something that ties the members of a community together.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`TIE_KINDS`.
+    what : str
+        The shared item, in words.
+    weight : float
+        Its total weight over the community's internal ties.
+    members : tuple of str
+        The members of the community it ties (IRIs, sorted).
+    basis : str
+        ``"own"`` when it comes from the members' own proposals and statements for at least one
+        pair, ``"group"`` when only through groups they belong to.
+    documents, citations : tuple of str
+        Its sources: document symbols, and the citations of the statements.
+    """
+
+    kind: str
+    what: str
+    weight: float
+    members: tuple[str, ...]
+    basis: str
+    documents: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Community:
+    """One community of members.
+
+    Attributes
+    ----------
+    id : int
+        1 for the largest community, then by size.
+    members : tuple of str
+        Member IRIs, in the order of their labels.
+    labels : tuple of str
+        Their names, in the same order.
+    reasons : tuple of BindingReason
+        What binds them, strongest first.
+    cohesion : float
+        The share of its members' tie weight that stays inside the community (1.0: all of it).
+    density : float
+        The share of pairs of members that are tied at all.
+    own_share : float
+        The share of the internal weight that comes from own positions rather than groups.
+    """
+
+    id: int
+    members: tuple[str, ...]
+    labels: tuple[str, ...]
+    reasons: tuple[BindingReason, ...]
+    cohesion: float
+    density: float
+    own_share: float
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A member that connects communities.
+
+    Attributes
+    ----------
+    member, label : str
+        Who.
+    betweenness : float
+        Normalised betweenness centrality: the share of shortest paths between other members
+        that pass through this one (stronger ties are shorter).
+    community : int
+        Its own community.
+    reaches : tuple of int
+        The other communities it has ties into.
+    """
+
+    member: str
+    label: str
+    betweenness: float
+    community: int
+    reaches: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CoalitionReport:
+    """What :func:`find_coalitions` found.
+
+    Attributes
+    ----------
+    communities : tuple of Community
+        Largest first.
+    modularity : float
+        Modularity of the partition at the given resolution (0 when there is no tie).
+    bridges : tuple of Bridge
+        Members with ties into other communities, highest betweenness first.
+    isolated : tuple of str
+        Members of the graph with no tie at all, in the order of their labels.
+    isolated_labels : tuple of str
+        Their names.
+    seed, resolution : int, float
+        The parameters of the Louvain method.
+    """
+
+    communities: tuple[Community, ...]
+    modularity: float
+    bridges: tuple[Bridge, ...]
+    isolated: tuple[str, ...]
+    isolated_labels: tuple[str, ...]
+    seed: int
+    resolution: float
+    exact_betweenness: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A ranked partner of a member.
+
+    Attributes
+    ----------
+    member, label : str
+        Who.
+    score : float
+        The weight of the tie: ``own_score + group_score``.
+    own_score : float
+        The part that comes from both members' own proposals and statements.
+    group_score : float
+        The part that comes only through groups they belong to.
+    reasons : tuple of dict
+        The tie's reasons (see :func:`build_member_graph`), strongest first.
+    """
+
+    member: str
+    label: str
+    score: float
+    own_score: float
+    group_score: float
+    reasons: tuple[dict[str, Any], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON."""
+        data = asdict(self)
+        data["reasons"] = [dict(r) for r in self.reasons]
+        return data
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def parse_ties(ties: Iterable[str] | str | None) -> tuple[str, ...]:
+    """Check a selection of tie kinds (``"cosponsor,theme"`` or a list); ``None`` is all of them.
+
+    Examples
+    --------
+    >>> parse_ties("theme, position")
+    ('position', 'theme')
+    >>> parse_ties("themes")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ParameterError: unknown kind of tie 'themes'. Did you mean 'theme'? Known: cosponsor, position, ...
+    """
+    if ties is None:
+        return TIE_KINDS
+    items = ties.split(",") if isinstance(ties, str) else list(ties)
+    chosen = {t.strip().lower() for t in items if t.strip()}
+    for kind in sorted(chosen):
+        if kind not in TIE_KINDS:
+            raise ParameterError(_unknown_kind(kind))
+    if not chosen:
+        raise ParameterError(f"no kind of tie was given; choose among {', '.join(TIE_KINDS)}")
+    return tuple(k for k in TIE_KINDS if k in chosen)
+
+
+def _unknown_kind(kind: str) -> str:
+    close = difflib.get_close_matches(kind, TIE_KINDS, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"unknown kind of tie {kind!r}.{hint} Known: {', '.join(TIE_KINDS)}"
+
+
+def parse_weights(weights: Mapping[str, float] | Iterable[str] | None) -> dict[str, float]:
+    """The weight of each kind: :data:`DEFAULT_WEIGHTS` with the given changes.
+
+    Accepts a mapping or ``KIND=WEIGHT`` strings (as given to ``--weight``).
+
+    Examples
+    --------
+    >>> parse_weights(["group=0.5"])["group"], parse_weights(None)["theme"]
+    (0.5, 2.0)
+    >>> parse_weights(["group=-1"])
+    Traceback (most recent call last):
+    ...
+    kg.errors.ParameterError: the weight of 'group' must be a number >= 0, not '-1'
+    """
+    result = dict(DEFAULT_WEIGHTS)
+    if weights is None:
+        return result
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(weights, Mapping):
+        pairs = list(weights.items())
+    else:
+        for text in weights:
+            kind, sep, value = str(text).partition("=")
+            if not sep:
+                raise ParameterError(f"{text!r} is not KIND=WEIGHT, e.g. group=0.5")
+            pairs.append((kind, value))
+    for kind, value in pairs:
+        kind = kind.strip().lower()
+        if kind not in TIE_KINDS:
+            raise ParameterError(_unknown_kind(kind))
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1.0
+        if not number >= 0 or number == float("inf"):
+            raise ParameterError(f"the weight of {kind!r} must be a number >= 0, not {str(value).strip()!r}")
+        result[kind] = number
+    return result
+
+
+_COLUMN_CODES = ("cooperation", "cooperation-mechanisms", "capacity-building", "implementation-periods")
+
+
+def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) -> str:
+    """Resolve what ``--on`` names: an issue or section (code or name) or a Table 5 column.
+
+    Returns the IRI. Raises :class:`~kg.errors.ParameterError` with the query layer's "did you
+    mean" message when it names neither.
+    """
+    import re
+
+    from kg.catalogue import resolve_parameter
+
+    looks_like_code = bool(re.match(r"^\s*([A-Fa-f](\.[\d()]+)*|annex.*)\s*$", value))
+    errors: list[str] = []
+    for kind in ("issue",) if looks_like_code else ("column", "issue"):
+        try:
+            return resolve_parameter(store, kind, value, layout=layout).value
+        except ParameterError as exc:
+            errors.append(str(exc))
+    if looks_like_code:
+        raise ParameterError(errors[0])
+    raise ParameterError(f"{errors[-1]} Or a column of Table 5: {', '.join(_COLUMN_CODES)}.")
+
+
+# --------------------------------------------------------------------------- reading the graph
+
+
+@dataclass
+class _Holding:
+    """What one member holds of one shared item: its own, or through groups."""
+
+    own: bool = False
+    groups: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
+    citations: set[str] = field(default_factory=set)
+    froms: set[str] = field(default_factory=set)
+
+
+class _Names:
+    """Labels, codes and citation texts, in one language with English as fallback."""
+
+    def __init__(self, table: Table, lang: str) -> None:
+        labels: dict[str, dict[str, str]] = {}
+        self.codes: dict[str, str] = {}
+        self.citations: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+        cols = {c: i for i, c in enumerate(table.columns)}
+        for row in table.rows:
+            entity = _value(row, cols["entity"])
+            if entity is None:
+                continue
+            label = row[cols["label"]]
+            if label is not None:
+                langs = labels.setdefault(entity, {})
+                tag = label.lang or ""
+                if tag not in langs or label.value < langs[tag]:
+                    langs[tag] = label.value
+            for column, found in (("code", self.codes), ("citation", self.citations), ("source", self.sources)):
+                value = _value(row, cols.get(column))
+                if value is not None and (entity not in found or value < found[entity]):
+                    found[entity] = value  # the smallest, so that the choice never depends on row order
+        self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or self.codes.get(iri) or _short(iri)
+
+    def member(self, iri: str) -> str:
+        return self.label(iri)
+
+    def document(self, iri: str) -> str:
+        return self.codes.get(iri) or self.labels.get(iri) or _short(iri)
+
+    def citation(self, iri: str) -> str:
+        """The citation's label, else its text, unless that is a bare URL and its source has a title."""
+        text = self.citations.get(iri)
+        if iri in self.labels:
+            return self.labels[iri]
+        if text and not (text.startswith("http") and iri in self.sources):
+            return text
+        return self.sources.get(iri) or text or _short(iri)
+
+    def topic(self, iri: str, ancestors: Mapping[str, set[str]]) -> str:
+        """An issue as 'code label', a column as 'the column “label”'."""
+        if iri in ancestors:
+            return self.issue(iri)
+        return f"the column “{self.label(iri)}”"
+
+    def issue(self, iri: str) -> str:
+        code, label = self.codes.get(iri), self.labels.get(iri)
+        if code and label and label != code:
+            return f"{code} {label}"
+        return code or label or _short(iri)
+
+
+def _short(iri: str) -> str:
+    from kg import iris
+
+    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
+
+
+def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
+    path = queries_dir / f"{name}.rq"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"the coalition query {str(path)!r} is missing ({exc.strerror}); is this a full clone?") from exc
+    result = store.query(text)
+    if not isinstance(result, Table):
+        raise QueryError(f"{path.name}: expected a SELECT query")
+    return result
+
+
+def _value(row: tuple[Any, ...], index: int | None) -> str | None:
+    if index is None:
+        return None
+    cell = row[index]
+    return None if cell is None else str(cell.value)
+
+
+def build_member_graph(
+    store: QueryEngine,
+    *,
+    on: str | None = None,
+    ties: Iterable[str] | str | None = None,
+    weights: Mapping[str, float] | Iterable[str] | None = None,
+    lang: str = "en",
+    layout: Layout | None = None,
+) -> nx.Graph:
+    """The weighted member–member graph of the knowledge graph.
+
+    Two members are tied when they share something: a proposal they co-sponsor, a position a
+    source names them in, a theme or a column of their proposals' elements, an issue they have an
+    interest in, a stance on a text, a development concern, a group. Each shared item is worth its
+    kind's weight divided among the others who share it: the weight ``w`` of an item shared by
+    ``n`` members adds ``w / (n - 1)`` to each of their ties, so a theme two members share counts
+    fully while a 60-member group spreads thin. An interest in an issue counts only at the most
+    specific issue a pair shares (sharing D.3.1 implies D.3 and D).
+
+    A member holds what it does itself (basis ``"own"``) or what a coalition or group of convenors
+    it belongs to did, e.g. the concerns the LDC Group raised (basis ``"group"``); a tie's reason is
+    ``"group"``-based unless both members hold the item themselves.
+
+    Parameters
+    ----------
+    store : kg.store.Store
+        The built graph.
+    on : str, optional
+        The IRI of an issue, section or Table 5 column (see :func:`resolve_on`). Only what is
+        about it counts (an issue includes its narrower issues); the nodes are the members with
+        an interest in it, and their shared groups are kept as ties among them.
+    ties : iterable of str or str, optional
+        The kinds of tie to use (default: all of :data:`TIE_KINDS`).
+    weights : mapping or iterable of ``KIND=W``, optional
+        Changes to :data:`DEFAULT_WEIGHTS`.
+    lang : {'en', 'fr', 'es'}
+        The language of names (English where a name is missing).
+    layout : kg.layout.Layout, optional
+        Where ``queries/coalitions/`` is (default: this clone).
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes are member IRIs with ``label``, ``code``, ``activity`` (the proposals and
+        communications it sponsored itself) and ``participant`` (it takes part in the JSI).
+        Edges have ``weight`` (= ``own_weight`` + ``group_weight``) and ``reasons``: a list of
+        dicts with ``kind``, ``what``, ``sources`` (document symbols, then citations),
+        ``documents``, ``citations``, ``basis`` (``own`` or ``group``), ``groups`` (names of the
+        groups a group-based reason comes through), ``weight`` and ``shared_by`` (how many
+        members share the item), strongest first. ``graph.graph`` records ``on``, ``on_label``,
+        ``ties`` and ``weights``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown kind of tie or a bad weight.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> from kg.store import memory_store
+    >>> J, I = "https://w3id.org/jsi-ecom/ontology#", "https://w3id.org/jsi-ecom/id/"
+    >>> def q(s, p, o):
+    ...     o = ox.Literal(o) if p.endswith("symbol") else ox.NamedNode(o)
+    ...     return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, ox.NamedNode(I + "graph/t"))
+    >>> TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    >>> store = memory_store([
+    ...     q(I + "graph/t", TYPE, J + "Citation"),
+    ...     q(I + "member/AAA", TYPE, J + "Member"), q(I + "member/BBB", TYPE, J + "Member"),
+    ...     q(I + "doc/P-1", TYPE, J + "Proposal"), q(I + "doc/P-1", J + "symbol", "P/1"),
+    ...     q(I + "doc/P-1", J + "sponsoredBy", I + "member/AAA"),
+    ...     q(I + "doc/P-1", J + "sponsoredBy", I + "member/BBB")])
+    >>> g = build_member_graph(store, ties="cosponsor")
+    >>> sorted(g.nodes) == [I + "member/AAA", I + "member/BBB"]
+    True
+    >>> edge = g.edges[I + "member/AAA", I + "member/BBB"]
+    >>> edge["weight"], describe_reason(edge["reasons"][0])
+    (3.0, 'co-sponsor P/1: P/1')
+    """
+    import networkx as nx
+
+    kinds = parse_ties(ties)
+    weight_of = parse_weights(weights)
+    layout = layout or default_layout()
+    queries_dir = layout.queries_dir / "coalitions"
+
+    names = _Names(_run(store, queries_dir, "names"), lang)
+    members_table = _run(store, queries_dir, "members")
+    members: dict[str, tuple[bool, int]] = {}
+    for rec in members_table.records():
+        iri = rec["member"]
+        if iri is None:
+            continue
+        participant = (rec.get("participant") or "").lower() == "true"
+        members[iri] = (participant, int(rec.get("proposals") or 0))
+
+    group_members: dict[str, dict[str, set[str]]] = {}
+    for rec in _run(store, queries_dir, "memberships").records():
+        member, group, citation = rec["member"], rec["group"], rec["citation"]
+        if member in members and group is not None:
+            group_members.setdefault(group, {}).setdefault(member, set()).add(citation or "")
+
+    # issue → itself and every broader issue
+    ancestors: dict[str, set[str]] = {}
+    for rec in _run(store, queries_dir, "scheme").records():
+        if rec["issue"] is not None and rec["broader"] is not None:
+            ancestors.setdefault(rec["issue"], {rec["issue"]}).add(rec["broader"])
+
+    # kind → (item, facet) → member → holding
+    held: dict[str, dict[tuple[str, str], dict[str, _Holding]]] = {}
+    for kind in kinds:
+        if kind == "group":
+            continue
+        table = _run(store, queries_dir, kind)
+        held[kind] = _holdings(table, kind, on, members, group_members, ancestors)
+    if "group" in kinds:
+        held["group"] = {
+            (group, ""): {m: _Holding(groups={group}, citations=set(cits)) for m, cits in ms.items()}
+            for group, ms in group_members.items()
+        }
+
+    if on is None:
+        nodes = {m for m, (participant, _) in members.items() if participant}
+        for items in held.values():
+            for holders in items.values():
+                nodes.update(holders)
+    else:
+        nodes = set()
+        for kind, items in held.items():
+            if kind != "group":
+                for holders in items.values():
+                    nodes.update(holders)
+
+    graph = nx.Graph()
+    graph.graph.update(
+        on=on,
+        on_label=(names.topic(on, ancestors) if on else None),
+        ties=list(kinds),
+        weights={k: weight_of[k] for k in kinds},
+        lang=lang,
+    )
+    for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
+        participant, activity = members.get(iri, (False, 0))
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
+                       activity=activity, participant=participant)
+
+    pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for kind in kinds:
+        if weight_of[kind] == 0:
+            continue
+        issue_pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for (item, facet), holders in sorted(held.get(kind, {}).items()):
+            present = sorted(m for m in holders if m in nodes)
+            n = len(present)
+            if n < 2:
+                continue
+            share = weight_of[kind] / (n - 1)
+            what = _what(kind, item, facet, names)
+            for a, b in itertools.combinations(present, 2):
+                ha, hb = holders[a], holders[b]
+                reason = _reason(kind, item, what, share, n, ha, hb, names)
+                (issue_pairs if kind == "issue" else pairs).setdefault((a, b), []).append(reason)
+        for pair, reasons in issue_pairs.items():
+            shared = {r["item"] for r in reasons}
+            for r in reasons:
+                if not any(other != r["item"] and r["item"] in ancestors.get(other, ()) for other in shared):
+                    pairs.setdefault(pair, []).append(r)
+
+    order = {k: i for i, k in enumerate(TIE_KINDS)}
+    for (a, b) in sorted(pairs):
+        reasons = sorted(pairs[(a, b)], key=lambda r: (-r["weight"], order[r["kind"]], r["what"]))
+        own = sum(r["weight"] for r in reasons if r["basis"] == "own")
+        grp = sum(r["weight"] for r in reasons if r["basis"] == "group")
+        graph.add_edge(a, b, weight=own + grp, own_weight=own, group_weight=grp, reasons=reasons)
+    log.info("member graph: %d members, %d ties (on=%s, ties=%s)", graph.number_of_nodes(),
+             graph.number_of_edges(), on, ",".join(kinds))
+    return graph
+
+
+def _holdings(
+    table: Table,
+    kind: str,
+    on: str | None,
+    members: Mapping[str, tuple[bool, int]],
+    group_members: Mapping[str, Mapping[str, set[str]]],
+    ancestors: Mapping[str, set[str]],
+) -> dict[tuple[str, str], dict[str, _Holding]]:
+    """Group the rows of one tie query by what a holder holds, keep those about ``on``, expand groups.
+
+    A row's topics are the issues and columns it is about; an issue brings its broader issues
+    (an interest in D.3.1 is about D.3 and D too), and an issue item is about itself.
+    """
+    cols = {c: i for i, c in enumerate(table.columns)}
+    for needed in ("holder", "item", "citation"):
+        if needed not in cols:
+            raise QueryError(f"the coalition query {kind}.rq must SELECT ?{needed}")
+    rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
+    for row in table.rows:
+        holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
+        if holder is None or item is None:
+            continue
+        key = (
+            holder,
+            item,
+            _value(row, cols.get("facet")) or "",
+            _value(row, cols.get("evidence")) or "",
+            _value(row, cols["citation"]) or "",
+            _value(row, cols.get("from")) or "",
+        )
+        topics = rows.setdefault(key, set())
+        topic = _value(row, cols.get("topic"))
+        if topic is not None:
+            topics.update(ancestors.get(topic, (topic,)))
+        if kind == "issue":
+            topics.update(ancestors.get(item, (item,)))
+    result: dict[tuple[str, str], dict[str, _Holding]] = {}
+    for (holder, item, facet, evidence, citation, origin), topics in sorted(rows.items()):
+        if on is not None and on not in topics:
+            continue
+        holders = result.setdefault((item, facet), {})
+        if holder in members:
+            h = holders.setdefault(holder, _Holding())
+            h.own = True
+            _note(h, evidence, citation, origin)
+        elif holder in group_members:
+            for member, membership_citations in group_members[holder].items():
+                h = holders.setdefault(member, _Holding())
+                h.groups.add(holder)
+                h.citations.update(membership_citations)
+                _note(h, evidence, citation, origin)
+    return result
+
+
+def _note(h: _Holding, evidence: str, citation: str, origin: str) -> None:
+    if evidence:
+        h.documents.add(evidence)
+    if citation:
+        h.citations.add(citation)
+    if origin:
+        h.froms.add(origin)
+
+
+def _what(kind: str, item: str, facet: str, names: _Names) -> str:
+    if kind == "cosponsor":
+        return names.document(item)
+    if kind == "issue":
+        return names.issue(item)
+    if kind == "stance":
+        return f"{_STANCE.get(facet, 'took the same stance on')} {names.document(item)}"
+    return names.label(item)
+
+
+def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding, hb: _Holding,
+            names: _Names) -> dict[str, Any]:
+    own = ha.own and hb.own
+    groups = sorted({names.label(g) for h in (ha, hb) if not h.own for g in h.groups})
+    documents = sorted({names.document(d) for d in ha.documents | hb.documents})
+    citations = sorted({names.citation(c) for c in ha.citations | hb.citations})
+    reason: dict[str, Any] = {
+        "kind": kind,
+        "item": item,
+        "what": what,
+        "basis": "own" if own else "group",
+        "weight": share,
+        "shared_by": n,
+        "groups": groups,
+        "documents": documents,
+        "citations": citations,
+        "sources": documents + citations,
+    }
+    if kind == "issue":
+        through = sorted({names.codes.get(f, _short(f)) for f in ha.froms | hb.froms if f != item})
+        reason["through"] = through
+    return reason
+
+
+def describe_reason(reason: Mapping[str, Any], *, with_sources: bool = True) -> str:
+    """A reason of a tie in words, with its sources.
+
+    Documents are named when there are any, else the citations.
+
+    Examples
+    --------
+    >>> describe_reason({"kind": "theme", "what": "Binding support from capable members", "basis": "own",
+    ...                  "documents": ["INF/ECOM/52", "INF/ECOM/66"], "citations": ["IISD 2022, Table 5"]})
+    'both propose “Binding support from capable members”: INF/ECOM/52, INF/ECOM/66'
+    >>> describe_reason({"kind": "group", "what": "LDC Group", "basis": "group", "groups": ["LDC Group"],
+    ...                  "documents": [], "citations": ["WTO LDC list"]})
+    'both in the LDC Group: WTO LDC list'
+    """
+    text = _PHRASES.get(str(reason["kind"]), "{what}").format(what=reason["what"])
+    through = reason.get("through") or []
+    if through:
+        text += f" (through {', '.join(through)})"
+    groups = reason.get("groups") or []
+    if reason.get("basis") == "group" and reason["kind"] != "group" and groups:
+        text += f" (as members of the {' and the '.join(groups)})"
+    if with_sources:
+        sources = list(reason.get("documents") or []) or list(reason.get("citations") or [])
+        if sources:
+            text += ": " + ", ".join(sources)
+    return text
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _tied(graph: nx.Graph) -> nx.Graph:
+    """The members with at least one tie, as a fresh graph in sorted order (for seeded algorithms)."""
+    import networkx as nx
+
+    tied = nx.Graph()
+    tied.add_nodes_from(sorted(n for n in graph.nodes if graph.degree(n) > 0))
+    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
+        w = float(data.get("weight", 1.0))
+        if w > 0:
+            tied.add_edge(a, b, weight=w, distance=1.0 / w)
+    return tied
+
+
+def _label(graph: nx.Graph, node: str) -> str:
+    return str(graph.nodes[node].get("label") or _short(node))
+
+
+def find_coalitions(
+    graph: nx.Graph,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    top_reasons: int | None = None,
+) -> CoalitionReport:
+    """Communities of members, what binds each, the members who bridge them, and who has no tie.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`build_member_graph` (or any graph with a ``weight`` on its edges; a
+        ``reasons`` list and a ``label`` on nodes are used when present).
+    seed : int
+        Seed of the Louvain method: the same graph and seed give the same communities.
+    resolution : float
+        Above 1, smaller communities; below 1, larger ones.
+    top_reasons : int, optional
+        Keep only this many binding reasons per community (default: all).
+
+    Returns
+    -------
+    CoalitionReport
+
+    Notes
+    -----
+    Louvain (``networkx.community.louvain_communities``) maximises modularity; the members with
+    no tie are reported apart, not as communities of one. Betweenness is computed on distances
+    ``1 / weight`` (strong ties are short), exactly up to :data:`BETWEENNESS_EXACT_LIMIT` tied
+    members and from a seeded sample of :data:`BETWEENNESS_SAMPLE` sources beyond.
+
+    Examples
+    --------
+    Two triangles joined through one member:
+
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from("abcdefz")
+    >>> g.add_weighted_edges_from([("a", "b", 2), ("b", "c", 2), ("a", "c", 2),
+    ...                            ("d", "e", 2), ("e", "f", 2), ("d", "f", 2), ("c", "d", 0.5)])
+    >>> report = find_coalitions(g, seed=1)
+    >>> [c.members for c in report.communities]
+    [('a', 'b', 'c'), ('d', 'e', 'f')]
+    >>> round(report.modularity, 3), report.isolated
+    (0.46, ('z',))
+    >>> [(b.member, b.community, b.reaches) for b in report.bridges]
+    [('c', 1, (2,)), ('d', 2, (1,))]
+    """
+    import networkx as nx
+
+    tied = _tied(graph)
+    exact = True
+    if tied.number_of_edges() == 0:
+        parts: list[set[str]] = []
+        modularity = 0.0
+    else:
+        parts = [set(c) for c in nx.community.louvain_communities(tied, weight="weight", resolution=resolution, seed=seed)]
+        modularity = float(nx.community.modularity(tied, parts, weight="weight", resolution=resolution))
+
+    def internal(c: set[str]) -> float:
+        return float(sum(d["weight"] for a, b, d in tied.subgraph(c).edges(data=True)))
+
+    keyed = sorted(parts, key=lambda c: (-len(c), -internal(c), min(_label(graph, n).casefold() for n in c)))
+    community_of: dict[str, int] = {}
+    communities: list[Community] = []
+    for number, members in enumerate(keyed, 1):
+        ordered = sorted(members, key=lambda n: (_label(graph, n).casefold(), n))
+        for n in ordered:
+            community_of[n] = number
+        inside = internal(members)
+        strength = sum(float(tied.degree(n, weight="weight")) for n in members)
+        own = float(sum(graph.edges[a, b].get("own_weight", d["weight"]) for a, b, d in tied.subgraph(members).edges(data=True)))
+        size = len(members)
+        pairs_tied = tied.subgraph(members).number_of_edges()
+        reasons = _binding_reasons(graph, members)
+        communities.append(Community(
+            id=number,
+            members=tuple(ordered),
+            labels=tuple(_label(graph, n) for n in ordered),
+            reasons=tuple(reasons[:top_reasons] if top_reasons else reasons),
+            cohesion=(2 * inside / strength) if strength else 0.0,
+            density=(pairs_tied / (size * (size - 1) / 2)) if size > 1 else 0.0,
+            own_share=(own / inside) if inside else 0.0,
+        ))
+
+    bridges: list[Bridge] = []
+    if tied.number_of_edges():
+        n = tied.number_of_nodes()
+        exact = n <= BETWEENNESS_EXACT_LIMIT
+        centrality = nx.betweenness_centrality(
+            tied, weight="distance", normalized=True,
+            k=None if exact else min(BETWEENNESS_SAMPLE, n), seed=None if exact else seed,
+        )
+        for node in tied.nodes:
+            reaches = sorted({community_of[m] for m in tied.neighbors(node)} - {community_of[node]})
+            if reaches and centrality[node] > 0:
+                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(reaches)))
+        bridges.sort(key=lambda b: (-b.betweenness, b.label.casefold(), b.member))
+
+    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in tied),
+                      key=lambda n: (_label(graph, n).casefold(), n))
+    return CoalitionReport(
+        communities=tuple(communities),
+        modularity=modularity,
+        bridges=tuple(bridges),
+        isolated=tuple(isolated),
+        isolated_labels=tuple(_label(graph, n) for n in isolated),
+        seed=seed,
+        resolution=resolution,
+        exact_betweenness=exact,
+    )
+
+
+def _binding_reasons(graph: nx.Graph, members: set[str]) -> list[BindingReason]:
+    """The reasons of the ties inside a community, summed by shared item, strongest first."""
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    for a, b, data in graph.subgraph(members).edges(data=True):
+        for r in data.get("reasons", ()):
+            key = (str(r["kind"]), str(r["what"]))
+            entry = acc.setdefault(key, {"weight": 0.0, "members": set(), "own": False, "documents": set(), "citations": set()})
+            entry["weight"] += float(r["weight"])
+            entry["members"].update((a, b))
+            entry["own"] = entry["own"] or r.get("basis") == "own"
+            entry["documents"].update(r.get("documents", ()))
+            entry["citations"].update(r.get("citations", ()))
+    order = {k: i for i, k in enumerate(TIE_KINDS)}
+    reasons = [
+        BindingReason(
+            kind=kind, what=what, weight=e["weight"], members=tuple(sorted(e["members"])),
+            basis="own" if e["own"] else "group",
+            documents=tuple(sorted(e["documents"])), citations=tuple(sorted(e["citations"])),
+        )
+        for (kind, what), e in acc.items()
+    ]
+    reasons.sort(key=lambda r: (-round(r.weight, 9), order.get(r.kind, len(order)), r.what))
+    return reasons
+
+
+def rank_partners(graph: nx.Graph, member_iri: str, top: int | None = 10) -> list[Partner]:
+    """The members tied to one member, best first, with the reasons and their sources.
+
+    Partners who share the member's own positions come first (by what they share in positions,
+    then in groups); those tied only through shared groups follow. So ties that come only from
+    group membership never push aside ties from actual positions.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`build_member_graph`.
+    member_iri : str
+        The member.
+    top : int, optional
+        How many partners (``None``: all).
+
+    Raises
+    ------
+    ParameterError
+        When the member is not in the graph (e.g. it has no interest in the ``--on`` selection).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b", weight=1.0, own_weight=1.0, group_weight=0.0, reasons=[])
+    >>> g.add_edge("a", "c", weight=2.0, own_weight=0.0, group_weight=2.0, reasons=[])
+    >>> [(p.member, p.score) for p in rank_partners(g, "a")]
+    [('b', 1.0), ('c', 2.0)]
+    """
+    if member_iri not in graph:
+        on = graph.graph.get("on_label")
+        where = f" with an interest in {on}" if on else ""
+        raise ParameterError(f"{_short(member_iri)!r} is not among the members{where} in this graph")
+    partners = []
+    for other in graph.neighbors(member_iri):
+        data = graph.edges[member_iri, other]
+        own = float(data.get("own_weight", data.get("weight", 0.0)))
+        grp = float(data.get("group_weight", 0.0))
+        partners.append(Partner(
+            member=other,
+            label=_label(graph, other),
+            score=own + grp,
+            own_score=own,
+            group_score=grp,
+            reasons=tuple(dict(r) for r in data.get("reasons", ())),
+        ))
+    partners.sort(key=lambda p: (-round(p.own_score, 9), -round(p.group_score, 9), p.label.casefold(), p.member))
+    return partners if top is None else partners[:top]
