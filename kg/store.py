@@ -7,6 +7,7 @@ pasted into query text. Opening the store read-only costs tens of milliseconds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,37 @@ __all__ = [
     "open_store",
     "memory_store",
     "cell_from_term",
+    "refuse_federation",
 ]
 
 MANIFEST = "CURRENT"
+
+# Strings, IRIs and comments, which may contain the word SERVICE without meaning it.
+_LONG_DQ = r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+_LONG_SQ = r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+_DQ = r'"(?:[^"\\\n]|\\.)*"'
+_SQ = r"'(?:[^'\\\n]|\\.)*'"
+_IRI = r"<[^<>\"{}|^`\\\s]*>"
+_COMMENT = r"#[^\n]*"
+_SKIP = re.compile("|".join((_LONG_DQ, _LONG_SQ, _DQ, _SQ, _IRI, _COMMENT)))
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def refuse_federation(text: str) -> None:
+    """Refuse a query that would fetch from another server (``SERVICE``).
+
+    Oxigraph would send the request; kg answers from the local graph only, offline.
+
+    Examples
+    --------
+    >>> refuse_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
+    >>> refuse_federation("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SERVICE (a federated query) is refused: kg answers from the local graph only, offline
+    """
+    if _SERVICE.search(_SKIP.sub(" ", text)):
+        raise QueryError("SERVICE (a federated query) is refused: kg answers from the local graph only, offline")
 
 
 @dataclass(frozen=True, order=True)
@@ -132,6 +161,7 @@ class Store:
         >>> s.query("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/a")}).column("o")
         ['x']
         """
+        refuse_federation(text)
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(
