@@ -107,10 +107,10 @@ def _answer(location: str, text: str, fmt: str | None, max_bytes: int) -> tuple[
     try:
         if isinstance(result, ox.QueryTriples):
             media, name = _GRAPH_FORMATS.get(fmt or "turtle", _GRAPH_FORMATS["turtle"])
-            ox.serialize(result, sink, format=getattr(ox.RdfFormat, name))
+            ox.serialize(result, sink, format=getattr(ox.RdfFormat, name))  # type: ignore[arg-type]
         else:
             media, name = _SELECT_FORMATS.get(fmt or "json", _SELECT_FORMATS["json"])
-            result.serialize(sink, format=getattr(ox.QueryResultsFormat, name))
+            result.serialize(sink, format=getattr(ox.QueryResultsFormat, name))  # type: ignore[arg-type]
     except _TooLarge:
         message = f"the result is larger than {max_bytes} bytes; add a LIMIT or select fewer columns\n"
         return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "text/plain; charset=utf-8", message.encode()

@@ -45,7 +45,7 @@ def serve(context: Context, host: str, port: int, timeout_s: float, max_result_m
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}, reachable from other machines; the endpoint has no authentication", err=True)
     server = make_server(config)
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     click.echo(f"kg SPARQL endpoint on http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)", err=True)
     try:
         server.serve_forever()
