@@ -720,7 +720,8 @@ def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding,
 def describe_reason(reason: Mapping[str, Any], *, with_sources: bool = True) -> str:
     """A reason of a tie in words, with its sources.
 
-    Documents are named when there are any, else the citations.
+    Documents are named when there are any (other than the shared document itself), else the
+    citations.
 
     Examples
     --------
@@ -739,7 +740,8 @@ def describe_reason(reason: Mapping[str, Any], *, with_sources: bool = True) -> 
     if reason.get("basis") == "group" and reason["kind"] != "group" and groups:
         text += f" (as members of the {' and the '.join(groups)})"
     if with_sources:
-        sources = list(reason.get("documents") or []) or list(reason.get("citations") or [])
+        documents = [d for d in reason.get("documents") or [] if d not in str(reason["what"]).split()]
+        sources = documents or list(reason.get("citations") or [])
         if sources:
             text += ": " + ", ".join(sources)
     return text

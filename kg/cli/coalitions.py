@@ -151,7 +151,8 @@ def _render_coalitions(graph: Any, report: Any, fmt: str) -> str:
         return render_table(Table(columns, rows), fmt)  # type: ignore[arg-type]
 
     markdown = fmt == "markdown"
-    head = (f"{len(report.communities)} communities of {graph.number_of_nodes()} members ({_scope(graph)}); "
+    n = len(report.communities)
+    head = (f"{n} {'community' if n == 1 else 'communities'} of {graph.number_of_nodes()} members ({_scope(graph)}); "
             f"Louvain seed {report.seed}, resolution {report.resolution:g}; modularity {report.modularity:.3f}")
     parts = [f"# Coalitions\n\n{head}." if markdown else head]
 
