@@ -1,0 +1,101 @@
+"""A human-readable page of the ontology, written with pyLODE 3.3.4 (OntPub profile), offline.
+
+pyLODE reads its background vocabularies (RDFS, OWL, SKOS …) from its own package and
+inlines its stylesheet; the page loads nothing from the network (its links to term IRIs
+are links a reader may follow, not resources). pyLODE 3.4.1 fails at import from its
+wheel, hence the pin.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kg.errors import KGError
+
+__all__ = ["MARKER", "render_ontology_docs", "write_ontology_docs"]
+
+log = logging.getLogger(__name__)
+
+#: The file that marks a folder as written by :func:`write_ontology_docs` (so it may be replaced).
+MARKER = ".kg-docs"
+
+
+def render_ontology_docs(ontology_file: Path) -> str:
+    """The HTML page of an ontology file.
+
+    Raises
+    ------
+    KGError
+        pyLODE is missing, or cannot document the file (e.g. no ``dcterms:title``).
+    """
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        # pyLODE's supermodel module calls logging.basicConfig(level=DEBUG) when imported:
+        # undo it, so that a library user's logging is left as it was.
+        from pylode import OntPub, PylodeError
+    except ImportError as exc:
+        raise KGError("pyLODE is not installed; install the project again ('pip install -e .') "
+                      "or 'pip install pylode==3.3.4'") from exc
+    finally:
+        root.setLevel(level)
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+    try:
+        return str(OntPub(str(ontology_file), sort_subjects=True).make_html())
+    except PylodeError as exc:
+        raise KGError(f"pyLODE cannot document {str(ontology_file)!r}: {exc}") from exc
+
+
+def write_ontology_docs(ontology_file: Path, directory: Path) -> Path:
+    """Write ``index.html`` (the page) and a copy of the ontology into ``directory``.
+
+    The folder is written beside its final place and renamed into it, so a reader never
+    sees half of it. An existing folder is replaced only if it is empty or was written by
+    this function (it holds :data:`MARKER`).
+
+    Returns
+    -------
+    Path
+        The page, ``directory / "index.html"``.
+
+    Raises
+    ------
+    KGError
+        The folder exists and holds something else, or cannot be written.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise KGError(f"{str(directory)!r} is a file; give a folder for the documentation")
+    if directory.is_dir() and any(directory.iterdir()) and not (directory / MARKER).exists():
+        raise KGError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
+                      "choose another folder or empty it")
+    html = render_ontology_docs(ontology_file)
+    parent = directory.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.", suffix=".tmp"))
+    old: Path | None = None
+    try:
+        (tmp / "index.html").write_text(html, encoding="utf-8")
+        shutil.copyfile(ontology_file, tmp / ontology_file.name)
+        (tmp / MARKER).write_text("written by 'kg docs'; the folder is replaced by the next run\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if directory.exists():
+            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.", suffix=".old"))
+            os.replace(directory, old / "previous")
+        os.replace(tmp, directory)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not directory.exists() and (old / "previous").exists():
+            os.replace(old / "previous", directory)
+        raise KGError(f"cannot write the documentation in {str(directory)!r}: {exc}") from exc
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    log.info("wrote %s", directory / "index.html")
+    return directory / "index.html"

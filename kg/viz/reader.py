@@ -1,0 +1,164 @@
+"""Read what the views draw from the built graph, with the queries of ``queries/viz/``.
+
+Names come in the reader's language, then English, then any language, then a code; the
+most specific class of a thing and the citations that describe it are looked up once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from kg.errors import KGError
+from kg.layout import Layout
+from kg.store import Store, Table
+from kg.viz.drawing import local_name, words
+
+__all__ = ["Reader"]
+
+
+def _text(cell: Any) -> str | None:
+    return None if cell is None else str(cell.value)
+
+
+class Reader:
+    """Runs the view queries against a store and answers names, codes, types and sources.
+
+    Parameters
+    ----------
+    store : Store
+        The built graph.
+    layout : Layout
+        Where ``queries/viz/`` is.
+    lang : str
+        The reader's language.
+    """
+
+    def __init__(self, store: Store, layout: Layout, lang: str) -> None:
+        self.store = store
+        self.layout = layout
+        self.lang = lang
+        self.words = words(lang)
+        self._labels: dict[str, dict[str, list[str]]] | None = None
+        self._codes: dict[str, list[str]] | None = None
+        self._types: dict[str, str] | None = None
+        self._ancestors: dict[str, set[str]] | None = None
+        self._sources: dict[str, list[str]] | None = None
+
+    def select(self, name: str, **bindings: Any) -> Table:
+        """Run ``queries/viz/<name>.rq`` with the given terms bound."""
+        path = self.layout.queries_dir / "viz" / f"{name}.rq"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise KGError(f"cannot read the view query {str(path)!r}: {exc.strerror}") from exc
+        return self.store.select(text, bindings or None)
+
+    def records(self, name: str, **bindings: Any) -> list[dict[str, str | None]]:
+        """The rows of a view query as dicts of text (``None`` where unbound)."""
+        table = self.select(name, **bindings)
+        return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
+
+    # names -------------------------------------------------------------------------
+    def _all_labels(self) -> dict[str, dict[str, list[str]]]:
+        if self._labels is None:
+            labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+            for entity, label in self.select("labels").rows:
+                if entity is not None and label is not None:
+                    labels[entity.value][(label.lang or "").lower()].append(label.value)
+            self._labels = labels
+        return self._labels
+
+    def label(self, iri: str, *, with_code: bool = False) -> str:
+        """The name of a thing in the reader's language, then English, then any, then its code."""
+        by_lang = self._all_labels().get(iri, {})
+        text = None
+        for lang in (self.lang, "en", ""):
+            if by_lang.get(lang):
+                text = sorted(by_lang[lang])[0]
+                break
+        if text is None and by_lang:
+            text = sorted(sorted(v)[0] for v in by_lang.values())[0]
+        code = self.code(iri)
+        if text is None:
+            return code or local_name(iri)
+        if with_code and code and code not in text:
+            return f"{code} {text}"
+        return text
+
+    def code(self, iri: str) -> str | None:
+        """The issue code, document symbol or ISO code of a thing."""
+        if self._codes is None:
+            codes: dict[str, list[str]] = defaultdict(list)
+            for row in self.records("codes"):
+                if row["entity"] and row["code"]:
+                    codes[row["entity"]].append(row["code"])
+            self._codes = codes
+        found = sorted(self._codes.get(iri, []))
+        return found[0] if found else None
+
+    def search_text(self, iri: str) -> str:
+        """Every name and code of a thing, for the page's search box."""
+        names = sorted({n for v in self._all_labels().get(iri, {}).values() for n in v})
+        code = self.code(iri)
+        return " | ".join(([code] if code else []) + names)
+
+    # types -------------------------------------------------------------------------
+    def ancestors(self) -> dict[str, set[str]]:
+        """Every declared class → its superclasses, however far up."""
+        if self._ancestors is None:
+            ancestors: dict[str, set[str]] = defaultdict(set)
+            for row in self.records("class-ancestors"):
+                if row["class"] and row["ancestor"]:
+                    ancestors[row["class"]].add(row["ancestor"])
+            self._ancestors = ancestors
+        return self._ancestors
+
+    def kind(self, iri: str) -> str | None:
+        """The most specific declared class of a thing (ties: the one with more ancestors, then IRI order)."""
+        if self._types is None:
+            ancestors = self.ancestors()
+            by_entity: dict[str, set[str]] = defaultdict(set)
+            for row in self.records("types"):
+                if row["entity"] and row["type"]:
+                    by_entity[row["entity"]].add(row["type"])
+            chosen: dict[str, str] = {}
+            for entity, types in by_entity.items():
+                specific = [t for t in types if not any(t in ancestors[o] for o in types if o != t)]
+                specific.sort(key=lambda t: (-len(ancestors[t]), t))
+                chosen[entity] = specific[0]
+            self._types = chosen
+        return self._types.get(iri)
+
+    # sources -----------------------------------------------------------------------
+    def _all_sources(self) -> dict[str, list[str]]:
+        if self._sources is None:
+            sources: dict[str, list[str]] = defaultdict(list)
+            for row in self.records("sources"):
+                if row["entity"] and row["text"] and row["text"] not in sources[row["entity"]]:
+                    sources[row["entity"]].append(row["text"])
+            self._sources = sources
+        return self._sources
+
+    def sources(self, iri: str) -> list[str]:
+        """The citations of the statements about a thing."""
+        return self._all_sources().get(iri, [])
+
+    def described(self) -> list[str]:
+        """Every thing a citation graph says something about."""
+        return sorted(self._all_sources())
+
+    def tooltip(self, iri: str, lines: Iterable[str] = (), *, kind: str | None = None) -> str:
+        """Plain text: the name, the type, the given lines, then up to three sources."""
+        w = self.words
+        out = [self.label(iri, with_code=True)]
+        kind = kind if kind is not None else self.kind(iri)
+        if kind:
+            out.append(f"{w['type']}: {self.label(kind)}")
+        out.extend(line for line in lines if line)
+        found = self.sources(iri)
+        if found:
+            more = " " + w["more"].format(n=len(found) - 3) if len(found) > 3 else ""
+            out.append(f"{w['sources']}: " + "; ".join(found[:3]) + more)
+        return "\n".join(out)
