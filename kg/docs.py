@@ -12,7 +12,9 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KGError
 
@@ -24,8 +26,30 @@ log = logging.getLogger(__name__)
 MARKER = ".kg-docs"
 
 
-def render_ontology_docs(ontology_file: Path) -> str:
-    """The HTML page of an ontology file.
+def _in_language(ontology_file: Path, lang: str) -> Any:
+    """The ontology as an rdflib graph, keeping one language where a text exists in several.
+
+    pyLODE shows whichever label or title it meets first; the terms carry them in English,
+    French and Spanish. A text in another language is dropped only when the same subject
+    and property have one in ``lang`` (or untagged), so nothing is lost.
+    """
+    import rdflib
+
+    graph = rdflib.Graph()
+    try:
+        graph.parse(ontology_file, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise KGError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
+    has_lang = {(s, p) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.language in (lang, None)}
+    drop = [(s, p, o) for s, p, o in graph
+            if isinstance(o, rdflib.Literal) and o.language not in (lang, None) and (s, p) in has_lang]
+    for triple in drop:
+        graph.remove(triple)
+    return graph
+
+
+def render_ontology_docs(ontology_file: Path, lang: str = "en") -> str:
+    """The HTML page of an ontology file, in one of its languages.
 
     Raises
     ------
@@ -46,13 +70,17 @@ def render_ontology_docs(ontology_file: Path) -> str:
         for handler in list(root.handlers):
             if handler not in handlers:
                 root.removeHandler(handler)
-    try:
-        return str(OntPub(str(ontology_file), sort_subjects=True).make_html())
-    except PylodeError as exc:
-        raise KGError(f"pyLODE cannot document {str(ontology_file)!r}: {exc}") from exc
+    graph = _in_language(ontology_file, lang)
+    with warnings.catch_warnings():
+        # pyLODE 3.3.4 reads its stylesheet with open(...).read() and never closes the file.
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return str(OntPub(graph, sort_subjects=True).make_html())
+        except PylodeError as exc:
+            raise KGError(f"pyLODE cannot document {str(ontology_file)!r}: {exc}") from exc
 
 
-def write_ontology_docs(ontology_file: Path, directory: Path) -> Path:
+def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") -> Path:
     """Write ``index.html`` (the page) and a copy of the ontology into ``directory``.
 
     The folder is written beside its final place and renamed into it, so a reader never
@@ -75,7 +103,7 @@ def write_ontology_docs(ontology_file: Path, directory: Path) -> Path:
     if directory.is_dir() and any(directory.iterdir()) and not (directory / MARKER).exists():
         raise KGError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
                       "choose another folder or empty it")
-    html = render_ontology_docs(ontology_file)
+    html = render_ontology_docs(ontology_file, lang)
     parent = directory.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.", suffix=".tmp"))

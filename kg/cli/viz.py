@@ -91,9 +91,11 @@ def viz(context: Context, view: str, name: str | None, output: Path, lang: str, 
 @click.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The folder to write (replaced atomically; an existing folder must be one 'kg docs' wrote).")
+@click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+              help="Language of the labels and definitions.")
 @pass_context
 @handle_errors
-def docs(context: Context, output: Path) -> None:
+def docs(context: Context, output: Path, lang: str) -> None:
     """Write a human-readable page of the ontology (pyLODE), offline.
 
     DIR/index.html documents every class and property of ontology/jsi.ttl with its
@@ -103,10 +105,11 @@ def docs(context: Context, output: Path) -> None:
     \b
     Example:
       kg docs -o docs/ontology
+      kg docs --lang fr -o docs/ontologie
     """
     from kg.docs import write_ontology_docs
 
-    written = write_ontology_docs(context.layout.ontology_file, output)
+    written = write_ontology_docs(context.layout.ontology_file, output, lang)
     click.echo(f"wrote {written}", err=True)
 
 

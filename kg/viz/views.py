@@ -445,10 +445,15 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     ids.update(e for e in r.described() if e.startswith(iris.ID) or e.startswith(_JSI))
     ids.discard("")
     kind_of = {i: r.kind(i) or "" for i in ids}
+    ancestors = r.ancestors()
     if types:
         wanted = {t.casefold() for t in types}
-        ids = {i for i, k in kind_of.items() if k and (local_name(k).casefold() in wanted or r.label(k).casefold() in wanted)}
-    ancestors = r.ancestors()
+
+        def matches(k: str) -> bool:
+            return any(local_name(c).casefold() in wanted or r.label(c).casefold() in wanted
+                       for c in {k} | ancestors.get(k, set()))
+
+        ids = {i for i, k in kind_of.items() if k and matches(k)}
     kinds = sorted({kind_of[i] for i in ids}, key=lambda k: (r.label(k).casefold() if k else "~", k))
     colour_of: dict[str, str] = {}
     shape_of: dict[str, str] = {}
@@ -479,7 +484,8 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     count = Counter(n.kind for n in nodes)
     items = [LegendItem(key(k), r.label(k) if k else w["other"], colour_of[k], shape_of[k], count=count[key(k)])
              for k in kinds]
-    return Drawing("graph", r.lang, w["title_graph"], w["desc_graph"], nodes, edges,
+    title = w["title_graph"] + (": " + ", ".join(types) if types else "")
+    return Drawing("graph", r.lang, title, w["desc_graph"], nodes, edges,
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
 
 
@@ -545,8 +551,7 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
                         count=count[f"community:{c.id}"]) for c in report.communities]
     if count["community:0"]:
         items.append(LegendItem("community:0", w["legend_isolated"], "#d0d0d0", "dot", count=count["community:0"]))
-    on_label = graph.graph.get("on_label") or (r.label(on_iri, with_code=True) if on_iri else None)
-    title = w["title_coalitions_on"].format(on=on_label) if on_iri else w["title_coalitions"]
+    title = w["title_coalitions_on"].format(on=r.label(on_iri, with_code=True)) if on_iri else w["title_coalitions"]
     return Drawing("coalitions", r.lang, title, w["desc_coalitions"].format(seed=seed), nodes, edges,
                    [LegendGroup(w["legend_communities"], items),
                     LegendGroup(w["legend_links"], [LegendItem("shared", w["edge_shared"], "#6b6b6b", line=True),

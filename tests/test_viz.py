@@ -1,0 +1,738 @@
+"""kg viz and kg docs: offline, safe, deterministic pages, checked as text and in a real browser.
+
+Three layers. The page as text: nothing outside the file is referenced, a strict
+Content-Security-Policy allows only the page's own scripts (by hash), hostile names from
+tests/data/viz-hostile.trig arrive escaped, and the same input gives the same bytes. The
+views of the real graph: what each must show from the brief. The pages in headless
+Chromium (DevTools protocol over a pipe, no network): drawn, not blank, holding the nodes
+and links Python computed, with no console error, no request, no dialog, tooltips as text.
+
+Chromium is found as ``$KG_CHROMIUM`` or ``chromium`` on the PATH (Debian: apt-get install
+chromium). Without it the browser tests are skipped locally and fail when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kg import iris
+from kg.build import build_graph
+from kg.errors import ParameterError
+from kg.layout import Layout
+from kg.store import Store, memory_store, open_store
+from kg.viz import PHYSICS_MAX_NODES, VIEWS, Page, draw, draw_view, page_references, write_page
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+T = iris.ID + "test/"
+M = iris.ID + "member/"
+
+#: Names of tests/data/viz-hostile.trig that would run script if they reached the page as markup.
+HOSTILE = (
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(2)</script>",
+    '" onmouseover="alert(3)',
+    "<svg onload=alert(4)>",
+    "<script>alert(5)</script>",
+    "<img src=y onerror=alert(6)>",
+    "<script>alert(9)</script>",
+    '<a href="https://evil.example/">',
+    "<iframe src=//evil.example>",
+    "<style>*{display:none}</style>",
+)
+#: The member to draw in each fixture.
+HOSTILE_MEMBER = "AAA"
+REAL_MEMBER = "Côte d'Ivoire"
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Layout]:
+    """tests/data/viz-hostile.trig built with the real ontology, checks and queries."""
+    root = tmp_path_factory.mktemp("viz-hostile")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "queries", root / "queries")
+    (root / "graph_data").mkdir()
+    shutil.copy(DATA / "viz-hostile.trig", root / "graph_data" / "viz-hostile.trig")
+    layout = Layout(root)
+    build_graph(layout)
+    return open_store(layout.build_dir), layout
+
+
+def _view_args(view: str, member: str) -> dict[str, Any]:
+    return {"member": member} if view == "member" else {}
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(hostile: tuple[Store, Layout]) -> dict[str, Page]:
+    store, layout = hostile
+    return {v: draw_view(store, v, layout=layout, **_view_args(v, HOSTILE_MEMBER)) for v in VIEWS}
+
+
+@pytest.fixture(scope="module")
+def real_pages(built_store: Store, layout: Layout) -> dict[str, Page]:
+    return {v: draw_view(built_store, v, layout=layout, **_view_args(v, REAL_MEMBER)) for v in VIEWS}
+
+
+def _data(page: Page) -> dict[str, Any]:
+    """The nodes, links and options the page hands to vis-network."""
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page.html, re.S)
+    assert match, "no kg-data script"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+class _Markup(HTMLParser):
+    """Every element of a page with its attributes, and the text of every script."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._script: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._script, self._text = dict(attrs), []
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+def _markup(text: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+# --------------------------------------------------------------------------- the page as text
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_no_reference_leaves_the_file(hostile_pages: dict[str, Page], view: str) -> None:
+    refs = page_references(hostile_pages[view].html)
+    assert all(r.startswith(("#", "data:")) for r in refs), refs
+    assert "cdn" not in hostile_pages[view].html.lower().split("<script>")[0]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_strict_content_security_policy(hostile_pages: dict[str, Page], view: str) -> None:
+    markup = _markup(hostile_pages[view].html)
+    metas = [a for t, a in markup.tags if t == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy"]
+    assert len(metas) == 1
+    first_script = next(i for i, (t, _) in enumerate(markup.tags) if t in ("script", "style", "link"))
+    assert markup.tags.index(("meta", metas[0])) < first_script, "the CSP must come before any script or style"
+    policy = dict(d.strip().split(" ", 1) for d in (metas[0]["content"] or "").split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["connect-src"] == "'none'"
+    assert policy["img-src"] == "data:"
+    sources = policy["script-src"].split()
+    assert sources and all(s.startswith("'sha256-") for s in sources), "scripts are allowed by hash only"
+    executable = [text for attrs, text in markup.scripts if attrs.get("type") != "application/json"]
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(t.encode()).digest()).decode() + "'" for t in executable}
+    assert hashes == set(sources), "every script of the page and only those are allowed"
+    assert [a.get("type") for a, _ in markup.scripts] == ["application/json", None, None]
+    assert not any(a.get("src") for a, _ in markup.scripts)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_hostile_names_arrive_escaped(hostile_pages: dict[str, Page], view: str) -> None:
+    page = hostile_pages[view]
+    for name in HOSTILE:
+        assert name not in page.html, f"{name!r} reached the page unescaped"
+    markup = _markup(page.html)
+    handlers = [(t, k) for t, a in markup.tags for k in a if k.startswith("on")]
+    assert handlers == [], "no element of the page has an event-handler attribute"
+    assert {t for t, _ in markup.tags} <= {
+        "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "div", "label", "input",
+        "datalist", "output", "span", "main", "aside", "ul", "li", "details", "summary", "noscript", "script",
+    }
+    labels = {n["label"] for n in _data(page)["nodes"]} | {n["title"].split("\n")[0] for n in _data(page)["nodes"]}
+    assert any("<" in label for label in labels), "the hostile names are drawn, as text"
+
+
+def test_hostile_member_page(hostile_pages: dict[str, Page]) -> None:
+    page = hostile_pages["member"]
+    assert page.title == "<img src=x onerror=alert(1)>: proposals, issues, partners, groups and concerns"
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;: proposals" in page.html
+    nodes = {n["id"]: n for n in _data(page)["nodes"]}
+    assert nodes[T + "AAA"]["label"] == "<img src=x onerror=alert(1)>"
+    assert {T + "BBB", T + "CCC", T + "group", iris.ID + "issue/A.1.2"} <= set(nodes)
+
+
+def test_template_markers_in_names_are_not_substituted(hostile: tuple[Store, Layout]) -> None:
+    store, layout = hostile
+    page = draw_view(store, "member", member="DDD", layout=layout)
+    assert page.title.startswith("Dland {{vis_js}} {{csp}}")
+    assert "<h1>Dland {{vis_js}} {{csp}}:" in page.html
+    assert page.html.count("Content-Security-Policy") == 1
+    assert len(page.html) < 1.3 * len(draw_view(store, "sdt", layout=layout).html)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_same_input_same_bytes(hostile: tuple[Store, Layout], hostile_pages: dict[str, Page], view: str) -> None:
+    store, layout = hostile
+    again = draw_view(store, view, layout=layout, **_view_args(view, HOSTILE_MEMBER))
+    assert again.html == hostile_pages[view].html
+
+
+def test_same_bytes_across_processes(hostile: tuple[Store, Layout], tmp_path: Path) -> None:
+    """String hashing is randomised per process: no output may depend on set order."""
+    _, layout = hostile
+    script = (
+        "import sys; from pathlib import Path; from kg.layout import Layout; from kg.store import open_store; "
+        "from kg.viz import VIEWS, draw_view, write_page\n"
+        "layout = Layout(Path(sys.argv[1])); store = open_store(layout.build_dir)\n"
+        "for v in VIEWS:\n"
+        "    write_page(draw_view(store, v, layout=layout, member='AAA' if v == 'member' else None), "
+        "Path(sys.argv[2]) / (v + '.html'))\n"
+    )
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(layout.root), str(out)], check=True, env=env, timeout=300)
+    for view in VIEWS:
+        assert (tmp_path / "1" / f"{view}.html").read_bytes() == (tmp_path / "2" / f"{view}.html").read_bytes(), view
+
+
+def test_seed_changes_the_layout(hostile: tuple[Store, Layout]) -> None:
+    store, layout = hostile
+    pos = [{n.id: (n.x, n.y) for n in draw(store, "graph", seed=s, layout=layout).nodes} for s in (0, 1)]
+    assert pos[0] != pos[1]
+
+
+@pytest.mark.parametrize("lang, word", [("fr", "Légende"), ("es", "Leyenda")])
+def test_lang_picks_names_and_words(hostile: tuple[Store, Layout], lang: str, word: str) -> None:
+    store, layout = hostile
+    page = draw_view(store, "member", member="Alande", lang=lang, layout=layout)
+    assert f'<html lang="{lang}">' in page.html and word in page.html
+    label = {n["id"]: n["label"] for n in _data(page)["nodes"]}[T + "AAA"]
+    assert label == ("Alande" if lang == "fr" else "<img src=x onerror=alert(1)>"), "French name, else English"
+
+
+def test_empty_graph_still_makes_a_page() -> None:
+    page = draw_view(memory_store([]), "issues", layout=Layout(ROOT))
+    assert (page.nodes, page.edges) == (0, 0)
+    assert "Nothing to show" in _data(page)["strings"]["empty"]
+
+
+def test_unknown_view_member_and_misplaced_options(hostile: tuple[Store, Layout]) -> None:
+    store, layout = hostile
+    with pytest.raises(ParameterError, match=r"Unknown view 'isues'\. Did you mean 'issues'\?"):
+        draw_view(store, "isues", layout=layout)
+    with pytest.raises(ParameterError, match="Unknown language 'de'"):
+        draw_view(store, "sdt", lang="de", layout=layout)
+    with pytest.raises(ParameterError, match="needs a member"):
+        draw_view(store, "member", layout=layout)
+    with pytest.raises(ParameterError, match="Did you mean"):
+        draw_view(store, "member", member="Alandd", layout=layout)
+    with pytest.raises(ParameterError, match="coalitions view"):
+        draw_view(store, "sdt", on="A.1", layout=layout)
+
+
+def test_type_filter_keeps_subclasses(hostile: tuple[Store, Layout]) -> None:
+    store, layout = hostile
+    drawing = draw(store, "graph", types=["Member"], layout=layout)
+    assert {n.id for n in drawing.nodes} == {T + c for c in ("AAA", "BBB", "CCC", "DDD")}
+    assert drawing.title.endswith(": Member")
+
+
+def test_large_views_have_fixed_positions_and_no_physics(hostile: tuple[Store, Layout]) -> None:
+    from kg.viz.page import render_page
+    from kg.viz.views import graph_view
+
+    store, layout = hostile
+    from kg.viz.reader import Reader
+
+    drawing = graph_view(Reader(store, layout, "en"), seed=0)
+    assert drawing.physics == (len(drawing.nodes) <= PHYSICS_MAX_NODES)
+    drawing.physics = False
+    data = _data(render_page(drawing))
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in data["nodes"])
+
+
+def test_cli_writes_the_file_atomically(hostile: tuple[Store, Layout], tmp_path: Path) -> None:
+    from kg.cli import cli
+
+    _, layout = hostile
+    env = {"KG_HOME": str(layout.root), "KG_BUILD_DIR": str(layout.build_dir)}
+    out = tmp_path / "out" / "civ.html"
+    result = CliRunner().invoke(cli, ["viz", "member", "AAA", "-o", str(out), "--lang", "fr"], env=env)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in out.parent.iterdir()] == ["civ.html"], "no temporary file left behind"
+    assert "wrote" in result.output and "nodes" in result.output
+    usage = CliRunner().invoke(cli, ["viz", "member", "-o", str(out)], env=env)
+    assert usage.exit_code == 2 and "needs a NAME" in usage.output
+    unknown = CliRunner().invoke(cli, ["viz", "member", "Zzzland", "-o", str(out)], env=env)
+    assert unknown.exit_code == 1 and "Error: unknown member 'Zzzland'" in unknown.output
+    misplaced = CliRunner().invoke(cli, ["viz", "issues", "--on", "A", "-o", str(out)], env=env)
+    assert misplaced.exit_code == 2
+
+
+def test_write_page_writes_the_page(tmp_path: Path) -> None:
+    page = draw_view(memory_store([]), "sdt", layout=Layout(ROOT))
+    out = tmp_path / "sdt.html"
+    write_page(page, out)
+    assert out.read_text(encoding="utf-8") == page.html
+
+
+# --------------------------------------------------------------------------- the views of the real graph
+
+
+def _nodes(page: Page) -> dict[str, dict[str, Any]]:
+    return {n["id"]: n for n in _data(page)["nodes"]}
+
+
+def test_real_issues_view(real_pages: dict[str, Page]) -> None:
+    """The Table A1 scheme, with the proposals of Table 5 and their sponsors (IISD 2022)."""
+    nodes = _nodes(real_pages["issues"])
+    kinds = {n["kind"] for n in nodes.values()}
+    assert {"section", "subsection", "issue", "proposal", "sponsor-member"} <= kinds
+    assert sum(n["kind"] == "section" for n in nodes.values()) >= 6
+    assert {iris.ID + "doc/INF-ECOM-49", M + "CIV", iris.ID + "issue/D.3.1"} <= set(nodes)
+    assert any(k.startswith("strength:") and k != "strength:none" for k in kinds)
+    edges = {(e["from"], e["to"]) for e in _data(real_pages["issues"])["edges"]}
+    assert (M + "CIV", iris.ID + "doc/INF-ECOM-49") in edges
+
+
+def test_real_sdt_view(real_pages: dict[str, Page]) -> None:
+    """IISD 2022 Table 3: three models × three categories; TFA fits lack of capacity."""
+    nodes = _nodes(real_pages["sdt"])
+    fits = [n for n in nodes.values() if n["kind"].startswith("fit:")]
+    assert len(fits) == 9
+    assert sum(n["kind"] == "fit:Appropriate" for n in fits) == 4
+    tfa = nodes[iris.ID + "fit-assessment/tfa-lack-of-capacity"]
+    assert tfa["kind"] == "fit:Appropriate" and tfa["shape"] == "star", "the recommended pair is starred"
+
+
+def test_real_member_view(real_pages: dict[str, Page]) -> None:
+    nodes = _nodes(real_pages["member"])
+    assert nodes[M + "CIV"]["kind"] == "member"
+    assert {iris.ID + "doc/INF-ECOM-49", iris.ID + "doc/INF-ECOM-66"} <= set(nodes)
+    assert any(n["kind"] == "group" for n in nodes.values())
+    assert any(n["kind"] == "issue" for n in nodes.values())
+
+
+def test_real_coalitions_view(built_store: Store, layout: Layout, real_pages: dict[str, Page]) -> None:
+    from kg.coalitions import build_member_graph, find_coalitions
+
+    graph = build_member_graph(built_store, layout=layout)
+    report = find_coalitions(graph, seed=0)
+    page = real_pages["coalitions"]
+    assert page.nodes == graph.number_of_nodes()
+    assert page.edges == sum(1 for *_, d in graph.edges(data=True) if d["weight"] > 0)
+    nodes = _nodes(page)
+    for community in report.communities:
+        colours = {nodes[m]["color"]["background"] for m in community.members}
+        assert len(colours) == 1, f"community {community.id} has one colour"
+
+
+def test_real_graph_view_is_fixed(real_pages: dict[str, Page]) -> None:
+    page = real_pages["graph"]
+    assert page.nodes > PHYSICS_MAX_NODES and not page.physics
+    data = _data(page)
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert "Member" not in {n["kind"] for n in data["nodes"]} and "Country" in {n["kind"] for n in data["nodes"]}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_real_views_are_deterministic(built_store: Store, layout: Layout, real_pages: dict[str, Page], view: str) -> None:
+    again = draw_view(built_store, view, layout=layout, **_view_args(view, REAL_MEMBER))
+    assert again.html == real_pages[view].html
+
+
+# --------------------------------------------------------------------------- kg docs
+
+
+def test_docs_page_is_offline_and_replaceable(tmp_path: Path) -> None:
+    from kg.cli import cli
+
+    out = tmp_path / "docs"
+    result = CliRunner().invoke(cli, ["docs", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "JSI" in page or "Joint Statement" in page
+    assert "<title>JSI e-commerce negotiations ontology</title>" in page and "commitment strength" in page
+    markup = _markup(page)
+    loads = [(t, a) for t, a in markup.tags if (t in ("script", "img", "iframe") and a.get("src"))
+             or (t == "link" and not (a.get("href") or "").startswith("data:"))]
+    assert loads == [], "the page loads nothing from anywhere"
+    assert (out / "jsi.ttl").read_bytes() == (ROOT / "ontology" / "jsi.ttl").read_bytes()
+    again = CliRunner().invoke(cli, ["docs", "-o", str(out)])
+    assert again.exit_code == 0 and (out / "index.html").read_text(encoding="utf-8") == page, "same bytes, replaced"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"], "no temporary folder left behind"
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    refused = CliRunner().invoke(cli, ["docs", "-o", str(foreign)])
+    assert refused.exit_code == 1 and "not written by 'kg docs'" in refused.output
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--disable-default-apps", "--no-default-browser-check",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--mute-audio",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+    "--hide-scrollbars", "--force-color-profile=srgb",
+    # no reachable network: whatever would be fetched goes to a closed local port
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--remote-debugging-pipe",
+)
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("KG_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+class Chromium:
+    """Headless Chromium driven through the DevTools protocol on a pipe (fd 3 in, fd 4 out).
+
+    No port is opened and no package beyond the standard library is needed.
+    """
+
+    def __init__(self, executable: str, workdir: Path) -> None:
+        self.profile = workdir / "profile"
+        self.log = workdir / "chromium.log"
+        cmd_read, self._cmd_write = os.pipe()
+        self._res_read, res_write = os.pipe()
+        # Chromium reads commands on fd 3 and writes replies on fd 4; a tiny Python shim
+        # puts the pipe ends there (a shell's "3<&12" fails for fds above 9 in dash).
+        shim = "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); os.execv(sys.argv[3], sys.argv[3:])"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", shim, str(cmd_read), str(res_write), executable, *CHROMIUM_FLAGS,
+                 f"--user-data-dir={self.profile}", "about:blank"],
+                pass_fds=(cmd_read, res_write), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            )
+        os.close(cmd_read)
+        os.close(res_write)
+        self._id = 0
+        self._replies: dict[int, dict[str, Any]] = {}
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._cv = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        try:
+            self.send("Target.setDiscoverTargets", {"discover": False}, timeout=60)
+        except BaseException:
+            self.close()
+            raise
+
+    def _read(self) -> None:
+        buf = b""
+        with os.fdopen(self._res_read, "rb", buffering=0) as pipe:
+            while chunk := pipe.read(1 << 16):
+                buf += chunk
+                *messages, buf = buf.split(b"\0")
+                for raw in messages:
+                    msg = json.loads(raw)
+                    if "id" in msg:
+                        with self._cv:
+                            self._replies[msg["id"]] = msg
+                            self._cv.notify_all()
+                    else:
+                        self.events.put(msg)
+        with self._cv:
+            self._cv.notify_all()
+
+    def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
+             timeout: float = 30.0) -> dict[str, Any]:
+        self._id += 1
+        ident = self._id
+        msg: dict[str, Any] = {"id": ident, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._cmd_write, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while ident not in self._replies:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._reader.is_alive():
+                    tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
+                    raise TimeoutError(f"Chromium did not answer {method} in {timeout:.0f}s\n{tail}")
+                self._cv.wait(left)
+            reply = self._replies.pop(ident)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        result: dict[str, Any] = reply.get("result", {})
+        return result
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.send("Browser.close", timeout=10)
+            except (TimeoutError, RuntimeError, OSError):
+                pass
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join(timeout=5)
+        os.close(self._cmd_write)
+
+    def open(self, path: Path, *, width: int = 1280, height: int = 800) -> Tab:
+        return Tab(self, path, width, height)
+
+
+class Tab:
+    """One page in its own target; records console messages, exceptions, requests and dialogs."""
+
+    def __init__(self, browser: Chromium, path: Path, width: int, height: int) -> None:
+        self.browser = browser
+        self.url = path.resolve().as_uri()
+        self.target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = browser.send("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.loaded = False
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send("Page.navigate", {"url": self.url})
+
+    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30.0) -> dict[str, Any]:
+        return self.browser.send(method, params, session=self.session, timeout=timeout)
+
+    def drain(self) -> None:
+        """Take the events of this page off the queue (others go back)."""
+        others = []
+        while True:
+            try:
+                event = self.browser.events.get_nowait()
+            except queue.Empty:
+                break
+            if event.get("sessionId") != self.session:
+                others.append(event)
+                continue
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Page.loadEventFired":
+                self.loaded = True
+            elif method == "Runtime.exceptionThrown":
+                details = params.get("exceptionDetails", {})
+                self.errors.append("exception: " + str(details.get("exception", {}).get("description") or details.get("text")))
+            elif method == "Runtime.consoleAPICalled":
+                text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+                if params.get("type") in ("error", "assert"):
+                    self.errors.append(f"console.{params['type']}: {text}")
+                elif params.get("type") == "warning":
+                    self.warnings.append(text)
+            elif method == "Log.entryAdded":
+                entry = params.get("entry", {})
+                if entry.get("level") == "error":
+                    self.errors.append(f"log ({entry.get('source')}): {entry.get('text')}")
+                elif entry.get("level") == "warning":
+                    self.warnings.append(str(entry.get("text")))
+            elif method == "Network.requestWillBeSent":
+                self.requests.append(params.get("request", {}).get("url", ""))
+            elif method == "Page.javascriptDialogOpening":
+                self.dialogs.append(str(params.get("message")))
+                self.send("Page.handleJavaScriptDialog", {"accept": False})
+        for event in others:
+            self.browser.events.put(event)
+
+    def evaluate(self, expression: str) -> Any:
+        self.drain()
+        reply = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        if "exceptionDetails" in reply:
+            raise RuntimeError(f"{expression}: {reply['exceptionDetails']}")
+        return reply.get("result", {}).get("value")
+
+    def wait_for(self, expression: str, timeout: float = 60.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise TimeoutError(f"{expression} still false after {timeout:.0f}s on {self.url}")
+
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.send("Page.captureScreenshot", {"format": "png"})["data"])
+
+    def close(self) -> None:
+        self.drain()
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    path = _chromium_path()
+    if path is None:
+        reason = "Chromium not found (apt-get install chromium, or set KG_CHROMIUM)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}: the browser tests must run in CI")
+        pytest.skip(reason)
+    workdir = Path(tempfile.mkdtemp(prefix="kg-chromium-"))
+    browser = Chromium(path, workdir)
+    try:
+        yield browser
+    finally:
+        browser.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+STATE = """JSON.stringify({
+  nodes: kgViz.nodes ? kgViz.nodes.length : 0, edges: kgViz.edges ? kgViz.edges.length : 0,
+  images: document.images.length, scripts: document.scripts.length,
+  frames: document.querySelectorAll('iframe, object, embed, frame').length,
+  handlers: Array.prototype.filter.call(document.querySelectorAll('*'), function (e) {
+    return Array.prototype.some.call(e.attributes, function (a) { return a.name.indexOf('on') === 0; }); }).length,
+  canvas: document.querySelectorAll('#kg-network canvas').length,
+  box: (function () { var r = document.getElementById('kg-network').getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height]; })()
+})"""
+
+
+def _not_blank(png: bytes, box: list[float]) -> tuple[float, float]:
+    """Share of drawn (non-background) pixels and the grey-level spread inside the network's box."""
+    from PIL import Image, ImageStat
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    left, top, width, height = (int(v) for v in box)
+    area = image.crop((left + 1, top + 1, left + width - 1, top + height - 1))
+    histogram = area.histogram()
+    drawn = sum(histogram[:235]) / max(1, sum(histogram))
+    return drawn, ImageStat.Stat(area).stddev[0]
+
+
+def _render(chromium: Chromium, page: Page, tmp_path: Path, check: Callable[[Tab], None] | None = None) -> dict[str, Any]:
+    path = tmp_path / f"{page.view}.html"
+    write_page(page, path)
+    tab = chromium.open(path)
+    try:
+        tab.wait_for("window.kgViz && window.kgViz.ready === true")
+        state: dict[str, Any] = json.loads(tab.evaluate(STATE))
+        state["png"] = tab.screenshot()
+        if check is not None:
+            check(tab)
+        time.sleep(0.2)
+        tab.drain()
+    finally:
+        tab.close()
+    (tmp_path / f"{page.view}.png").write_bytes(state["png"])
+    state.update(errors=tab.errors, warnings=tab.warnings, requests=tab.requests, dialogs=tab.dialogs, url=tab.url)
+    return state
+
+
+def _assert_drawn(state: dict[str, Any], page: Page) -> None:
+    assert state["errors"] == [], state["errors"]
+    assert state["dialogs"] == [], "a dialog opened: some script from the data ran"
+    assert set(state["requests"]) <= {state["url"]}, f"the page asked for {state['requests']}"
+    assert (state["nodes"], state["edges"]) == (page.nodes, page.edges)
+    assert (state["images"], state["frames"], state["handlers"], state["scripts"]) == (0, 0, 0, 3)
+    assert state["canvas"] == 1
+    if page.nodes:
+        drawn, spread = _not_blank(state["png"], state["box"])
+        assert drawn > 0.002 and spread > 2.0, f"the {page.view} view looks blank ({drawn:.4f} drawn, spread {spread:.1f})"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_browser_hostile_views(chromium: Chromium, hostile_pages: dict[str, Page], view: str, tmp_path: Path) -> None:
+    _assert_drawn(_render(chromium, hostile_pages[view], tmp_path), hostile_pages[view])
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_browser_real_views(chromium: Chromium, real_pages: dict[str, Page], view: str, tmp_path: Path) -> None:
+    _assert_drawn(_render(chromium, real_pages[view], tmp_path), real_pages[view])
+
+
+def test_browser_tooltip_is_text_and_search_finds(chromium: Chromium, hostile_pages: dict[str, Page], tmp_path: Path) -> None:
+    seen: dict[str, Any] = {}
+
+    def hover_and_search(tab: Tab) -> None:
+        x, y = tab.evaluate(f"(function () {{ var p = kgViz.network.canvasToDOM(kgViz.network.getPosition({json.dumps(T + 'AAA')}));"
+                            " var r = document.getElementById('kg-network').getBoundingClientRect();"
+                            " return [p.x + r.left, p.y + r.top]; }())")
+        for dx in (0, 1, 0):
+            tab.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y})
+            time.sleep(0.3)
+        seen["tooltip"] = tab.wait_for("(function () { var t = document.querySelector('div.vis-tooltip');"
+                                       " return t && t.style.visibility !== 'hidden' && t.textContent ?"
+                                       " [t.textContent, t.querySelectorAll(':not(br)').length] : null; }())", timeout=10)
+        tab.evaluate("(function () { var s = document.getElementById('kg-search'); s.value = 'alande';"
+                     " s.dispatchEvent(new Event('input')); }())")
+        seen["selected"] = tab.evaluate("kgViz.network.getSelectedNodes()")
+        seen["found"] = tab.evaluate("document.getElementById('kg-found').textContent")
+
+    page = hostile_pages["member"]
+    state = _render(chromium, page, tmp_path, hover_and_search)
+    _assert_drawn(state, page)
+    text, children = seen["tooltip"]
+    assert text.startswith("AAA <img src=x onerror=alert(1)>") and "<script>alert(9)</script>" in text
+    assert children == 0, "the tooltip is plain text (line breaks only)"
+    assert seen["selected"] == [T + "AAA"], "search matches a name in any language, accents and case ignored"
+    assert seen["found"] == "1 found"
+
+
+def test_browser_type_filter_hides(chromium: Chromium, hostile_pages: dict[str, Page], tmp_path: Path) -> None:
+    seen: dict[str, Any] = {}
+
+    def untick(tab: Tab) -> None:
+        tab.evaluate("document.querySelector('input[data-kind=\"Country\"]').click()")
+        seen["hidden"] = tab.evaluate("kgViz.nodes.get({filter: function (n) { return n.hidden; }}).length")
+
+    page = hostile_pages["graph"]
+    _assert_drawn(_render(chromium, page, tmp_path, untick), page)
+    assert seen["hidden"] == sum(n["kind"] == "Country" for n in _data(page)["nodes"]) == 3
+
+
+def test_browser_docs_page_loads_nothing(chromium: Chromium, tmp_path: Path) -> None:
+    from kg.docs import write_ontology_docs
+
+    index = write_ontology_docs(ROOT / "ontology" / "jsi.ttl", tmp_path / "docs")
+    tab = chromium.open(index)
+    try:
+        tab.wait_for("document.readyState === 'complete'")
+        headings = tab.evaluate("document.querySelectorAll('h1, h2, h3').length")
+        time.sleep(0.3)
+        tab.drain()
+    finally:
+        tab.close()
+    assert headings > 10
+    assert set(tab.requests) <= {tab.url}, tab.requests
+    assert tab.errors == [], tab.errors
