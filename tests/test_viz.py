@@ -326,6 +326,8 @@ def test_real_issues_view(real_pages: dict[str, Page]) -> None:
     assert any(k.startswith("strength:") and k != "strength:none" for k in kinds)
     edges = {(e["from"], e["to"]) for e in _data(real_pages["issues"])["edges"]}
     assert (M + "CIV", iris.ID + "doc/INF-ECOM-49") in edges
+    borders = {n["color"]["border"] for n in nodes.values() if n.get("borderWidth") == 3}
+    assert len(borders) >= 2, "issues are bordered by what became of them in INF/ECOM/87"
 
 
 def test_real_sdt_view(real_pages: dict[str, Page]) -> None:

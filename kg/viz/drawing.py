@@ -51,6 +51,7 @@ class Node:
     shape: str | None = None
     search: str = ""
     font_color: str | None = None
+    border: str | None = None
 
 
 @dataclass
@@ -80,6 +81,7 @@ class LegendItem:
     line: bool = False
     dashes: bool = False
     count: int | None = None
+    border: bool = False
 
 
 @dataclass

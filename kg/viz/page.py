@@ -130,6 +130,10 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
             node["color"] = {"background": colour, "border": "#333333",
                              "highlight": {"background": colour, "border": "#000000"},
                              "hover": {"background": colour, "border": "#000000"}}
+        if n.border:
+            node.setdefault("color", {})["border"] = _colour(n.border)
+            node["color"]["highlight"] = {"background": node["color"].get("background", "#ffffff"), "border": _colour(n.border)}
+            node["borderWidth"] = 3
         if n.font_color:
             node["font"] = {"color": _colour(n.font_color)}
         if n.x is not None and n.y is not None:
@@ -179,6 +183,9 @@ def _legend_html(drawing: Drawing) -> str:
             if item.line:
                 dashes = " kg-dashes" if item.dashes else ""
                 swatch = f'<span class="kg-line{dashes}" style="border-top-color:{_colour(item.color)}"></span>'
+            elif item.border:
+                swatch = (f'<span class="kg-swatch kg-shape-{escape_text(item.shape)}" '
+                          f'style="background:#ffffff;border:3px solid {_colour(item.color)}"></span>')
             else:
                 swatch = (f'<span class="kg-swatch kg-shape-{escape_text(item.shape)}" '
                           f'style="background:{_colour(item.color)}"></span>')

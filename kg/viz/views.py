@@ -37,6 +37,8 @@ STRENGTH_COLOURS = {
     "Recognition": "#2166ac",
 }
 UNGRADED = "#bdbdbd"
+#: What became of an issue in the 2024 Agreement (queries/viz/issue-outcomes.rq), as the issue's border.
+OUTCOME_COLOURS = {"taken-up": "#1a9850", "partly": "#f9a825", "not-in-agreement": "#d73027"}
 #: Fit levels: colour and a node shape, so that colour is never the only cue.
 FIT_COLOURS = {"Appropriate": "#1a9850", "Limited": "#f9a825", "NotAppropriate": "#d73027"}
 _FIT_SHAPES = {"Appropriate": "dot", "Limited": "square", "NotAppropriate": "triangleDown"}
@@ -96,6 +98,7 @@ def issues_view(r: Reader) -> Drawing:
     for root in sorted(roots, key=by_code):
         place(root)
         next_row += row_gap * 0.6
+    outcome = {row["issue"] or "": row["outcome"] or "" for row in r.records("issue-outcomes")}
     nodes: list[Node] = []
     edges: list[Edge] = []
     style = {0: ("section", "#08306b", "#ffffff"), 1: ("subsection", "#4292c6", "#ffffff"), 2: ("issue", "#c6dbef", "#08306b")}
@@ -103,8 +106,11 @@ def issues_view(r: Reader) -> Drawing:
         info = issues[iri]
         kind, colour, font = style[info["level"]]
         name = r.label(iri, with_code=True)
-        nodes.append(Node(iri, shorten(name, 48), kind, r.tooltip(iri, kind=info["class"]), 14.0, col[info["level"]],
-                          ys[iri], colour, "box", r.search_text(iri), font))
+        done = outcome.get(iri)
+        lines = [f"{w['outcome']}: {w['outcome_' + done]}"] if done in OUTCOME_COLOURS else []
+        nodes.append(Node(iri, shorten(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
+                          col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
+                          OUTCOME_COLOURS.get(done or "")))
         for parent in sorted(p for p in info["broader"] if p in issues):
             edges.append(Edge(iri, parent, "broader", f"{name} → {w['edge_broader']} → {r.label(parent, with_code=True)}",
                               1.0, "#9ecae1"))
@@ -149,7 +155,7 @@ def issues_view(r: Reader) -> Drawing:
         for issue in targets:
             edges.append(Edge(prov, issue, "addresses",
                               f"{r.label(prov)} → {w['edge_addresses']} → {r.label(issue, with_code=True)}", 1.5, colour))
-    prov_y = spread(wanted, 30.0)
+    prov_y = spread(wanted, 40.0)
 
     # proposals, through their elements, and their sponsors
     by_proposal: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -203,6 +209,10 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("section", r.label(_JSI + "Section"), "#08306b", "box", count=count["section"]),
             LegendItem("subsection", r.label(_JSI + "Subsection"), "#4292c6", "box", count=count["subsection"]),
             LegendItem("issue", r.label(_JSI + "SpecificIssue"), "#c6dbef", "box", count=count["issue"]),
+        ]),
+        LegendGroup(w["legend_outcome"], [
+            LegendItem(f"outcome:{k}", w[f"outcome_{k}"], c, "box", count=sum(1 for v in outcome.values() if v == k),
+                       border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
             LegendItem(f"strength:{k}", r.label(_JSI + k), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
