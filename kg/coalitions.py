@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg import iris
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
 from kg.store import Table
@@ -88,10 +89,11 @@ _PHRASES: dict[str, str] = {
 _JSI = "https://w3id.org/jsi-ecom/ontology#"
 _STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
 
-#: Above this many members with ties, betweenness is estimated from a seeded sample of sources.
-BETWEENNESS_EXACT_LIMIT = 1000
-#: The number of sampled sources beyond :data:`BETWEENNESS_EXACT_LIMIT`.
-BETWEENNESS_SAMPLE = 100
+#: Betweenness is exact while (members with ties) × (ties) stays below this (the real graph:
+#: about 120 × 2,400); beyond, it is estimated from a seeded sample of source members, as many
+#: as this budget allows and at least :data:`BETWEENNESS_MIN_SAMPLE`.
+BETWEENNESS_EXACT_WORK = 5_000_000
+BETWEENNESS_MIN_SAMPLE = 10
 
 
 # --------------------------------------------------------------------------- results
@@ -358,6 +360,17 @@ class _Holding:
     documents: set[str] = field(default_factory=set)
     citations: set[str] = field(default_factory=set)
     froms: set[str] = field(default_factory=set)
+    # the same, named (once per holding, not once per pair)
+    group_names: tuple[str, ...] = ()
+    document_names: tuple[str, ...] = ()
+    citation_names: tuple[str, ...] = ()
+    from_codes: frozenset[tuple[str, str]] = frozenset()
+
+    def finish(self, names: _Names) -> None:
+        self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
+        self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
+        self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
+        self.from_codes = frozenset((f, names.codes.get(f, _short(f))) for f in self.froms)
 
 
 class _Names:
@@ -417,8 +430,6 @@ class _Names:
 
 
 def _short(iri: str) -> str:
-    from kg import iris
-
     return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
 
 
@@ -504,11 +515,12 @@ def build_member_graph(
     >>> from kg.store import memory_store
     >>> J, I = "https://w3id.org/jsi-ecom/ontology#", "https://w3id.org/jsi-ecom/id/"
     >>> def q(s, p, o):
-    ...     o = ox.Literal(o) if p.endswith("symbol") else ox.NamedNode(o)
+    ...     o = ox.NamedNode(o) if o.startswith("http") else ox.Literal(o)
     ...     return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, ox.NamedNode(I + "graph/t"))
     >>> TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     >>> store = memory_store([
     ...     q(I + "graph/t", TYPE, J + "Citation"),
+    ...     q(I + "graph/t", "http://purl.org/dc/terms/bibliographicCitation", "Made-up source"),
     ...     q(I + "member/AAA", TYPE, J + "Member"), q(I + "member/BBB", TYPE, J + "Member"),
     ...     q(I + "doc/P-1", TYPE, J + "Proposal"), q(I + "doc/P-1", J + "symbol", "P/1"),
     ...     q(I + "doc/P-1", J + "sponsoredBy", I + "member/AAA"),
@@ -518,7 +530,7 @@ def build_member_graph(
     True
     >>> edge = g.edges[I + "member/AAA", I + "member/BBB"]
     >>> edge["weight"], describe_reason(edge["reasons"][0])
-    (3.0, 'co-sponsor P/1: P/1')
+    (3.0, 'co-sponsor P/1: Made-up source')
     """
     import networkx as nx
 
@@ -587,33 +599,47 @@ def build_member_graph(
         graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
                        activity=activity, participant=participant)
 
-    pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
+    # ties that remain (an item shared by n members makes n(n-1)/2 pairs).
+    for items in held.values():
+        for holders in items.values():
+            for h in holders.values():
+                h.finish(names)
+    contributions: dict[tuple[str, str], list[tuple[str, tuple[str, str], float, int]]] = {}
     for kind in kinds:
         if weight_of[kind] == 0:
             continue
-        issue_pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for (item, facet), holders in sorted(held.get(kind, {}).items()):
+        for key, holders in sorted(held.get(kind, {}).items()):
             present = sorted(m for m in holders if m in nodes)
             n = len(present)
             if n < 2:
                 continue
-            share = weight_of[kind] / (n - 1)
-            what = _what(kind, item, facet, names)
-            for a, b in itertools.combinations(present, 2):
-                ha, hb = holders[a], holders[b]
-                reason = _reason(kind, item, what, share, n, ha, hb, names)
-                (issue_pairs if kind == "issue" else pairs).setdefault((a, b), []).append(reason)
-        for pair, reasons in issue_pairs.items():
-            shared = {r["item"] for r in reasons}
-            for r in reasons:
-                if not any(other != r["item"] and r["item"] in ancestors.get(other, ()) for other in shared):
-                    pairs.setdefault(pair, []).append(r)
+            entry = (kind, key, weight_of[kind] / (n - 1), n)
+            for pair in itertools.combinations(present, 2):
+                contributions.setdefault(pair, []).append(entry)
 
     order = {k: i for i, k in enumerate(TIE_KINDS)}
-    for (a, b) in sorted(pairs):
-        reasons = sorted(pairs[(a, b)], key=lambda r: (-r["weight"], order[r["kind"]], r["what"]))
-        own = sum(r["weight"] for r in reasons if r["basis"] == "own")
-        grp = sum(r["weight"] for r in reasons if r["basis"] == "group")
+    whats: dict[tuple[str, tuple[str, str]], str] = {}
+    for (a, b) in sorted(contributions):
+        entries = contributions[(a, b)]
+        shared = {key[0] for kind, key, _, _ in entries if kind == "issue"}
+        if len(shared) > 1:  # an interest in an issue counts at the most specific issue the pair shares
+            entries = [e for e in entries if e[0] != "issue" or not any(
+                other != e[1][0] and e[1][0] in ancestors.get(other, ()) for other in shared)]
+        reasons = []
+        for kind, key, share, n in entries:
+            what = whats.get((kind, key))
+            if what is None:
+                what = whats[(kind, key)] = _what(kind, key[0], key[1], names)
+            reasons.append(_reason(kind, key[0], what, share, n, held[kind][key][a], held[kind][key][b]))
+        if len(reasons) > 1:
+            reasons.sort(key=lambda r: (-r["weight"], order[r["kind"]], r["what"]))
+        own = grp = 0.0
+        for r in reasons:
+            if r["basis"] == "own":
+                own += r["weight"]
+            else:
+                grp += r["weight"]
         graph.add_edge(a, b, weight=own + grp, own_weight=own, group_weight=grp, reasons=reasons)
     log.info("member graph: %d members, %d ties (on=%s, ties=%s)", graph.number_of_nodes(),
              graph.number_of_edges(), on, ",".join(kinds))
@@ -693,12 +719,20 @@ def _what(kind: str, item: str, facet: str, names: _Names) -> str:
     return names.label(item)
 
 
-def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding, hb: _Holding,
-            names: _Names) -> dict[str, Any]:
+def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+    """The sorted union of two sorted tuples (most pairs hold the same sources)."""
+    if a == b or not b:
+        return list(a)
+    if not a:
+        return list(b)
+    return sorted(set(a).union(b))
+
+
+def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding, hb: _Holding) -> dict[str, Any]:
     own = ha.own and hb.own
-    groups = sorted({names.label(g) for h in (ha, hb) if not h.own for g in h.groups})
-    documents = sorted({names.document(d) for d in ha.documents | hb.documents})
-    citations = sorted({names.citation(c) for c in ha.citations | hb.citations})
+    groups = _merge(() if ha.own else ha.group_names, () if hb.own else hb.group_names)
+    documents = _merge(ha.document_names, hb.document_names)
+    citations = _merge(ha.citation_names, hb.citation_names)
     reason: dict[str, Any] = {
         "kind": kind,
         "item": item,
@@ -712,8 +746,7 @@ def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding,
         "sources": documents + citations,
     }
     if kind == "issue":
-        through = sorted({names.codes.get(f, _short(f)) for f in ha.froms | hb.froms if f != item})
-        reason["through"] = through
+        reason["through"] = sorted({code for f, code in ha.from_codes | hb.from_codes if f != item})
     return reason
 
 
@@ -796,8 +829,9 @@ def find_coalitions(
     -----
     Louvain (``networkx.community.louvain_communities``) maximises modularity; the members with
     no tie are reported apart, not as communities of one. Betweenness is computed on distances
-    ``1 / weight`` (strong ties are short), exactly up to :data:`BETWEENNESS_EXACT_LIMIT` tied
-    members and from a seeded sample of :data:`BETWEENNESS_SAMPLE` sources beyond.
+    ``1 / weight`` (strong ties are short): exactly on graphs the size of the real one, from a
+    seeded sample of sources on large ones (:data:`BETWEENNESS_EXACT_WORK`; the report's
+    ``exact_betweenness`` says which).
 
     Examples
     --------
@@ -855,11 +889,11 @@ def find_coalitions(
 
     bridges: list[Bridge] = []
     if tied.number_of_edges():
-        n = tied.number_of_nodes()
-        exact = n <= BETWEENNESS_EXACT_LIMIT
+        n, m = tied.number_of_nodes(), tied.number_of_edges()
+        exact = n * m <= BETWEENNESS_EXACT_WORK
+        sample = None if exact else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // m))
         centrality = nx.betweenness_centrality(
-            tied, weight="distance", normalized=True,
-            k=None if exact else min(BETWEENNESS_SAMPLE, n), seed=None if exact else seed,
+            tied, weight="distance", normalized=True, k=sample, seed=None if exact else seed,
         )
         for node in tied.nodes:
             reaches = sorted({community_of[m] for m in tied.neighbors(node)} - {community_of[node]})
