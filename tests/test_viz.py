@@ -135,6 +135,29 @@ def _markup(text: str) -> _Markup:
     return parser
 
 
+# --------------------------------------------------------------------------- the view queries
+
+VIZ_QUERIES = sorted((ROOT / "queries" / "viz").glob("*.rq"))
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in VIZ_QUERIES])
+def test_view_query_documents_what_it_returns(hostile: tuple[Store, Layout], path: Path) -> None:
+    """Header with summary and columns, full PREFIX lines, ORDER BY; the columns named are those returned."""
+    import pyoxigraph as ox
+
+    text = path.read_text(encoding="utf-8")
+    header = [line[2:].strip() for line in text.splitlines() if line.startswith("#+")]
+    assert header and header[0].startswith("summary:"), "the header opens with '#+ summary:'"
+    assert "ORDER BY" in text
+    ox.Store().query(text)  # parses with no predeclared prefix
+    params = [h.split(":", 1)[1].split("|")[0].strip() for h in header if h.startswith("param:")]
+    columns = [h.split(":", 1)[1].split("|")[0].strip() for h in header if h.startswith("column:")]
+    store, _ = hostile
+    bindings = {"member": ox.NamedNode(T + "AAA")} if "member" in params else None
+    table = store.select(text, bindings)
+    assert table.columns == params + columns
+
+
 # --------------------------------------------------------------------------- the page as text
 
 
