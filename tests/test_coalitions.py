@@ -439,3 +439,12 @@ def test_query_files_are_documented(path: Path) -> None:
     assert "PREFIX jsi:" in text
     if path.stem != "names":  # see the header of names.rq for why it has none
         assert "ORDER BY" in text
+
+
+def test_docs_list_the_default_weights() -> None:
+    """docs/coalitions.md explains the scoring to negotiators: its table must say what the code does."""
+    import re
+
+    text = (ROOT / "docs" / "coalitions.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z]+)` \| .* \| ([0-9.]+) \|$", text, re.M))
+    assert {k: float(v) for k, v in rows.items()} == DEFAULT_WEIGHTS
