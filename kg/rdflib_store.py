@@ -102,10 +102,13 @@ class RdflibStore:
         from pyparsing import ParseException
 
         init = {k: to_rdflib_term(v) for k, v in (bindings or {}).items()}
-        # rdflib 7.6 warns about its own use of Dataset.default_context while it evaluates
-        # a query on a Dataset; the results are complete, so only that warning is silenced.
+        # rdflib 7.6 warns about its own use of Dataset.default_context and Dataset.contexts
+        # while it evaluates a query on a Dataset; the results are complete, so only those
+        # warnings are silenced.
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*default_context is deprecated", category=DeprecationWarning)
+            warnings.filterwarnings(
+                "ignore", message=r"Dataset\.(default_context|contexts) is deprecated", category=DeprecationWarning
+            )
             try:
                 result = self._dataset.query(text, initNs=iris.PREFIXES, initBindings=init or None)
                 if result.type == "ASK":
