@@ -62,6 +62,10 @@ def _describe(context: Context, name: str) -> str:
 @click.option("--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True,
               help="SPARQL engine: the built Oxigraph store, or rdflib over the same statements (slow; for checks).")
 @click.option("--show-params", is_flag=True, help="Keep the columns of the bound parameters in the answer.")
+@click.option(
+    "--update-readme", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE",
+    help="With --list: write the catalogue table between the catalogue markers of FILE (README.md).",
+)
 @output_options(("table", "csv", "tsv", "json", "markdown"))
 @pass_context
 @handle_errors
@@ -74,6 +78,7 @@ def query(
     lang: str,
     backend: str,
     show_params: bool,
+    update_readme: Path | None,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -95,10 +100,20 @@ def query(
     from kg.output import render_table
 
     layout = context.layout
+    if update_readme is not None and not list_:
+        raise click.UsageError("--update-readme goes with --list")
     if list_:
         if name:
             raise click.UsageError("give either --list or a query NAME, not both")
-        emit(render_table(catalogue_table(list_queries(layout)), fmt), output)
+        queries = list_queries(layout)
+        if update_readme is not None:
+            from kg.catalogue import update_readme as update
+            from kg.output import write_text_atomic
+
+            write_text_atomic(update_readme, update(update_readme.read_text(encoding="utf-8"), queries))
+            click.echo(f"updated the catalogue of {update_readme} ({len(queries)} questions)", err=True)
+            return
+        emit(render_table(catalogue_table(queries), fmt), output)
         return
     if not name:
         raise click.UsageError("give a query NAME (see 'kg query --list')")
