@@ -854,37 +854,49 @@ def find_coalitions(
 
     tied = _tied(graph)
     exact = True
-    if tied.number_of_edges() == 0:
-        parts: list[set[str]] = []
-        modularity = 0.0
-    else:
-        parts = [set(c) for c in nx.community.louvain_communities(tied, weight="weight", resolution=resolution, seed=seed)]
-        modularity = float(nx.community.modularity(tied, parts, weight="weight", resolution=resolution))
+    found: list[list[str]] = []
+    if tied.number_of_edges():
+        found = sorted(sorted(c) for c in nx.community.louvain_communities(
+            tied, weight="weight", resolution=resolution, seed=seed))
+    # One pass over the ties, in the graph's (sorted) order, for everything summed per community:
+    # sums over sets would depend on Python's hash seed in their last bits, and so would the bytes.
+    first = {n: i for i, c in enumerate(found) for n in c}
+    inside, own_inside, strength = [0.0] * len(found), [0.0] * len(found), [0.0] * len(found)
+    pairs_tied = [0] * len(found)
+    total = 0.0
+    for a, b, data in tied.edges(data=True):
+        w = data["weight"]
+        total += w
+        ca, cb = first[a], first[b]
+        strength[ca] += w
+        strength[cb] += w
+        if ca == cb:
+            inside[ca] += w
+            own_inside[ca] += float(graph.edges[a, b].get("own_weight", w))
+            pairs_tied[ca] += 1
+    modularity = 0.0
+    for i in range(len(found)):  # Newman's modularity with a resolution, as networkx.community.modularity
+        modularity += inside[i] / total - resolution * (strength[i] / (2 * total)) ** 2
 
-    def internal(c: set[str]) -> float:
-        return float(sum(d["weight"] for a, b, d in tied.subgraph(c).edges(data=True)))
-
-    keyed = sorted(parts, key=lambda c: (-len(c), -internal(c), min(_label(graph, n).casefold() for n in c)))
+    order = sorted(range(len(found)), key=lambda i: (
+        -len(found[i]), -inside[i], min(_label(graph, n).casefold() for n in found[i]), found[i][0]))
     community_of: dict[str, int] = {}
     communities: list[Community] = []
-    for number, members in enumerate(keyed, 1):
+    for number, i in enumerate(order, 1):
+        members = found[i]
         ordered = sorted(members, key=lambda n: (_label(graph, n).casefold(), n))
         for n in ordered:
             community_of[n] = number
-        inside = internal(members)
-        strength = sum(float(tied.degree(n, weight="weight")) for n in members)
-        own = float(sum(graph.edges[a, b].get("own_weight", d["weight"]) for a, b, d in tied.subgraph(members).edges(data=True)))
         size = len(members)
-        pairs_tied = tied.subgraph(members).number_of_edges()
-        reasons = _binding_reasons(graph, members)
+        reasons = _binding_reasons(graph, set(members))
         communities.append(Community(
             id=number,
             members=tuple(ordered),
             labels=tuple(_label(graph, n) for n in ordered),
             reasons=tuple(reasons[:top_reasons] if top_reasons else reasons),
-            cohesion=(2 * inside / strength) if strength else 0.0,
-            density=(pairs_tied / (size * (size - 1) / 2)) if size > 1 else 0.0,
-            own_share=(own / inside) if inside else 0.0,
+            cohesion=(2 * inside[i] / strength[i]) if strength[i] else 0.0,
+            density=(pairs_tied[i] / (size * (size - 1) / 2)) if size > 1 else 0.0,
+            own_share=(own_inside[i] / inside[i]) if inside[i] else 0.0,
         ))
 
     bridges: list[Bridge] = []

@@ -8,6 +8,7 @@ graph, where the shared interests that IISD 2022 names (section 3.2, Table 5) mu
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -353,6 +354,25 @@ def test_real_graph_is_deterministic(built_store: Store, layout: Layout) -> None
         return json.dumps([find_coalitions(g, seed=3).to_dict(), edges], sort_keys=True)
 
     assert run() == run()
+
+
+def test_same_bytes_whatever_the_hash_seed(built_dir: Path) -> None:
+    """Regression: sums over sets made the last digits of modularity and cohesion vary between runs."""
+
+    def run(hash_seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        cmd = [sys.executable, "-m", "kg", "--build-dir", str(built_dir), "coalitions", "--format", "json"]
+        return subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
+
+    assert run("1") == run("2")
+
+
+def test_modularity_is_networkx_modularity(real: Callable[..., nx.Graph]) -> None:
+    g = real()
+    report = find_coalitions(g)
+    tied = g.subgraph(n for n in g if g.degree(n))
+    expected = nx.community.modularity(tied, [set(c.members) for c in report.communities], weight="weight")
+    assert report.modularity == pytest.approx(expected, abs=1e-12)
 
 
 # --------------------------------------------------------------------------- the commands
