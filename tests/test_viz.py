@@ -330,6 +330,7 @@ def test_write_page_writes_the_page(tmp_path: Path) -> None:
     out = tmp_path / "sdt.html"
     write_page(page, out)
     assert out.read_text(encoding="utf-8") == page.html
+    assert out.stat().st_mode & 0o777 == 0o644, "a page is meant to be shared"
 
 
 # --------------------------------------------------------------------------- the views of the real graph

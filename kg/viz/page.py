@@ -255,10 +255,17 @@ def render_page(drawing: Drawing) -> Page:
 
 
 def write_page(page: Page, path: Path) -> None:
-    """Write a page atomically: a temporary file in the same folder, then a rename."""
+    """Write a page atomically (a temporary file in the same folder, then a rename), readable by all.
+
+    The temporary file is created private (mode 0600); a page is meant to be shared, so it
+    ends up 0644 like any file a browser or a web server should read.
+    """
+    import os
+
     from kg.output import write_text_atomic
 
     write_text_atomic(Path(path), page.html)
+    os.chmod(path, 0o644)
 
 
 def page_references(text: str) -> list[str]:
