@@ -53,7 +53,7 @@ def viz(context: Context, view: str, name: str | None, output: Path, lang: str, 
       kg viz coalitions -o coalitions.html
       kg viz coalitions --on D.3 --lang fr -o coalitions-d3.html
       kg viz member "Côte d'Ivoire" -o civ.html
-      kg viz graph --type Member --type Group -o members.html
+      kg viz graph --type Proposal --type Member -o proposals.html
     """
     from kg.store import read_manifest
     from kg.viz import draw_view, write_page
