@@ -191,7 +191,7 @@ def parse_header(text: str, source: str = "<query>") -> dict[str, list[str]]:
     """Read the ``#+ key: value`` lines at the top of a query.
 
     A line ``#+`` followed by two or more spaces continues the previous field; a bare
-    ``#+`` keeps a blank line. Plain ``#`` comments and blank lines are skipped; the
+    ``#+`` starts a new paragraph of it. Plain ``#`` comments and blank lines are skipped; the
     header ends at the first line that is not a comment.
 
     Examples
@@ -217,7 +217,12 @@ def parse_header(text: str, source: str = "<query>") -> dict[str, list[str]]:
             if last is None:
                 raise QueryError(f"{source}:{number}: a continuation line comes before any '#+ key:' line")
             extra = (c.group(1) or "").strip()
-            last[-1] = f"{last[-1]} {extra}" if extra else last[-1] + "\n"
+            if not extra:
+                last[-1] = last[-1].rstrip("\n") + "\n\n"  # a bare '#+' starts a paragraph
+            elif last[-1].endswith("\n"):
+                last[-1] += extra
+            else:
+                last[-1] = f"{last[-1]} {extra}"
             continue
         last = None  # a plain comment ends a field
     return {k: [v.strip() for v in vs] for k, vs in fields.items()}

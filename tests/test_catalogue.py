@@ -1,0 +1,342 @@
+"""The query catalogue (kg.catalogue, kg query): headers, parameter resolution, errors a
+person can act on, injection-proof binding, the README table, the new violation checks and
+the start-up cost of the query path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.catalogue import (
+    README_END,
+    README_START,
+    find_query,
+    list_queries,
+    normalise,
+    parse_header,
+    read_query,
+    readme_block,
+    resolve_parameter,
+    run_query,
+    update_readme,
+)
+from kg.errors import ParameterError, QueryError
+from kg.layout import Layout
+from kg.loading import load_sources
+from kg.store import Store
+from kg.validation import run_checks
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUT = Layout(ROOT)
+ID = "https://w3id.org/jsi-ecom/id/"
+
+
+# ----------------------------------------------------------------------------- headers
+
+
+def test_header_fields_and_continuations() -> None:
+    text = (
+        "#+ summary: Proposals of\n#+   a member?\n#+ description: One.\n#+\n#+   Two.\n"
+        "# a plain comment\n#+ param: member | member | CIV | who\n#+ param: lang? | lang | fr | names\n"
+        "#+ column: document | its symbol\n#+ reasoning: yes\nSELECT ?member ?lang ?document WHERE {} ORDER BY ?document\n"
+    )
+    header = parse_header(text)
+    assert header["summary"] == ["Proposals of a member?"]
+    assert header["description"] == ["One.\n\nTwo."]
+    assert header["param"] == ["member | member | CIV | who", "lang? | lang | fr | names"]
+
+
+def test_read_query_gives_parameters_columns_and_reasoning() -> None:
+    q = read_query(ROOT / "queries" / "proposals-of-member.rq")
+    assert [(p.name, p.kind, p.required) for p in q.parameters] == [("member", "actor", True), ("lang", "lang", False)]
+    assert q.columns[0].name == "document" and q.columns[0].description
+    assert q.reasoning is False
+    assert q.example_command() == "kg query proposals-of-member -p member=\"Côte d'Ivoire\""
+    assert read_query(ROOT / "queries" / "members-sharing-interests.rq").reasoning is True
+
+
+def test_malformed_headers_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.rq").write_text("SELECT * WHERE {}", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"a\.rq: the header needs a '#\+ summary:' line"):
+        read_query(tmp_path / "a.rq")
+    (tmp_path / "b.rq").write_text("#+ summary: x?\n#+ param: m | country | CIV | who\nSELECT", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"b\.rq: parameter 'm' has unknown kind 'country'; known: member"):
+        read_query(tmp_path / "b.rq")
+
+
+def test_catalogue_lists_every_file_by_name() -> None:
+    names = [q.name for q in list_queries(LAYOUT)]
+    assert names == sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    assert len(names) >= 20
+
+
+def test_unknown_query_names_the_known_ones_and_the_closest() -> None:
+    with pytest.raises(QueryError, match=r"Unknown query 'proposals-of-membre'\. Did you mean 'proposals-of-member'.*Known: "):
+        find_query("proposals-of-membre", LAYOUT)
+    with pytest.raises(QueryError, match=r"Unknown query '\.\./x'"):
+        find_query("../x", LAYOUT)
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "iri"),
+    [
+        pytest.param("member", "Côte d'Ivoire", "member/CIV", id="english"),
+        pytest.param("member", "cote d’ivoire", "member/CIV", id="no-accent-curly-apostrophe"),
+        pytest.param("member", "  CÔTE   D'IVOIRE ", "member/CIV", id="case-spacing"),
+        pytest.param("member", "Costa de Marfil", "member/CIV", id="spanish"),
+        pytest.param("member", "Union européenne", "member/EUN", id="french"),
+        pytest.param("member", "civ", "member/CIV", id="iso-code"),
+        pytest.param("member", "Korea", "member/KOR", id="word-of-the-name"),
+        pytest.param("member", "Republic of Korea", "member/KOR", id="brief-name"),
+        pytest.param("member", "member:CIV", "member/CIV", id="prefixed-iri"),
+        pytest.param("member", "id:member/CIV", "member/CIV", id="id-iri"),
+        pytest.param("member", "member/CIV", "member/CIV", id="as-tables-print-it"),
+        pytest.param("member", f"<{ID}member/CIV>", "member/CIV", id="bracketed-iri"),
+        pytest.param("member", f"{ID}member/CIV", "member/CIV", id="full-iri"),
+        pytest.param("issue", "A.1.(2)", "issue/A.1.2", id="brief-issue-code"),
+        pytest.param("issue", "a.1.2", "issue/A.1.2", id="issue-code"),
+        pytest.param("issue", "Electronic invoicing", "issue/A.1.4", id="issue-name"),
+        pytest.param("issue", "Facturation électronique", "issue/A.1.4", id="issue-name-fr"),
+        pytest.param("document", "INF/ECOM/62/Rev.2", "doc/INF-ECOM-62-Rev.2", id="symbol"),
+        pytest.param("proposal", "inf ecom 49", "doc/INF-ECOM-49", id="symbol-loosely"),
+        pytest.param("group", "FED", "group/FED", id="group-key"),
+        pytest.param("group", "Groupe des PMA", "group/LDC", id="group-fr"),
+        pytest.param("actor", "LDC", "group/LDC", id="actor-group"),
+        pytest.param("concern-category", "lack-of-capacity", "concern-category/lack-of-capacity", id="key"),
+        pytest.param("sdt-model", "TFA", "sdt/tfa", id="model-code"),
+        pytest.param("column", "capacity-building", None, id="column-code"),
+        pytest.param("entity", "INF/ECOM/49", "doc/INF-ECOM-49", id="entity"),
+    ],
+)
+def test_resolve_parameter(built_store: Store, kind: str, value: str, iri: str | None) -> None:
+    term = resolve_parameter(built_store, kind, value)
+    assert isinstance(term, ox.NamedNode)
+    if iri is not None:
+        assert term.value == ID + iri
+    else:
+        assert term.value == "https://w3id.org/jsi-ecom/ontology#CapacityBuildingColumn"
+
+
+def test_literal_kinds() -> None:
+    assert resolve_parameter(None, "lang", " FR ") == ox.Literal("fr")  # type: ignore[arg-type]
+    assert resolve_parameter(None, "text", '"} UNION {') == ox.Literal('"} UNION {')  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"unknown language 'de'; use one of en, fr, es"):
+        resolve_parameter(None, "lang", "de")  # type: ignore[arg-type]
+
+
+def test_unknown_value_says_did_you_mean(built_store: Store) -> None:
+    with pytest.raises(ParameterError, match=r"unknown member 'Cote dIvoir'\. Did you mean: Côte d'Ivoire \(member/CIV\)"):
+        resolve_parameter(built_store, "member", "Cote dIvoir")
+    with pytest.raises(ParameterError, match=r"unknown issue 'Z\.9'\..*Expected an issue of INF/ECOM/62/Rev\.2"):
+        resolve_parameter(built_store, "issue", "Z.9")
+
+
+def test_suggestions_are_in_the_asked_language(built_store: Store) -> None:
+    with pytest.raises(ParameterError, match=r"Did you mean: Côte d'Ivoire"):
+        resolve_parameter(built_store, "member", "Cote dIvoir", "fr")
+    with pytest.raises(ParameterError, match=r"Did you mean: Estados Unidos"):
+        resolve_parameter(built_store, "member", "Estados Unido", "es")
+
+
+def test_ambiguous_value_lists_the_candidates(built_store: Store) -> None:
+    # "Costa" is Costa Rica, and Côte d'Ivoire in Spanish (Costa de Marfil)
+    with pytest.raises(ParameterError, match=r"ambiguous member 'Costa': it names .*Côte d'Ivoire \(member/CIV\).*Costa Rica \(member/CRI\)"):
+        resolve_parameter(built_store, "member", "Costa")
+
+
+def test_an_iri_of_another_kind_is_not_accepted(built_store: Store) -> None:
+    with pytest.raises(ParameterError, match=r"unknown member 'group:FED'"):
+        resolve_parameter(built_store, "member", "group:FED")
+
+
+def test_unknown_kind_and_missing_or_unknown_parameters(built_store: Store) -> None:
+    with pytest.raises(ParameterError, match=r"unknown parameter kind 'country'"):
+        resolve_parameter(built_store, "country", "CIV")
+    q = find_query("proposals-of-member", LAYOUT)
+    with pytest.raises(ParameterError, match=r"query 'proposals-of-member' needs the parameter 'member'.*-p member="):
+        run_query(built_store, q, {}, layout=LAYOUT)
+    with pytest.raises(ParameterError, match=r"has no parameter 'membre'\. Did you mean 'member'\?"):
+        run_query(built_store, q, {"membre": "CIV"}, layout=LAYOUT)
+
+
+def test_bound_parameter_columns_are_hidden_unless_asked(built_store: Store) -> None:
+    q = find_query("group-members", LAYOUT)
+    assert "group" not in run_query(built_store, q, {"group": "FED"}, layout=LAYOUT).columns
+    shown = run_query(built_store, q, {"group": "FED"}, layout=LAYOUT, show_parameters=True)
+    assert set(shown.column("group")) == {ID + "group/FED"}
+
+
+# ----------------------------------------------------------------------------- injection
+
+
+FRAGMENTS = ['"', "'", "}", "{", "} UNION {", "#", "\n", "\\", "<", ">", ")", "?x", ";", "'''", '"""',
+             " . ?s ?p ?o", "FILTER(true)", "é", "Ω", "中文", "\u202e", "\x00"]
+HOSTILE = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=HOSTILE)
+def test_a_hostile_text_value_never_changes_the_query(built_store: Store, value: str) -> None:
+    """A text parameter full of quotes, braces and '} UNION {' finds what a harmless unknown
+    word finds (nothing), or an error — never other rows, never a SPARQL error."""
+    q = find_query("find-entity", LAYOUT)
+    value = value + "} UNION {"  # no name contains this, so the only right answer is no row
+    harmless = run_query(built_store, q, {"text": "zzzz-no-such-name"}, layout=LAYOUT)
+    assert run_query(built_store, q, {"text": value}, layout=LAYOUT).rows == harmless.rows == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=HOSTILE, name=st.sampled_from(["proposals-of-member", "issue-overview", "sources-of", "group-members"]))
+def test_a_hostile_entity_value_is_refused_or_bound_as_one_term(built_store: Store, value: str, name: str) -> None:
+    """A value either resolves to one thing of the graph (and the query then gives exactly the
+    rows of that thing's IRI) or raises ParameterError; it never reaches the query text."""
+    q = find_query(name, LAYOUT)
+    param = next(p for p in q.parameters if p.required)
+    try:
+        term = resolve_parameter(built_store, param.kind, value)
+    except ParameterError:
+        return
+    assert isinstance(term, ox.NamedNode) and term.value.startswith(ID)
+    rows = run_query(built_store, q, {param.name: value}, layout=LAYOUT).rows
+    assert rows == run_query(built_store, q, {param.name: f"<{term.value}>"}, layout=LAYOUT).rows
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_cli_list_shows_every_question(invoke: Callable[..., object]) -> None:
+    result = invoke("query", "--list", "--format", "json")
+    rows = json.loads(result.output)  # type: ignore[attr-defined]
+    assert {r["query"] for r in rows} == {q.name for q in list_queries(LAYOUT)}
+    assert all(r["question"] for r in rows)
+
+
+def test_cli_runs_a_question_with_a_name_in_any_language(invoke: Callable[..., object]) -> None:
+    result = invoke("query", "proposals-of-member", "-p", "member=Costa de Marfil", "--format", "csv", "--lang", "fr")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    lines = result.output.splitlines()  # type: ignore[attr-defined]
+    assert lines[0] == "document,kind,date,date_note,sponsors,element,column"
+    assert any(line.startswith("INF/ECOM/66,proposition,2021-07,") for line in lines)
+
+
+def test_cli_backends_give_the_same_output(invoke: Callable[..., object]) -> None:
+    args = ("query", "cooperation-without-capacity-building", "-p", "text=INF/ECOM/62/Rev.2", "--format", "tsv")
+    assert invoke(*args).output == invoke(*args, "--backend", "rdflib").output  # type: ignore[attr-defined]
+
+
+def test_cli_errors_are_one_clean_line(invoke: Callable[..., object]) -> None:
+    unknown = invoke("query", "proposals-of-membre")
+    assert unknown.exit_code == 1  # type: ignore[attr-defined]
+    assert "Error: Unknown query 'proposals-of-membre'. Did you mean 'proposals-of-member'" in unknown.output  # type: ignore[attr-defined]
+    bad_value = invoke("query", "group-members", "-p", "group=Friends of E-comerce")
+    assert bad_value.exit_code == 1  # type: ignore[attr-defined]
+    assert "Friends of E-commerce for Development (group/FED)" in bad_value.output  # type: ignore[attr-defined]
+    usage = invoke("query", "group-members", "-p", "FED")
+    assert usage.exit_code == 2 and "is not NAME=VALUE" in usage.output  # type: ignore[attr-defined]
+    assert "Traceback" not in unknown.output + bad_value.output  # type: ignore[attr-defined]
+
+
+def test_cli_describe_and_output_file(invoke: Callable[..., object], tmp_path: Path) -> None:
+    described = invoke("query", "--describe", "sdt-models-for-concern-category").output  # type: ignore[attr-defined]
+    assert "Parameters (-p NAME=VALUE):" in described and "category (concern-category)" in described
+    assert "Example: kg query sdt-models-for-concern-category -p category=lack-of-capacity" in described
+    out = tmp_path / "t5.md"
+    result = invoke("query", "horizontal-map", "--format", "markdown", "-o", str(out))
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("| document | sponsors |")  # type: ignore[attr-defined]
+
+
+def test_query_path_imports_no_heavy_library(built_dir: Path) -> None:
+    """'kg query' loads pyoxigraph, click and kg only: never rdflib, owlrl, pyshacl, networkx, pyvis."""
+    script = (
+        "import sys\n"
+        "from kg.cli import cli\n"
+        "try:\n"
+        "    cli(['query', 'proposals-of-member', '-p', 'member=CIV', '--format', 'json'], prog_name='kg')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = sorted(m for m in ('rdflib', 'owlrl', 'pyshacl', 'networkx', 'pyvis') if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    env = {"KG_BUILD_DIR": str(built_dir), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert "HEAVY []" in done.stderr, done.stderr
+    assert "INF/ECOM/49" in done.stdout
+
+
+# ----------------------------------------------------------------------------- README
+
+
+def test_readme_carries_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(README_START) + len(README_START), readme.index(README_END)
+    assert readme[start:end].strip() == readme_block(list_queries(LAYOUT)).strip(), (
+        "README.md's catalogue is out of date: run 'kg query --list --update-readme README.md'"
+    )
+
+
+def test_update_readme_replaces_only_the_block() -> None:
+    text = f"# kg\n\nintro\n\n{README_START}\nOLD-BLOCK\n{README_END}\n\n## After\n"
+    new = update_readme(text, list_queries(LAYOUT))
+    assert new.startswith("# kg\n\nintro\n\n") and new.endswith(f"{README_END}\n\n## After\n")
+    assert "OLD-BLOCK" not in new and update_readme(new, list_queries(LAYOUT)) == new
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+CHECK_FIXTURE = """
+@prefix jsi:     <https://w3id.org/jsi-ecom/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix member:  <https://w3id.org/jsi-ecom/id/member/> .
+@prefix issue:   <https://w3id.org/jsi-ecom/id/issue/> .
+@prefix t:       <https://w3id.org/jsi-ecom/id/test/> .
+
+# Made up: each statement breaks one of the checks of queries/checks/ added with the catalogue.
+t:graph-checks {
+  t:graph-checks a jsi:Citation ;
+      dcterms:bibliographicCitation "Test fixture, made up" ;
+      dcterms:source t:nowhere ;
+      jsi:isOwnAssessment true ;
+      jsi:certainty jsi:HighCertainty .
+  t:doc a jsi:Proposal ; jsi:symbol "INF/ECOM/999" ; jsi:sponsoredBy member:CVI .
+  issue:A.9 a jsi:Section ; jsi:code "A.8" .
+  t:membership jsi:since "2020-05-01"^^xsd:date ; jsi:until "2019"^^xsd:gYear .
+  t:element jsi:answersConcern t:concern .
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "focus", "message"),
+    [
+        ("member-without-iso-code-violation", ID + "member/CVI", "this member has no jsi:isoCode"),
+        ("proposal-without-sponsor-or-date-violation", ID + "test/doc", "neither dcterms:date nor jsi:dateNote"),
+        ("own-assessment-without-cited-document-violation", ID + "test/graph-checks", "cites no document"),
+        ("issue-code-mismatch-violation", ID + "issue/A.9", "the code 'A.8' does not match the IRI"),
+        ("membership-dates-inverted-violation", ID + "test/membership", "ends (2019) before it starts (2020-05-01)"),
+        ("citation-source-undescribed-violation", ID + "test/graph-checks", "is not described anywhere as a jsi:Source"),
+    ],
+)
+def test_new_checks_find_what_they_look_for(tmp_path: Path, check: str, focus: str, message: str) -> None:
+    data = tmp_path / "checks.trig"
+    data.write_text(CHECK_FIXTURE, encoding="utf-8")
+    loaded = load_sources(LAYOUT.ontology_file, [data], root=tmp_path)
+    found = run_checks(loaded, [LAYOUT.checks_dir / f"{check}.rq"])
+    assert [v.focus for v in found] == [focus]
+    assert message in found[0].message
+
+
+def test_normalise_folds_what_a_person_would_not_notice() -> None:
+    assert normalise("Türkiye") == normalise("turkiye") == "turkiye"
