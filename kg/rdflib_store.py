@@ -115,9 +115,9 @@ class RdflibStore:
                     return bool(result.askAnswer)
                 if result.type == "SELECT":
                     columns = [str(v) for v in (result.vars or [])]
-                    rows = [tuple(cell_from_rdflib(row[i]) for i in range(len(columns))) for row in result]
+                    rows = [tuple(cell_from_rdflib(row[i]) for i in range(len(columns))) for row in result]  # type: ignore[index]
                     return Table(columns, rows)
-                triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in result]  # type: ignore[arg-type]
+                triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in result]  # type: ignore[arg-type, misc]
             except ParseException as exc:
                 raise QueryError(f"invalid SPARQL: {exc}") from exc
             except Exception as exc:  # rdflib's evaluator raises bare exceptions
