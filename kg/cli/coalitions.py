@@ -54,19 +54,22 @@ def _build(context: Context, on: str | None, ties: str | None, weights: tuple[st
     return store, graph
 
 
+def _ties(graph: Any) -> str:
+    kinds = graph.graph.get("ties", [])
+    return "all ties" if tuple(kinds) == TIE_KINDS else "ties: " + ", ".join(kinds)
+
+
 def _scope(graph: Any) -> str:
     """In words: on what and through which ties the graph was built."""
     on = graph.graph.get("on_label")
-    kinds = graph.graph.get("ties", [])
-    ties = "all ties" if tuple(kinds) == TIE_KINDS else "ties: " + ", ".join(kinds)
-    return (f"on {on}; " if on else "") + ties
+    return (f"on {on}; " if on else "") + _ties(graph)
 
 
 def _empty(graph: Any) -> str:
     on = graph.graph.get("on_label")
     n = graph.number_of_nodes()
     if on and n == 0:
-        return (f"no member has an interest in {on} through the ties chosen ({_scope(graph)}); "
+        return (f"no member has an interest in {on} through the ties chosen ({_ties(graph)}); "
                 "try a broader issue or section, or more kinds of tie")
     if n == 0:
         return f"no member has any tie ({_scope(graph)}); is the graph built from the full data? ('kg build')"
@@ -240,8 +243,8 @@ def partners(context: Context, member: str, on: str | None, ties: str | None, we
     if iri not in graph or graph.degree(iri) == 0:
         on_label = graph.graph.get("on_label")
         if iri not in graph and on_label:
-            raise ParameterError(f"{name} has no interest in {on_label} in the graph ({_scope(graph)}); "
-                                 f"see 'kg partners {member!r}' without --on, or a broader issue")
+            raise ParameterError(f"{name} has no interest in {on_label} in the graph ({_ties(graph)}); "
+                                 "ask without --on, or on a broader issue")
         raise ParameterError(f"{name} has no partner ({_scope(graph)}): it shares nothing with another member")
     ranked = rank_partners(graph, iri, top=top)
     emit(_render_partners(graph, iri, ranked, fmt), output)
