@@ -303,10 +303,12 @@ def test_the_nine_of_footnote_1_did_not_support_the_text(built_store: Store) -> 
     assert {r["member_name"] for r in footnote} == FOOTNOTE_1
     assert {r["date"] for r in footnote} == {"2024-07-26"}
     assert {r["citation"] for r in footnote} == {"INF/ECOM/87 (26 July 2024), footnote 1"}
-    # no source in the graph names a supporter; every other member is unknown, not 'supported'
-    assert set(stance) == {"did not support", "unknown"}
+    # the co-convenors asked for the text to be circulated (p. 1); every other member is unknown
+    assert set(stance) == {"did not support", "supported", "unknown"}
+    assert {r["member_name"] for r in stance["supported"]} == {"Australia", "Japan", "Singapore"}
+    assert {r["basis"] for r in stance["supported"]} == {"INF/ECOM/87, first paragraph"}
     assert len({r["member_name"] for r in rows}) == 166
-    assert len({r["member_name"] for r in stance["unknown"]}) == 166 - 9
+    assert len({r["member_name"] for r in stance["unknown"]}) == 166 - 9 - 3
 
 
 def test_support_of_one_member(invoke: Callable[..., Result]) -> None:
