@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg import __version__, iris
 from kg.errors import StoreError, ValidationFailed
 from kg.layout import Layout
-from kg.loading import LoadedSources, fingerprint_files, load_sources
+from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
 from kg.store import MANIFEST, read_manifest
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
@@ -152,7 +152,7 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
     t0 = time.perf_counter()
     inferred_graph = ox.NamedNode(iris.INFERRED_GRAPH)
     inferred_quads = [
-        ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), inferred_graph)  # type: ignore[arg-type]
+        ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), inferred_graph)  # type: ignore[arg-type]
         for s, p, o in sorted(inferred)
     ]
     asserted = loaded.quads
@@ -199,19 +199,3 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         inferred=len(inferred_quads),
         seconds=seconds,
     )
-
-
-def _to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")

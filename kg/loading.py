@@ -21,7 +21,15 @@ from kg.errors import DataError
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["LoadedSources", "parse_file", "load_sources", "fingerprint_files", "to_rdflib"]
+__all__ = [
+    "LoadedSources",
+    "parse_file",
+    "load_sources",
+    "fingerprint_files",
+    "to_rdflib",
+    "to_rdflib_term",
+    "from_rdflib_term",
+]
 
 
 @dataclass
@@ -163,7 +171,27 @@ def fingerprint_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _term_to_rdflib(term: object) -> rdflib.term.Node:
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib_term(term: object, *, plain_strings: bool = False) -> Any:
+    """An Oxigraph term as the equal rdflib term.
+
+    Parameters
+    ----------
+    term : pyoxigraph term
+        A named node, blank node or literal (``DefaultGraph`` gives ``None``).
+    plain_strings : bool
+        Give ``xsd:string`` literals without a datatype, as rdflib's SPARQL engine
+        compares them (RDF 1.1 makes the two the same; rdflib does not).
+
+    Examples
+    --------
+    >>> to_rdflib_term(ox.NamedNode("https://w3id.org/jsi-ecom/id/member/CIV"))
+    rdflib.term.URIRef('https://w3id.org/jsi-ecom/id/member/CIV')
+    >>> to_rdflib_term(ox.Literal("fr"), plain_strings=True)
+    rdflib.term.Literal('fr')
+    """
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
@@ -173,8 +201,36 @@ def _term_to_rdflib(term: object) -> rdflib.term.Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if plain_strings and term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.DefaultGraph):
+        return None
     raise DataError(f"unsupported RDF term {term!r} (RDF-star is not used here)")
+
+
+def from_rdflib_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal Oxigraph term.
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> from_rdflib_term(Literal("Kenya", lang="en"))
+    <Literal value=Kenya language=en>
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unexpected term {term!r}")
 
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
@@ -183,5 +239,5 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
 
     graph = rdflib.Graph()
     for q in quads:
-        graph.add((_term_to_rdflib(q.subject), _term_to_rdflib(q.predicate), _term_to_rdflib(q.object)))  # type: ignore[arg-type]
+        graph.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
     return graph

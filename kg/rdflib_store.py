@@ -16,6 +16,8 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import QueryError
+from kg.loading import from_rdflib_term
+from kg.loading import to_rdflib_term as _to_rdflib_term
 from kg.store import Cell, Graph, Result, Store, Table
 
 if TYPE_CHECKING:
@@ -28,30 +30,15 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_rdflib_term(term: Any) -> Any:
-    """An Oxigraph term as the equal rdflib term (``xsd:string`` literals become plain ones).
+    """An Oxigraph term as the rdflib term its SPARQL engine compares equal
+    (``xsd:string`` literals become plain ones; see :func:`kg.loading.to_rdflib_term`).
 
     Examples
     --------
     >>> to_rdflib_term(ox.Literal("fr"))
     rdflib.term.Literal('fr')
-    >>> to_rdflib_term(ox.NamedNode("https://w3id.org/jsi-ecom/id/member/CIV"))
-    rdflib.term.URIRef('https://w3id.org/jsi-ecom/id/member/CIV')
     """
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise TypeError(f"cannot convert {term!r} to an rdflib term")
+    return _to_rdflib_term(term, plain_strings=True)
 
 
 def cell_from_rdflib(term: Any) -> Cell | None:
@@ -117,28 +104,12 @@ class RdflibStore:
                     columns = [str(v) for v in (result.vars or [])]
                     rows = [tuple(cell_from_rdflib(row[i]) for i in range(len(columns))) for row in result]  # type: ignore[index]
                     return Table(columns, rows)
-                triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in result]  # type: ignore[arg-type, misc]
+                triples = [ox.Triple(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o)) for s, p, o in result]  # type: ignore[arg-type, misc]
             except ParseException as exc:
                 raise QueryError(f"invalid SPARQL: {exc}") from exc
             except Exception as exc:  # rdflib's evaluator raises bare exceptions
                 raise QueryError(f"the query cannot run on rdflib: {exc}") from exc
         return Graph(triples)
-
-
-def _to_ox(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unexpected term {term!r}")
 
 
 def _load(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
