@@ -345,3 +345,12 @@ def test_new_checks_find_what_they_look_for(tmp_path: Path, check: str, focus: s
 
 def test_normalise_folds_what_a_person_would_not_notice() -> None:
     assert normalise("Türkiye") == normalise("turkiye") == "turkiye"
+
+
+def test_cli_list_is_readable_in_a_terminal(invoke: Callable[..., object]) -> None:
+    """The default --list wraps each question under its name and shows how to pass parameters."""
+    out = invoke("query", "--list").output  # type: ignore[attr-defined]
+    assert "proposals-of-member  -p member=\"Côte d'Ivoire\"" in out
+    assert "agreement-issue-outcome  [-p issue=D.3.1]" in out
+    assert max(len(line) for line in out.splitlines()) <= 110
+    assert out.rstrip().endswith("kg query --describe NAME")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
+
+if TYPE_CHECKING:
+    from kg.catalogue import CatalogueQuery
 
 __all__ = ["COMMANDS"]
 
@@ -113,7 +118,7 @@ def query(
             write_text_atomic(update_readme, update(update_readme.read_text(encoding="utf-8"), queries))
             click.echo(f"updated the catalogue of {update_readme} ({len(queries)} questions)", err=True)
             return
-        emit(render_table(catalogue_table(queries), fmt), output)
+        emit(_readable_list(queries) if fmt == "table" else render_table(catalogue_table(queries), fmt), output)
         return
     if not name:
         raise click.UsageError("give a query NAME (see 'kg query --list')")
@@ -132,6 +137,32 @@ def query(
     emit(render_table(table, fmt), output)
     if not table.rows:
         click.echo("no rows", err=True)
+
+
+def _readable_list(queries: Sequence[CatalogueQuery]) -> str:
+    """The catalogue for a terminal: each name with its parameters, the question wrapped below.
+
+    A required parameter shows as ``-p member="Côte d'Ivoire"``, an optional one in brackets.
+    """
+    import shutil
+    import textwrap
+
+    width = max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
+    blocks = []
+    for q in queries:
+        params = []
+        for p in q.parameters:
+            if p.kind == "lang":
+                continue
+            example = p.example if p.example and " " not in p.example and "'" not in p.example else f'"{p.example}"'
+            shown = f"-p {p.name}={example}"
+            params.append(shown if p.required else f"[{shown}]")
+        head = "  ".join([q.name, *params])
+        body = textwrap.fill(q.summary, width=width, initial_indent="    ", subsequent_indent="    ")
+        blocks.append(f"{head}\n{body}")
+    footer = ("Run one: kg query NAME -p PARAM=VALUE [--lang fr|es] [--format csv|json|markdown]\n"
+              "Explain one (parameters, columns, sources): kg query --describe NAME")
+    return "\n\n".join(blocks) + "\n\n" + footer
 
 
 COMMANDS = [query]
