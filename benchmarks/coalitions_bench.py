@@ -1,7 +1,7 @@
 """Coalition discovery at scale: 5,000 synthetic members, networkx Louvain against igraph Leiden.
 
 Run: ``python benchmarks/coalitions_bench.py [--members 5000] [--seed 0] [--build-dir build]``.
-igraph is optional (``pip install igraph``); without it the Leiden rows are skipped.
+igraph is optional (``pip install -e ".[bench]"``); without it the Leiden rows are skipped.
 
 The synthetic knowledge graph is shaped like the real one and scaled up: coalitions of 5 to
 80 members, a six-section issue scheme, proposals with one to five sponsors and elements in
