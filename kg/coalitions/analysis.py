@@ -1,0 +1,414 @@
+"""Communities, bridges and partners in the member graph of :mod:`kg.coalitions.ties`.
+
+Communities are found with the Louvain method (Blondel et al. 2008, networkx), seeded; bridges
+are members of high betweenness centrality (Brandes 2001).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ParameterError
+
+if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
+    import networkx as nx
+
+
+from kg.coalitions.ties import TIE_KINDS, _short
+
+__all__ = [
+    "BindingReason",
+    "Community",
+    "Bridge",
+    "CoalitionReport",
+    "Partner",
+    "find_coalitions",
+    "rank_partners",
+]
+
+log = logging.getLogger(__name__)
+
+#: Betweenness is exact while (members with ties) × (ties) stays below this (the real graph:
+#: about 120 × 2,400); beyond, it is estimated from a seeded sample of source members, as many
+#: as this budget allows and at least :data:`BETWEENNESS_MIN_SAMPLE`.
+BETWEENNESS_EXACT_WORK = 5_000_000
+BETWEENNESS_MIN_SAMPLE = 10
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class BindingReason:
+    """Something that ties the members of a community together.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`TIE_KINDS`.
+    what : str
+        The shared item, in words.
+    weight : float
+        Its total weight over the community's internal ties.
+    members : tuple of str
+        The members of the community it ties (IRIs, sorted).
+    basis : str
+        ``"own"`` when it comes from the members' own proposals and statements for at least one
+        pair, ``"group"`` when only through groups they belong to.
+    documents, citations : tuple of str
+        Its sources: document symbols, and the citations of the statements.
+    """
+
+    kind: str
+    what: str
+    weight: float
+    members: tuple[str, ...]
+    basis: str
+    documents: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Community:
+    """One community of members.
+
+    Attributes
+    ----------
+    id : int
+        1 for the largest community, then by size.
+    members : tuple of str
+        Member IRIs, in the order of their labels.
+    labels : tuple of str
+        Their names, in the same order.
+    reasons : tuple of BindingReason
+        What binds them, strongest first.
+    cohesion : float
+        The share of its members' tie weight that stays inside the community (1.0: all of it).
+    density : float
+        The share of pairs of members that are tied at all.
+    own_share : float
+        The share of the internal weight that comes from own positions rather than groups.
+    """
+
+    id: int
+    members: tuple[str, ...]
+    labels: tuple[str, ...]
+    reasons: tuple[BindingReason, ...]
+    cohesion: float
+    density: float
+    own_share: float
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A member that connects communities.
+
+    Attributes
+    ----------
+    member, label : str
+        Who.
+    betweenness : float
+        Normalised betweenness centrality: the share of shortest paths between other members
+        that pass through this one (stronger ties are shorter).
+    community : int
+        Its own community.
+    reaches : tuple of int
+        The other communities it has ties into.
+    """
+
+    member: str
+    label: str
+    betweenness: float
+    community: int
+    reaches: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CoalitionReport:
+    """What :func:`find_coalitions` found.
+
+    Attributes
+    ----------
+    communities : tuple of Community
+        Largest first.
+    modularity : float
+        Modularity of the partition at the given resolution (0 when there is no tie).
+    bridges : tuple of Bridge
+        Members with ties into other communities, highest betweenness first.
+    isolated : tuple of str
+        Members of the graph with no tie at all, in the order of their labels.
+    isolated_labels : tuple of str
+        Their names.
+    seed, resolution : int, float
+        The parameters of the Louvain method.
+    """
+
+    communities: tuple[Community, ...]
+    modularity: float
+    bridges: tuple[Bridge, ...]
+    isolated: tuple[str, ...]
+    isolated_labels: tuple[str, ...]
+    seed: int
+    resolution: float
+    exact_betweenness: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A ranked partner of a member.
+
+    Attributes
+    ----------
+    member, label : str
+        Who.
+    score : float
+        The weight of the tie: ``own_score + group_score``.
+    own_score : float
+        The part that comes from both members' own proposals and statements.
+    group_score : float
+        The part that comes only through groups they belong to.
+    reasons : tuple of dict
+        The tie's reasons (see :func:`build_member_graph`), strongest first.
+    """
+
+    member: str
+    label: str
+    score: float
+    own_score: float
+    group_score: float
+    reasons: tuple[dict[str, Any], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON."""
+        data = asdict(self)
+        data["reasons"] = [dict(r) for r in self.reasons]
+        return data
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _tied(graph: nx.Graph) -> nx.Graph:
+    """The members with at least one tie, as a fresh graph in sorted order (for seeded algorithms)."""
+    import networkx as nx
+
+    tied = nx.Graph()
+    tied.add_nodes_from(sorted(n for n in graph.nodes if graph.degree(n) > 0))
+    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
+        w = float(data.get("weight", 1.0))
+        if w > 0:
+            tied.add_edge(a, b, weight=w, distance=1.0 / w)
+    return tied
+
+
+def _label(graph: nx.Graph, node: str) -> str:
+    return str(graph.nodes[node].get("label") or _short(node))
+
+
+def find_coalitions(
+    graph: nx.Graph,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    top_reasons: int | None = None,
+) -> CoalitionReport:
+    """Communities of members, what binds each, the members who bridge them, and who has no tie.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`build_member_graph` (or any graph with a ``weight`` on its edges; a
+        ``reasons`` list and a ``label`` on nodes are used when present).
+    seed : int
+        Seed of the Louvain method: the same graph and seed give the same communities.
+    resolution : float
+        Above 1, smaller communities; below 1, larger ones.
+    top_reasons : int, optional
+        Keep only this many binding reasons per community (default: all).
+
+    Returns
+    -------
+    CoalitionReport
+
+    Notes
+    -----
+    Louvain (``networkx.community.louvain_communities``) maximises modularity; the members with
+    no tie are reported apart, not as communities of one. Betweenness is computed on distances
+    ``1 / weight`` (strong ties are short): exactly on graphs the size of the real one, from a
+    seeded sample of sources on large ones (:data:`BETWEENNESS_EXACT_WORK`; the report's
+    ``exact_betweenness`` says which).
+
+    Examples
+    --------
+    Two triangles joined through one member:
+
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from("abcdefz")
+    >>> g.add_weighted_edges_from([("a", "b", 2), ("b", "c", 2), ("a", "c", 2),
+    ...                            ("d", "e", 2), ("e", "f", 2), ("d", "f", 2), ("c", "d", 0.5)])
+    >>> report = find_coalitions(g, seed=1)
+    >>> [c.members for c in report.communities]
+    [('a', 'b', 'c'), ('d', 'e', 'f')]
+    >>> round(report.modularity, 3), report.isolated
+    (0.46, ('z',))
+    >>> [(b.member, b.community, b.reaches) for b in report.bridges]
+    [('c', 1, (2,)), ('d', 2, (1,))]
+    """
+    import networkx as nx
+
+    tied = _tied(graph)
+    exact = True
+    found: list[list[str]] = []
+    if tied.number_of_edges():
+        found = sorted(sorted(c) for c in nx.community.louvain_communities(
+            tied, weight="weight", resolution=resolution, seed=seed))
+    # One pass over the ties, in the graph's (sorted) order, for everything summed per community:
+    # sums over sets would depend on Python's hash seed in their last bits, and so would the bytes.
+    first = {n: i for i, c in enumerate(found) for n in c}
+    inside, own_inside, strength = [0.0] * len(found), [0.0] * len(found), [0.0] * len(found)
+    pairs_tied = [0] * len(found)
+    total = 0.0
+    for a, b, data in tied.edges(data=True):
+        w = data["weight"]
+        total += w
+        ca, cb = first[a], first[b]
+        strength[ca] += w
+        strength[cb] += w
+        if ca == cb:
+            inside[ca] += w
+            own_inside[ca] += float(graph.edges[a, b].get("own_weight", w))
+            pairs_tied[ca] += 1
+    modularity = 0.0
+    for i in range(len(found)):  # Newman's modularity with a resolution, as networkx.community.modularity
+        modularity += inside[i] / total - resolution * (strength[i] / (2 * total)) ** 2
+
+    order = sorted(range(len(found)), key=lambda i: (
+        -len(found[i]), -inside[i], min(_label(graph, n).casefold() for n in found[i]), found[i][0]))
+    community_of: dict[str, int] = {}
+    communities: list[Community] = []
+    for number, i in enumerate(order, 1):
+        members = found[i]
+        ordered = sorted(members, key=lambda n: (_label(graph, n).casefold(), n))
+        for n in ordered:
+            community_of[n] = number
+        size = len(members)
+        reasons = _binding_reasons(graph, set(members))
+        communities.append(Community(
+            id=number,
+            members=tuple(ordered),
+            labels=tuple(_label(graph, n) for n in ordered),
+            reasons=tuple(reasons[:top_reasons] if top_reasons else reasons),
+            cohesion=(2 * inside[i] / strength[i]) if strength[i] else 0.0,
+            density=(pairs_tied[i] / (size * (size - 1) / 2)) if size > 1 else 0.0,
+            own_share=(own_inside[i] / inside[i]) if inside[i] else 0.0,
+        ))
+
+    bridges: list[Bridge] = []
+    if tied.number_of_edges():
+        n, m = tied.number_of_nodes(), tied.number_of_edges()
+        exact = n * m <= BETWEENNESS_EXACT_WORK
+        sample = None if exact else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // m))
+        centrality = nx.betweenness_centrality(
+            tied, weight="distance", normalized=True, k=sample, seed=None if exact else seed,
+        )
+        for node in tied.nodes:
+            reaches = sorted({community_of[m] for m in tied.neighbors(node)} - {community_of[node]})
+            if reaches and centrality[node] > 0:
+                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(reaches)))
+        bridges.sort(key=lambda b: (-b.betweenness, b.label.casefold(), b.member))
+
+    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in tied),
+                      key=lambda n: (_label(graph, n).casefold(), n))
+    return CoalitionReport(
+        communities=tuple(communities),
+        modularity=modularity,
+        bridges=tuple(bridges),
+        isolated=tuple(isolated),
+        isolated_labels=tuple(_label(graph, n) for n in isolated),
+        seed=seed,
+        resolution=resolution,
+        exact_betweenness=exact,
+    )
+
+
+def _binding_reasons(graph: nx.Graph, members: set[str]) -> list[BindingReason]:
+    """The reasons of the ties inside a community, summed by shared item, strongest first."""
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    for a, b, data in graph.subgraph(members).edges(data=True):
+        for r in data.get("reasons", ()):
+            key = (str(r["kind"]), str(r["what"]))
+            entry = acc.setdefault(key, {"weight": 0.0, "members": set(), "own": False, "documents": set(), "citations": set()})
+            entry["weight"] += float(r["weight"])
+            entry["members"].update((a, b))
+            entry["own"] = entry["own"] or r.get("basis") == "own"
+            entry["documents"].update(r.get("documents", ()))
+            entry["citations"].update(r.get("citations", ()))
+    order = {k: i for i, k in enumerate(TIE_KINDS)}
+    reasons = [
+        BindingReason(
+            kind=kind, what=what, weight=e["weight"], members=tuple(sorted(e["members"])),
+            basis="own" if e["own"] else "group",
+            documents=tuple(sorted(e["documents"])), citations=tuple(sorted(e["citations"])),
+        )
+        for (kind, what), e in acc.items()
+    ]
+    reasons.sort(key=lambda r: (-round(r.weight, 9), order.get(r.kind, len(order)), r.what))
+    return reasons
+
+
+def rank_partners(graph: nx.Graph, member_iri: str, top: int | None = 10) -> list[Partner]:
+    """The members tied to one member, best first, with the reasons and their sources.
+
+    Partners who share the member's own positions come first (by what they share in positions,
+    then in groups); those tied only through shared groups follow. So ties that come only from
+    group membership never push aside ties from actual positions.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From :func:`build_member_graph`.
+    member_iri : str
+        The member.
+    top : int, optional
+        How many partners (``None``: all).
+
+    Raises
+    ------
+    ParameterError
+        When the member is not in the graph (e.g. it has no interest in the ``--on`` selection).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b", weight=1.0, own_weight=1.0, group_weight=0.0, reasons=[])
+    >>> g.add_edge("a", "c", weight=2.0, own_weight=0.0, group_weight=2.0, reasons=[])
+    >>> [(p.member, p.score) for p in rank_partners(g, "a")]
+    [('b', 1.0), ('c', 2.0)]
+    """
+    if member_iri not in graph:
+        on = graph.graph.get("on_label")
+        where = f" with an interest in {on}" if on else ""
+        raise ParameterError(f"{_short(member_iri)!r} is not among the members{where} in this graph")
+    partners = []
+    for other in graph.neighbors(member_iri):
+        data = graph.edges[member_iri, other]
+        own = float(data.get("own_weight", data.get("weight", 0.0)))
+        grp = float(data.get("group_weight", 0.0))
+        partners.append(Partner(
+            member=other,
+            label=_label(graph, other),
+            score=own + grp,
+            own_score=own,
+            group_score=grp,
+            reasons=tuple(dict(r) for r in data.get("reasons", ())),
+        ))
+    partners.sort(key=lambda p: (-round(p.own_score, 9), -round(p.group_score, 9), p.label.casefold(), p.member))
+    return partners if top is None else partners[:top]
