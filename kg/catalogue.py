@@ -387,7 +387,7 @@ def _candidates(store: QueryEngine, kind: str, layout: Layout) -> list[_Candidat
         raise QueryError(f"the lookup query {str(path)!r} for parameters of kind {kind!r} is missing") from exc
     result = store.query(text)
     if not isinstance(result, Table) or "entity" not in result.columns or "name" not in result.columns:
-        raise QueryError(f"{path.name}: a lookup query must SELECT ?entity ?name")
+        raise QueryError(f"{path.name}: a lookup query must select ?entity ?name")
     ie, iname = result.columns.index("entity"), result.columns.index("name")
     by_iri: dict[str, _Candidate] = {}
     for row in result.rows:
@@ -597,7 +597,7 @@ def run_query(
     bindings = bind_parameters(store, query, values or {}, lang, layout=layout)
     result = store.query(query.text, bindings)
     if not isinstance(result, Table):
-        raise QueryError(f"{query.path.name}: a catalogue query must be a SELECT query")
+        raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
     if show_parameters or not bindings:
         return result
     keep = [i for i, c in enumerate(result.columns) if c not in bindings]

@@ -121,7 +121,7 @@ def run_checks(loaded: LoadedSources, check_files: Sequence[Path]) -> list[Viola
         except SyntaxError as exc:
             raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
-            raise QueryError(f"{path.name}: a violation check must be a SELECT query")
+            raise QueryError(f"{path.name}: a violation check must be a select query (rows)")
         names = [v.value for v in solutions.variables]
         if "focus" not in names:
             raise QueryError(f"{path.name}: a violation check must select ?focus (and ?message)")

@@ -69,3 +69,25 @@ def fixture_layout(tmp_path: Path, layout: Layout) -> Callable[..., Layout]:
         return Layout(root)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def build_fixture_project(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Callable[..., tuple[Store, Layout]]:
+    """Build a throw-away project of the real ontology, checks and queries with files of tests/data.
+
+    ``build_fixture_project("viz-hostile.trig")`` returns the opened store and its layout.
+    """
+    import shutil
+
+    def build(*data_files: str) -> tuple[Store, Layout]:
+        root = tmp_path_factory.mktemp("project")
+        shutil.copytree(layout.ontology_dir, root / "ontology")
+        shutil.copytree(layout.queries_dir, root / "queries")
+        (root / "graph_data").mkdir()
+        for name in data_files:
+            shutil.copy(DATA / name, root / "graph_data" / name)
+        project = Layout(root)
+        build_graph(project)
+        return open_store(project.build_dir), project
+
+    return build

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,7 +18,6 @@ import networkx as nx
 import pytest
 
 from kg import iris
-from kg.build import build_graph
 from kg.coalitions import (
     DEFAULT_WEIGHTS,
     TIE_KINDS,
@@ -33,7 +31,7 @@ from kg.coalitions import (
 )
 from kg.errors import ParameterError
 from kg.layout import Layout
-from kg.store import Store, open_store
+from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -157,16 +155,9 @@ def test_describe_reason_names_groups_and_scheme() -> None:
 
 
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Layout]:
+def mini(build_fixture_project: Callable[..., tuple[Store, Layout]]) -> tuple[Store, Layout]:
     """tests/data/coalitions.trig built (validated and reasoned) with the real ontology and queries."""
-    root = tmp_path_factory.mktemp("coalitions")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "queries", root / "queries")
-    (root / "graph_data").mkdir()
-    shutil.copy(DATA / "coalitions.trig", root / "graph_data" / "coalitions.trig")
-    layout = Layout(root)
-    build_graph(layout)
-    return open_store(layout.build_dir), layout
+    return build_fixture_project("coalitions.trig")
 
 
 def _edge(g: nx.Graph, a: str, b: str) -> dict[str, float]:

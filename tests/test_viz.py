@@ -35,10 +35,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg import iris
-from kg.build import build_graph
 from kg.errors import ParameterError
 from kg.layout import Layout
-from kg.store import Store, memory_store, open_store
+from kg.store import Store, memory_store
 from kg.viz import PHYSICS_MAX_NODES, VIEWS, Page, draw, draw_view, page_references, write_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,16 +67,9 @@ REAL_MEMBER = "Côte d'Ivoire"
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Layout]:
+def hostile(build_fixture_project: Callable[..., tuple[Store, Layout]]) -> tuple[Store, Layout]:
     """tests/data/viz-hostile.trig built with the real ontology, checks and queries."""
-    root = tmp_path_factory.mktemp("viz-hostile")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "queries", root / "queries")
-    (root / "graph_data").mkdir()
-    shutil.copy(DATA / "viz-hostile.trig", root / "graph_data" / "viz-hostile.trig")
-    layout = Layout(root)
-    build_graph(layout)
-    return open_store(layout.build_dir), layout
+    return build_fixture_project("viz-hostile.trig")
 
 
 def _view_args(view: str, member: str) -> dict[str, Any]:

@@ -273,7 +273,7 @@ def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
         raise QueryError(f"the coalition query {str(path)!r} is missing ({exc.strerror}); is this a full clone?") from exc
     result = store.query(text)
     if not isinstance(result, Table):
-        raise QueryError(f"{path.name}: expected a SELECT query")
+        raise QueryError(f"{path.name}: expected a select query (rows), not a graph or a boolean")
     return result
 
 
@@ -494,7 +494,7 @@ def _holdings(
     cols = {c: i for i, c in enumerate(table.columns)}
     for needed in ("holder", "item", "citation"):
         if needed not in cols:
-            raise QueryError(f"the coalition query {kind}.rq must SELECT ?{needed}")
+            raise QueryError(f"the coalition query {kind}.rq must select ?{needed}")
     rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
     for row in table.rows:
         holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
