@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg import __version__, iris
 from kg.errors import StoreError, ValidationFailed
 from kg.layout import Layout
+from kg.output import write_text_atomic
 from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
 from kg.store import MANIFEST, read_manifest
 
@@ -72,18 +73,6 @@ def source_files(layout: Layout) -> list[Path]:
 def load_layout(layout: Layout) -> LoadedSources:
     """Parse the ontology and the data files of a project."""
     return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
-
-
-def _write_json_atomic(path: Path, data: dict[str, object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
@@ -175,8 +164,7 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
-    _write_json_atomic(
-        build_dir / MANIFEST,
+    manifest = json.dumps(
         {
             "store": name,
             "fingerprint": fingerprint,
@@ -185,7 +173,10 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
             "inferred": len(inferred_quads),
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
+        indent=2,
+        sort_keys=True,
     )
+    write_text_atomic(build_dir / MANIFEST, manifest + "\n")
     for old in build_dir.glob("store-*"):
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 import unicodedata
 from pathlib import Path
 
@@ -112,23 +112,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_text_atomic(path: Path, text: str) -> None:
     """Write a file through a temporary file and a rename: readers never see half a file."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + path.name, suffix=".tmp")
+    # A new unique name opened with "x" gets the usual permissions (umask), unlike mkstemp's 0600.
+    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

@@ -10,13 +10,11 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kg.coalitions.ties import TIE_KINDS, _short
 from kg.errors import ParameterError
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
-
-
-from kg.coalitions.ties import TIE_KINDS, _short
 
 __all__ = [
     "BindingReason",

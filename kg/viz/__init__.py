@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from typing import Any
 
 from kg.errors import ParameterError
 from kg.layout import Layout, default_layout
@@ -76,20 +77,7 @@ def draw(
     return drawing
 
 
-def draw_view(
-    store: Store,
-    view: str,
-    *,
-    lang: str = "en",
-    member: str | None = None,
-    on: str | None = None,
-    ties: Sequence[str] = (),
-    weights: Sequence[str] = (),
-    types: Sequence[str] = (),
-    seed: int = 0,
-    layout: Layout | None = None,
-    version: str = "",
-) -> Page:
+def draw_view(store: Store, view: str, *, version: str = "", **options: Any) -> Page:
     """Draw one view of the built graph as a self-contained HTML page.
 
     Parameters
@@ -98,6 +86,11 @@ def draw_view(
         The built graph.
     view : {'coalitions', 'issues', 'member', 'sdt', 'graph'}
         What to draw.
+    version : str
+        A short fingerprint of the data, shown under the legend.
+    **options
+        The keyword arguments of :func:`draw`:
+
     lang : {'en', 'fr', 'es'}
         The language of names (English where one is missing) and of the page's words.
     member : str, optional
@@ -113,8 +106,6 @@ def draw_view(
         Seed of the layouts and of community detection: the same input gives the same bytes.
     layout : Layout, optional
         Where ``queries/`` is (default: this clone).
-    version : str
-        A short fingerprint of the data, shown under the legend.
 
     Returns
     -------
@@ -132,7 +123,6 @@ def draw_view(
     >>> page.nodes, page.edges, "Content-Security-Policy" in page.html, '<html lang="fr">' in page.html
     (0, 0, True, True)
     """
-    drawing = draw(store, view, lang=lang, member=member, on=on, ties=ties, weights=weights, types=types,
-                   seed=seed, layout=layout)
+    drawing = draw(store, view, **options)
     drawing.version = version
     return render_page(drawing)
