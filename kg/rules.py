@@ -323,12 +323,12 @@ def _chains(store: ox.Store) -> list[tuple[str, list[str]]]:
         items: list[str] = []
         node = quad.object
         while getattr(node, "value", nil) != nil and len(items) < 64:
-            items += [q.object.value for q in store.quads_for_pattern(node, first, None, ox.DefaultGraph())]  # type: ignore[arg-type]
+            items += [str(getattr(q.object, "value", "")) for q in store.quads_for_pattern(node, first, None, ox.DefaultGraph())]  # type: ignore[arg-type]
             nxt = [q.object for q in store.quads_for_pattern(node, rest, None, ox.DefaultGraph())]  # type: ignore[arg-type]
             node = nxt[0] if nxt else ox.NamedNode(nil)
         if len(items) < 2:
             raise UnsupportedAxiom(f"owl:propertyChainAxiom of {quad.subject} is not a list of two or more properties")
-        chains.append((quad.subject.value, items))
+        chains.append((str(getattr(quad.subject, "value", "")), items))
     return sorted(chains)
 
 
