@@ -64,9 +64,17 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     layout = context.layout
     try:
         data_files = [Path(f) for f in files] if files else layout.data_files()
-        loaded = load_sources(layout.ontology_file, data_files, root=layout.root)
+        # FILES are checked in the context of the whole graph (references to other files are
+        # seen), and only the problems of what FILES state are reported; FILES come first, so
+        # that a node they describe is reported under their name.
+        given = {f.resolve() for f in data_files}
+        context_files = data_files + [f for f in layout.data_files() if f.resolve() not in given]
+        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
         checks = sorted(layout.checks_dir.glob("*-violation.rq"))
         violations = validate_sources(loaded, layout.shapes_file, checks)
+        if files:
+            shown = {_shown(f, layout.root) for f in data_files}
+            violations = [v for v in violations if v.file in shown]
     except (DataError, QueryError, KGError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -81,6 +89,14 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     errors = sum(1 for v in violations if v.severity == "Violation")
     click.echo(f"{errors} violation(s), {len(violations) - errors} warning(s)", err=True)
     sys.exit(1 if errors else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A file as validation names it (relative to the project, else as given)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parse_binding(text: str) -> tuple[str, Any]:
