@@ -135,17 +135,19 @@ def build_graph(
     steps = Progress(progress, total=4)
     staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
     seconds = steps.seconds
-    asserted, inferred_quads = staged.asserted, staged.inferred
+    asserted, inferred = staged.asserted, staged.inferred
     t0 = time.perf_counter()
     steps.done += 1
     if progress is not None:
-        progress(f"[{steps.done}/{steps.total}] store: writing {len(asserted) + len(inferred_quads):,} statements …")
+        progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
     build_dir.mkdir(parents=True, exist_ok=True)
     name = f"store-{fingerprint[:16]}"
     tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
     try:
         store = ox.Store(str(tmp_dir))
-        store.bulk_extend(asserted + inferred_quads)
+        # Quad by quad (not through a file): loading a file would rename the blank nodes.
+        store.bulk_extend(staged.work)
+        del staged
         store.flush()
         store.optimize()
         del store  # closes the database before the folder is renamed
@@ -164,8 +166,8 @@ def build_graph(
             "store": name,
             "fingerprint": fingerprint,
             "kg_version": __version__,
-            "asserted": len(asserted),
-            "inferred": len(inferred_quads),
+            "asserted": asserted,
+            "inferred": inferred,
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
         indent=2,
@@ -178,12 +180,12 @@ def build_graph(
     seconds["store"] = time.perf_counter() - t0
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
-    log.info("built %s: %d asserted, %d inferred", name, len(asserted), len(inferred_quads))
+    log.info("built %s: %d asserted, %d inferred", name, asserted, inferred)
     return BuildReport(
         skipped=False,
         store=build_dir / name,
         fingerprint=fingerprint,
-        asserted=len(asserted),
-        inferred=len(inferred_quads),
+        asserted=asserted,
+        inferred=inferred,
         seconds=seconds,
     )
