@@ -17,40 +17,31 @@ from kg import iris
 from kg.choices import TABLE_FORMATS
 from kg.store import Cell, Table
 
-__all__ = ["FORMATS", "render_table", "shorten", "write_text_atomic"]
+__all__ = ["FORMATS", "cell_text", "render_table", "write_text_atomic"]
 
 #: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
 FORMATS = TABLE_FORMATS
 
 
-def shorten(cell: Cell | None) -> str:
-    """A readable form of a value: IRIs of known namespaces are compacted.
+def cell_text(cell: Cell | None) -> str:
+    """A value as a table shows it: IRIs compacted (:func:`kg.iris.compact`), literals as they are.
 
     Examples
     --------
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
+    >>> cell_text(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
     'member:CIV'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/obs/x-2019"))
-    'obs/x-2019'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/ontology#Member"))
-    'jsi:Member'
-    >>> shorten(None)
+    >>> cell_text(Cell("literal", "Kenya", lang="en"))
+    'Kenya'
+    >>> cell_text(None)
     ''
     """
     if cell is None:
         return ""
-    if cell.kind != "iri":
-        return cell.value
-    best = max(
-        ((prefix, ns) for prefix, ns in iris.PREFIXES.items() if cell.value.startswith(ns) and prefix != "id"),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    if best is not None:
-        return f"{best[0]}:{cell.value[len(best[1]):]}"
-    if cell.value.startswith(iris.ID):
-        return cell.value[len(iris.ID):]
-    return cell.value
+    return iris.compact(cell.value) if cell.kind == "iri" else cell.value
+
+
+#: The old name of :func:`cell_text`, importable until the other branches have moved.
+shorten = cell_text
 
 
 def _width(text: str) -> int:
@@ -93,7 +84,7 @@ def render_table(table: Table, fmt: str) -> str:
         for row in table.rows:
             writer.writerow(["" if v is None else _one_line(v.value) if fmt == "tsv" else v.value for v in row])
         return buf.getvalue()
-    cells: list[list[str]] = [[_one_line(shorten(v)) for v in row] for row in table.rows]
+    cells: list[list[str]] = [[_one_line(cell_text(v)) for v in row] for row in table.rows]
     if fmt == "markdown":
         lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]

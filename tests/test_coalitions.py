@@ -406,7 +406,7 @@ def test_cli_coalitions_table(invoke: Callable[..., object]) -> None:
 def test_cli_unknown_member_says_did_you_mean(invoke: Callable[..., object]) -> None:
     result = invoke("partners", "Cote d Ivoir")
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "unknown member 'Cote d Ivoir'. Did you mean: Côte d'Ivoire (member/CIV)" in result.output  # type: ignore[attr-defined]
+    assert "unknown member 'Cote d Ivoir'. Did you mean: Côte d'Ivoire (member:CIV)" in result.output  # type: ignore[attr-defined]
 
 
 def test_cli_unknown_issue_says_did_you_mean(invoke: Callable[..., object]) -> None:

@@ -83,10 +83,10 @@ def handle_errors(fn: F) -> F:
 
 
 def short_iri(iri: str) -> str:
-    from kg.output import shorten
-    from kg.store import Cell
+    """An IRI as tables show it (:func:`kg.iris.compact`); empty stays empty."""
+    from kg.iris import compact
 
-    return shorten(Cell("iri", iri)) if iri else ""
+    return compact(iri) if iri else ""
 
 
 
