@@ -82,6 +82,7 @@ _PN_LOCAL = re.compile(f"(?:[{_CHARS}:]|{_PLX})(?:[{_CHARS}:.]|{_PLX})*")
 _BLANK = re.compile(f"_:[{_CHARS}](?:[{_CHARS}.]*[{_CHARS}])?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LOCAL_FIRST = re.compile(f"[{_BASE}_:0-9]|{_PLX}")
+_FULL_IRI_WITH_SERVICE = re.compile(r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
 _PROLOGUE_PREFIX = re.compile(f"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:")
 
 
@@ -234,7 +235,7 @@ def check_read_only_query(text: str) -> str:
                 "string?), so it cannot be shown free of SERVICE: refused"
             )
         if why:
-            if re.search(r"<[^>]*service[^>]*>", version, re.IGNORECASE):
+            if _FULL_IRI_WITH_SERVICE.search(version):
                 raise QueryError(
                     _REFUSED + "; the word 'service' inside a full IRI <...> cannot be told from the keyword: "
                     "declare a PREFIX for that IRI in the prologue and write it as prefix:name"
