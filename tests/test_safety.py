@@ -38,8 +38,10 @@ def kg(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float
     """Run ``kg`` as a real subprocess on a project."""
     full_env = {**os.environ, "KG_HOME": str(home), **(env or {})}
     full_env.pop("KG_BUILD_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=full_env, timeout=timeout, **kw  # type: ignore[call-overload]
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "kg", *args], text=True, env=full_env, timeout=timeout, **kw
     )
 
 
@@ -181,3 +183,63 @@ def test_allowed(query: str, form: str) -> None:
 def test_every_catalogue_query_passes_the_guard() -> None:
     for path in sorted((ROOT / "queries").rglob("*.rq")):
         assert check_read_only_query(path.read_text(encoding="utf-8")) in ("select", "ask", "construct", "describe"), path
+
+
+# --- item 2: -o writes what it is given, replaces only regular files ----------------------
+
+QUERY = "SELECT ?s WHERE { ?s a jsi:Country } ORDER BY ?s"
+
+
+def test_output_to_dev_null_keeps_the_device(project: Path) -> None:
+    import stat
+
+    before = os.stat("/dev/null")
+    result = kg("sparql", QUERY, "-o", "/dev/null", home=project)
+    assert result.returncode == 0, result.stderr
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+
+
+def test_output_to_dev_stdout_and_dash_print(project: Path) -> None:
+    for target in ("/dev/stdout", "-"):
+        result = kg("sparql", QUERY, "-o", target, home=project)
+        assert result.returncode == 0, result.stderr
+        assert "test/AAA" in result.stdout and "test/BBB" in result.stdout
+
+
+def test_output_to_a_fifo_is_written_in_place(project: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = kg("sparql", QUERY, "--format", "csv", "-o", str(fifo), home=project, timeout=60)
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert fifo.is_fifo()
+    assert received and "test/AAA" in received[0]
+
+
+def test_output_through_a_symlink_replaces_the_target_not_the_link(project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "data" / "answer.csv"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = kg("sparql", QUERY, "--format", "csv", "-o", str(link), home=project)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert "test/AAA" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_full_disk_is_one_error_line(project: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = kg("sparql", QUERY, home=project, stdout=full)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["Error: cannot write to standard output: No space left on device"]
+    result = kg("export", "--format", "nt", "-o", "/dev/full", home=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("Error: cannot write '/dev/full'")
