@@ -1,4 +1,4 @@
-"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write files atomically.
+"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write them safely.
 
 CSV follows RFC 4180; JSON is a list of objects (column → value, ``null`` when unbound).
 """
@@ -10,14 +10,17 @@ import io
 import json
 import os
 import secrets
+import stat
+import sys
 import unicodedata
 from pathlib import Path
 
 from kg import iris
 from kg.choices import TABLE_FORMATS
+from kg.errors import OutputError
 from kg.store import Cell, Table
 
-__all__ = ["FORMATS", "cell_text", "render_table", "write_text_atomic"]
+__all__ = ["FORMATS", "cell_text", "render_table", "write_text_atomic", "write_stdout", "silence_stdout"]
 
 #: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
 FORMATS = TABLE_FORMATS
@@ -104,17 +107,81 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _written_in_place(path: Path) -> bool:
+    """True for what must not be replaced: a device, a FIFO, a socket, /dev/stdout and the like."""
+    name = str(path)
+    if name.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links
+    except FileNotFoundError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary file and a rename: readers never see half a file."""
+    """Write text to a file so that nothing is lost or half-written.
+
+    * ``-`` is standard output.
+    * A regular file (or a new one) is written to a temporary file in the same folder and
+      renamed over it: readers never see half a file, and a failed write leaves the old one.
+    * A symbolic link is followed: its target is replaced that way, the link stays.
+    * Anything else (``/dev/null``, ``/dev/stdout``, a named pipe, a terminal) is written in
+      place, never replaced.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written (one line: the file and the reason).
+    """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        if str(path) == "-":
+            write_stdout(text)
+            return
+        if _written_in_place(path):
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            return
+        _replace_atomically(Path(os.path.realpath(path)), text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     # A new unique name opened with "x" gets the usual permissions (umask), unlike mkstemp's 0600.
     tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # keep the replaced file's permissions
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_stdout(text: str) -> None:
+    """Write text to standard output and flush it, so that a full disk or a closed pipe is
+    an :class:`OSError` here (and not a traceback when Python exits)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError:
+        silence_stdout()
+        raise
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

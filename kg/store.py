@@ -7,7 +7,6 @@ pasted into query text. Opening the store read-only costs tens of milliseconds.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import QueryError, StoreError
+from kg.guard import check_read_only_query
 
 __all__ = [
     "Cell",
@@ -34,32 +34,12 @@ __all__ = [
 
 MANIFEST = "CURRENT"
 
-# Strings, IRIs and comments, which may contain the word SERVICE without meaning it.
-_LONG_DQ = r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-_LONG_SQ = r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-_DQ = r'"(?:[^"\\\n]|\\.)*"'
-_SQ = r"'(?:[^'\\\n]|\\.)*'"
-_IRI = r"<[^<>\"{}|^`\\\s]*>"
-_COMMENT = r"#[^\n]*"
-_SKIP = re.compile("|".join((_LONG_DQ, _LONG_SQ, _DQ, _SQ, _IRI, _COMMENT)))
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-
-
 def refuse_federation(text: str) -> None:
-    """Refuse a query that would fetch from another server (``SERVICE``).
+    """Refuse a query that would fetch from another server; kept for callers of the old name.
 
-    Oxigraph would send the request; kg answers from the local graph only, offline.
-
-    Examples
-    --------
-    >>> refuse_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
-    >>> refuse_federation("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryError: SERVICE (a federated query) is refused: kg answers from the local graph only, offline
+    Use :func:`kg.guard.check_read_only_query`, which also returns the query form.
     """
-    if _SERVICE.search(_SKIP.sub(" ", text)):
-        raise QueryError("SERVICE (a federated query) is refused: kg answers from the local graph only, offline")
+    check_read_only_query(text)
 
 
 @dataclass(frozen=True, order=True)
@@ -189,7 +169,7 @@ class Store:
         >>> s.query("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/a")}).column("o")
         ['x']
         """
-        refuse_federation(text)
+        check_read_only_query(text)
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(
