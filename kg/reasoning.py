@@ -140,12 +140,11 @@ def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = Non
 
     from kg import rules
 
-    rules.run_rules(store, progress=progress)
-    found = []
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(rules.DERIVED)):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value):
-            found.append(ox.Triple(s, p, o))
+    def keep(triple: ox.Triple) -> bool:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        return isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value)
+
+    found = rules.run_rules(store, keep=keep, progress=progress).kept
     found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
     log.info("compiled rules added %d meaningful triples", len(found))
     return found

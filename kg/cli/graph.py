@@ -17,22 +17,38 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option(
+    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
+)
+@click.option(
+    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
+)
 @pass_context
 @handle_errors
-def build(context: Context, force: bool) -> None:
+def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
     writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place.
+    build leaves the previous built graph in place. Each stage reports its progress on
+    standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
       kg build            # or: kg build --force
+      kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
+    import logging
+
     from kg.build import build_graph
 
-    report = build_graph(context.layout, force=force)
+    verbose = sys.stderr.isatty() or logging.getLogger().isEnabledFor(logging.INFO)
+    report = build_graph(
+        context.layout, force=force, reasoner=reasoner, validator=validator,
+        progress=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
     if report.skipped:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
