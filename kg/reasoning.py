@@ -1,5 +1,8 @@
 """OWL 2 RL closure of the knowledge graph with owlrl (W3C OWL 2 Profiles, section 4.3).
 
+Before the closure, one closed-world rule that OWL cannot state (:data:`CURRENT_MEMBERSHIP`)
+derives ``org:memberOf`` from each W3C ORG membership whose OWL-Time interval has no end.
+
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
 """
@@ -14,7 +17,7 @@ from kg.errors import InconsistencyError
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["infer"]
+__all__ = ["infer", "CURRENT_MEMBERSHIP"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,20 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+#: org:memberOf means a current membership: a member belongs to a group when one of its
+#: org:Membership nodes names the group and the membership's org:memberDuring interval has
+#: no time:hasEnd (an ended membership, or one whose end is recorded in any graph, gives no
+#: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
+#: an absent end, so this rule runs before the OWL 2 RL closure; ontology/jsi.ttl says so.
+CURRENT_MEMBERSHIP = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+CONSTRUCT { ?agent org:memberOf ?group }
+WHERE {
+  ?membership org:member ?agent ; org:organization ?group .
+  FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
+}"""
 
 
 def _meaningful(s: object, p: object, o: object) -> bool:
@@ -93,6 +110,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
+    for triple in graph.query(CURRENT_MEMBERSHIP):
+        work.add(triple)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
