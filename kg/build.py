@@ -26,7 +26,7 @@ from kg import __version__
 from kg.errors import StoreError
 from kg.layout import Layout
 from kg.output import write_text_atomic
-from kg.loading import LoadedSources, fingerprint_files, load_sources
+from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import MANIFEST, read_manifest
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
@@ -67,7 +67,8 @@ def source_files(layout: Layout) -> list[Path]:
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        layout.ontology_file,
+        *ontology_files(layout.ontology_file),
+        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),
         *layout.data_files(),

@@ -317,7 +317,9 @@ t:graph-checks {
       jsi:certainty jsi:HighCertainty .
   t:doc a jsi:Proposal ; jsi:symbol "INF/ECOM/999" ; jsi:sponsoredBy member:CVI .
   issue:A.9 a jsi:Section ; jsi:code "A.8" .
-  t:membership jsi:since "2020-05-01"^^xsd:date ; jsi:until "2019"^^xsd:gYear .
+  t:membership <http://www.w3.org/ns/org#memberDuring> [
+      <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2020-05-01"^^xsd:date ] ;
+      <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDgYear> "2019"^^xsd:gYear ] ] .
   t:element jsi:answersConcern t:concern .
 }
 """
