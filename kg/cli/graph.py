@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from kg import choices
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
 from kg.errors import DataError, KGError, QueryError
 
@@ -41,7 +42,7 @@ def build(context: Context, force: bool) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Check the data against the SHACL shapes and the violation queries.
@@ -122,7 +123,7 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 @handle_errors
 def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
@@ -160,7 +161,7 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
 
 
 @click.command()
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 @handle_errors
 def stats(context: Context, fmt: str, output: Path | None) -> None:
@@ -191,7 +192,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
 @click.command()
 @click.option(
     "-f", "--format", "fmt", required=True,
-    type=click.Choice(("ttl", "nt", "trig", "nq", "jsonld", "graphml")),
+    type=click.Choice(choices.EXPORT_FORMATS),
     help="ttl, nt, jsonld, graphml: all statements merged; trig, nq: keep each statement's citation graph.",
 )
 @click.option("--asserted", is_flag=True, help="Leave out what OWL-RL reasoning inferred.")
