@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg import iris
 from kg.choices import TABLE_FORMATS
-from kg.errors import OutputError
+from kg.errors import OutputError, UsageError
 from kg.store import Cell, Table
 
 __all__ = ["FORMATS", "cell_text", "render_table", "write_text_atomic", "write_stdout", "silence_stdout"]
@@ -100,7 +100,7 @@ def render_table(table: Table, fmt: str) -> str:
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(_pad(c, w) for c, w in zip(cell_row, widths)).rstrip() for cell_row in cells]
         return "\n".join(lines)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def _one_line(text: str) -> str:

@@ -67,6 +67,12 @@ def emit(text: str, output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+class _ExitTwo(click.ClickException):
+    """One line ``Error: …`` and exit 2 (a usage error of :mod:`kg.errors`, without click's usage text)."""
+
+    exit_code = 2
+
+
 def handle_errors(fn: F) -> F:
     """Turn package errors into one clear line and exit 1 (never a traceback)."""
 
@@ -85,7 +91,7 @@ def handle_errors(fn: F) -> F:
             click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
             raise click.ClickException(str(exc)) from None
         except KGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise (_ExitTwo if exc.exit_code == 2 else click.ClickException)(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
