@@ -14,12 +14,13 @@ import unicodedata
 from pathlib import Path
 
 from kg import iris
+from kg.choices import TABLE_FORMATS
 from kg.store import Cell, Table
 
 __all__ = ["FORMATS", "render_table", "shorten", "write_text_atomic"]
 
-#: The formats a SELECT result can be written in.
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+#: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
+FORMATS = TABLE_FORMATS
 
 
 def shorten(cell: Cell | None) -> str:

@@ -111,6 +111,33 @@ class RdflibStore:
                 raise QueryError(f"the query cannot run on rdflib: {exc}") from exc
         return Graph(triples)
 
+    #: Run a SELECT query; anything else is an error (the same method as the Oxigraph store's).
+    select = Store.select
+
+    def count_graph(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        from rdflib import URIRef
+
+        return len(self._dataset.graph(URIRef(graph_iri)))
+
+    def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
+        """Every statement as an Oxigraph quad (in its named graph), optionally without the inferred graph."""
+        from rdflib import URIRef
+
+        inferred = URIRef(iris.INFERRED_GRAPH)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|contexts) is deprecated",
+                                    category=DeprecationWarning)
+            for s, p, o, g in self._dataset.quads((None, None, None, None)):
+                name = getattr(g, "identifier", g)
+                if asserted_only and name == inferred:
+                    continue
+                graph = from_rdflib_term(name) if isinstance(name, URIRef) and str(name) != _DEFAULT else ox.DefaultGraph()
+                yield ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)  # type: ignore[arg-type]
+
+
+_DEFAULT = "urn:x-rdflib:default"
+
 
 def _load(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
     from rdflib import Dataset, URIRef

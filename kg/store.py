@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
@@ -23,6 +23,7 @@ __all__ = [
     "Table",
     "Graph",
     "Result",
+    "QueryEngine",
     "Store",
     "read_manifest",
     "open_store",
@@ -127,6 +128,33 @@ def cell_from_term(term: Any) -> Cell | None:
     if isinstance(term, ox.Literal):
         return Cell("literal", term.value, term.language, term.datatype.value)
     return Cell("literal", str(term))
+
+
+class QueryEngine(Protocol):
+    """What every SPARQL backend of a built graph offers (:class:`Store` on Oxigraph,
+    :class:`kg.rdflib_store.RdflibStore` on rdflib, its referee).
+
+    Library code takes a ``QueryEngine`` so that any backend can answer.
+    """
+
+    #: Where the statements come from, for messages.
+    location: str
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+        """Run any SPARQL query with the variables of ``bindings`` bound to terms."""
+        ...
+
+    def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> Table:
+        """Run a SELECT query; anything else is a :class:`~kg.errors.QueryError`."""
+        ...
+
+    def count_graph(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        ...
+
+    def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
+        """Every statement as an Oxigraph quad, optionally without the inferred graph."""
+        ...
 
 
 class Store:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
 from kg.loading import LoadedSources
+from kg.queryfiles import read_rq
 
 __all__ = ["Violation", "run_shacl", "run_checks", "validate_sources"]
 
@@ -117,7 +118,7 @@ def run_checks(loaded: LoadedSources, check_files: Sequence[Path]) -> list[Viola
     found = []
     for path in check_files:
         try:
-            solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+            solutions = store.query(read_rq(path, "violation check"), use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):

@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 from kg import iris
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
-from kg.store import Table
+from kg.queryfiles import run_rq
+from kg.store import QueryEngine, Table
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
-
-    from kg.catalogue import QueryEngine
 
 __all__ = [
     "TIE_KINDS",
@@ -266,15 +265,7 @@ def _short(iri: str) -> str:
 
 
 def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
-    path = queries_dir / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"the coalition query {str(path)!r} is missing ({exc.strerror}); is this a full clone?") from exc
-    result = store.query(text)
-    if not isinstance(result, Table):
-        raise QueryError(f"{path.name}: expected a select query (rows), not a graph or a boolean")
-    return result
+    return run_rq(store, queries_dir / f"{name}.rq", what="coalition query")
 
 
 def _value(row: tuple[Any, ...], index: int | None) -> str | None:

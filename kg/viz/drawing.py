@@ -13,10 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "words", "local_name", "natural_key", "shorten"]
+from kg.choices import LANGS
 
-#: The languages of labels and of the page's own words (the WTO's working languages).
-LANGS = ("en", "fr", "es")
+__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "words", "local_name", "natural_key", "shorten"]
 
 
 @lru_cache(maxsize=None)
