@@ -51,13 +51,17 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
     store = context.embedded_store()
     total = sum(1 for q in store.quads() if not only or q.graph_name.value in only)
     bar: Any
-    with click.progressbar(length=total, label="pushing", file=click.get_text_stream("stderr"),
-                           show_pos=True, item_show_func=lambda g: g) as bar:
+    with click.progressbar(length=total, label="pushing", file=click.get_text_stream("stderr"),  # type: ignore[operator]
+                           show_pos=True, item_show_func=_shown) as bar:
         def step(graph: str, n: int) -> None:
             bar.update(n, graph.rsplit("/", 1)[-1])
 
         report = push_graph(store, url, only=only or None, user=user, password=password, timeout=timeout, progress=step)
     click.echo(f"pushed {report.statements} statements in {len(report.graphs)} named graphs to {url}", err=True)
+
+
+def _shown(graph: str | None) -> str | None:
+    return graph
 
 
 def _graph_iri(value: str, prefixes: dict[str, str]) -> str:
