@@ -47,7 +47,7 @@ def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
 
 
 #: The modules of ``kg.cli`` whose ``COMMANDS`` list is added to the group, in help order.
-COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz")
+COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "app", "brief")
 
 
 def _register() -> None:
