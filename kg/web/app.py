@@ -54,6 +54,7 @@ class WebApp:
         Rule("/views/<view>", endpoint="view"),
         Rule("/ontology", endpoint="ontology"),
         Rule("/static/<name>", endpoint="static"),
+        Rule("/favicon.ico", endpoint="favicon"),
     ], strict_slashes=False)
 
     def __init__(self, store: Store, layout: Layout, *, host: str = "127.0.0.1", port: int = 0,

@@ -346,6 +346,9 @@ class Pages:
         response.headers["Cache-Control"] = "max-age=3600"
         return response
 
+    def favicon(self, request: Request) -> Response:
+        return Response(status=204)
+
     def error(self, request: Request, status: int, message: str) -> Response:
         lang = self._lang(request)
         try:
