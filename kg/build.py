@@ -1,5 +1,8 @@
 """The build pipeline: parse → SHACL and checks → OWL-RL closure → on-disk Oxigraph store.
 
+The stages before the store are in :mod:`kg.pipeline` (compiled SHACL and OWL 2 RL rules on
+Oxigraph by default; pySHACL and owlrl on request).
+
 Each build goes to a new folder; the ``CURRENT`` file that names it is replaced
 atomically only after the store is complete, so a failed build leaves the previous built
 graph usable. Unchanged sources (same fingerprint) skip the work.
@@ -13,16 +16,17 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, iris
-from kg.errors import StoreError, ValidationFailed
+from kg import __version__
+from kg.errors import StoreError
 from kg.layout import Layout
 from kg.output import write_text_atomic
-from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
+from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import MANIFEST, read_manifest
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
@@ -55,7 +59,7 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py")
+_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "iris.py")
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -63,7 +67,8 @@ def source_files(layout: Layout) -> list[Path]:
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        layout.ontology_file,
+        *ontology_files(layout.ontology_file),
+        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),
         *layout.data_files(),
@@ -75,7 +80,14 @@ def load_layout(layout: Layout) -> LoadedSources:
     return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
 
 
-def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
+def build_graph(
+    layout: Layout,
+    *,
+    force: bool = False,
+    reasoner: str = "rules",
+    validator: str = "sparql",
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the graph of a project into ``layout.build_dir``.
 
     Parameters
@@ -84,6 +96,11 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         Where the sources are and where the store goes.
     force : bool
         Rebuild even when the sources have not changed.
+    reasoner, validator : str
+        ``"rules"`` or ``"owlrl"``; ``"sparql"`` or ``"pyshacl"`` (see :mod:`kg.pipeline`).
+        Asking for a referee (owlrl, pyshacl) rebuilds even when nothing changed.
+    progress : callable, optional
+        Receives one line per stage and step (what it does, how far it is).
 
     Raises
     ------
@@ -94,10 +111,9 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
     InconsistencyError
         OWL-RL reasoning found a contradiction.
     """
-    from kg.loading import to_rdflib
-    from kg.reasoning import infer
-    from kg.validation import validate_sources
+    from kg.pipeline import Progress, run_stages
 
+    force = force or reasoner != "rules" or validator != "sparql"
     build_dir = layout.build_dir
     files = source_files(layout)
     fingerprint = fingerprint_files(files)
@@ -117,34 +133,14 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
             inferred=current.get("inferred", 0),
         )
 
-    seconds: dict[str, float] = {}
+    steps = Progress(progress, total=4)
+    staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
+    seconds = steps.seconds
+    asserted, inferred_quads = staged.asserted, staged.inferred
     t0 = time.perf_counter()
-    loaded = load_layout(layout)
-    seconds["parse"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
-    violations = validate_sources(loaded, layout.shapes_file, checks)
-    errors = [v for v in violations if v.severity == "Violation"]
-    seconds["validate"] = time.perf_counter() - t0
-    if errors:
-        raise ValidationFailed(
-            f"{len(errors)} violation(s) in the data; run 'kg validate' for the table, fix them and build again",
-            errors,
-        )
-
-    t0 = time.perf_counter()
-    union = to_rdflib(loaded.quads)
-    inferred = infer(union)
-    seconds["reason"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    inferred_graph = ox.NamedNode(iris.INFERRED_GRAPH)
-    inferred_quads = [
-        ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), inferred_graph)  # type: ignore[arg-type]
-        for s, p, o in sorted(inferred)
-    ]
-    asserted = loaded.quads
+    steps.done += 1
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: writing {len(asserted) + len(inferred_quads):,} statements …")
     build_dir.mkdir(parents=True, exist_ok=True)
     name = f"store-{fingerprint[:16]}"
     tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
@@ -181,6 +177,8 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)
     seconds["store"] = time.perf_counter() - t0
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
     log.info("built %s: %d asserted, %d inferred", name, len(asserted), len(inferred_quads))
     return BuildReport(
         skipped=False,

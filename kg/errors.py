@@ -17,6 +17,7 @@ __all__ = [
     "StoreError",
     "QueryError",
     "ParameterError",
+    "OutputError",
 ]
 
 
@@ -81,3 +82,7 @@ class QueryError(KGError):
 
 class ParameterError(KGError):
     """A query parameter is missing, unknown or ambiguous."""
+
+
+class OutputError(KGError):
+    """An output (a file given with ``-o``, standard output) cannot be written."""

@@ -11,12 +11,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
+from kg.choices import EXPORT_FORMATS
 from kg.output import write_text_atomic
 from kg.store import Store
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
-EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "graphml")
 
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,4 +1,4 @@
-"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write files atomically.
+"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write them safely.
 
 CSV follows RFC 4180; JSON is a list of objects (column → value, ``null`` when unbound).
 """
@@ -10,45 +10,41 @@ import io
 import json
 import os
 import secrets
+import stat
+import sys
 from pathlib import Path
 
 from kg import iris
+from kg.choices import TABLE_FORMATS
+from kg.errors import OutputError
 from kg.store import Cell, Table
 
-__all__ = ["FORMATS", "render_table", "render_xlsx", "shorten", "write_text_atomic", "write_bytes_atomic"]
+__all__ = ["FORMATS", "cell_text", "render_table", "render_xlsx", "shorten", "write_text_atomic", "write_bytes_atomic",
+           "write_stdout", "silence_stdout"]
 
-#: The formats a SELECT result can be written in.
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+#: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
+FORMATS = TABLE_FORMATS
 
 
-def shorten(cell: Cell | None) -> str:
-    """A readable form of a value: IRIs of known namespaces are compacted.
+def cell_text(cell: Cell | None) -> str:
+    """A value as a table shows it: IRIs compacted (:func:`kg.iris.compact`), literals as they are.
 
     Examples
     --------
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
+    >>> cell_text(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
     'member:CIV'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/obs/x-2019"))
-    'obs/x-2019'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/ontology#Member"))
-    'jsi:Member'
-    >>> shorten(None)
+    >>> cell_text(Cell("literal", "Kenya", lang="en"))
+    'Kenya'
+    >>> cell_text(None)
     ''
     """
     if cell is None:
         return ""
-    if cell.kind != "iri":
-        return cell.value
-    best = max(
-        ((prefix, ns) for prefix, ns in iris.PREFIXES.items() if cell.value.startswith(ns) and prefix != "id"),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    if best is not None:
-        return f"{best[0]}:{cell.value[len(best[1]):]}"
-    if cell.value.startswith(iris.ID):
-        return cell.value[len(iris.ID):]
-    return cell.value
+    return iris.compact(cell.value) if cell.kind == "iri" else cell.value
+
+
+#: The old name of :func:`cell_text`, importable until the other branches have moved.
+shorten = cell_text
 
 
 def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool = False, lang: str = "en",
@@ -106,7 +102,7 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
         for row in table.rows:
             writer.writerow(["" if v is None else neutralise(_one_line(v.value) if fmt == "tsv" else v.value) for v in row])
         return ("\ufeff" if bom else "") + buf.getvalue()
-    cells: list[list[str]] = [[_one_line(shorten(v)) for v in row] for row in table.rows]
+    cells: list[list[str]] = [[_one_line(cell_text(v)) for v in row] for row in table.rows]
     if fmt == "markdown":
         lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
@@ -121,7 +117,7 @@ def render_xlsx(table: Table, *, lang: str = "en", title: str = "answer", notes:
     from kg.formats import xlsx_bytes
     from kg.headers import header
 
-    rows = [[None if v is None else shorten(v) for v in row] for row in table.rows]
+    rows = [[None if v is None else cell_text(v) for v in row] for row in table.rows]
     return xlsx_bytes([header(c, lang) for c in table.columns], rows, title=title, notes=notes)
 
 
@@ -144,17 +140,81 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _written_in_place(path: Path) -> bool:
+    """True for what must not be replaced: a device, a FIFO, a socket, /dev/stdout and the like."""
+    name = str(path)
+    if name.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links
+    except FileNotFoundError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary file and a rename: readers never see half a file."""
+    """Write text to a file so that nothing is lost or half-written.
+
+    * ``-`` is standard output.
+    * A regular file (or a new one) is written to a temporary file in the same folder and
+      renamed over it: readers never see half a file, and a failed write leaves the old one.
+    * A symbolic link is followed: its target is replaced that way, the link stays.
+    * Anything else (``/dev/null``, ``/dev/stdout``, a named pipe, a terminal) is written in
+      place, never replaced.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written (one line: the file and the reason).
+    """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        if str(path) == "-":
+            write_stdout(text)
+            return
+        if _written_in_place(path):
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            return
+        _replace_atomically(Path(os.path.realpath(path)), text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     # A new unique name opened with "x" gets the usual permissions (umask), unlike mkstemp's 0600.
     tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # keep the replaced file's permissions
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_stdout(text: str) -> None:
+    """Write text to standard output and flush it, so that a full disk or a closed pipe is
+    an :class:`OSError` here (and not a traceback when Python exits)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError:
+        silence_stdout()
+        raise
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -7,22 +7,23 @@ pasted into query text. Opening the store read-only costs tens of milliseconds.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import QueryError, StoreError
+from kg.guard import check_read_only_query
 
 __all__ = [
     "Cell",
     "Table",
     "Graph",
     "Result",
+    "QueryEngine",
     "Store",
     "read_manifest",
     "open_store",
@@ -33,32 +34,12 @@ __all__ = [
 
 MANIFEST = "CURRENT"
 
-# Strings, IRIs and comments, which may contain the word SERVICE without meaning it.
-_LONG_DQ = r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-_LONG_SQ = r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-_DQ = r'"(?:[^"\\\n]|\\.)*"'
-_SQ = r"'(?:[^'\\\n]|\\.)*'"
-_IRI = r"<[^<>\"{}|^`\\\s]*>"
-_COMMENT = r"#[^\n]*"
-_SKIP = re.compile("|".join((_LONG_DQ, _LONG_SQ, _DQ, _SQ, _IRI, _COMMENT)))
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-
-
 def refuse_federation(text: str) -> None:
-    """Refuse a query that would fetch from another server (``SERVICE``).
+    """Refuse a query that would fetch from another server; kept for callers of the old name.
 
-    Oxigraph would send the request; kg answers from the local graph only, offline.
-
-    Examples
-    --------
-    >>> refuse_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
-    >>> refuse_federation("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryError: SERVICE (a federated query) is refused: kg answers from the local graph only, offline
+    Use :func:`kg.guard.check_read_only_query`, which also returns the query form.
     """
-    if _SERVICE.search(_SKIP.sub(" ", text)):
-        raise QueryError("SERVICE (a federated query) is refused: kg answers from the local graph only, offline")
+    check_read_only_query(text)
 
 
 @dataclass(frozen=True, order=True)
@@ -129,6 +110,33 @@ def cell_from_term(term: Any) -> Cell | None:
     return Cell("literal", str(term))
 
 
+class QueryEngine(Protocol):
+    """What every SPARQL backend of a built graph offers (:class:`Store` on Oxigraph,
+    :class:`kg.rdflib_store.RdflibStore` on rdflib, its referee).
+
+    Library code takes a ``QueryEngine`` so that any backend can answer.
+    """
+
+    #: Where the statements come from, for messages.
+    location: str
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+        """Run any SPARQL query with the variables of ``bindings`` bound to terms."""
+        ...
+
+    def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> Table:
+        """Run a SELECT query; anything else is a :class:`~kg.errors.QueryError`."""
+        ...
+
+    def count_graph(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        ...
+
+    def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
+        """Every statement as an Oxigraph quad, optionally without the inferred graph."""
+        ...
+
+
 class Store:
     """A read-only view of a built graph answering SPARQL queries.
 
@@ -161,7 +169,7 @@ class Store:
         >>> s.query("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/a")}).column("o")
         ['x']
         """
-        refuse_federation(text)
+        check_read_only_query(text)
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(

@@ -34,8 +34,8 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
 
     def decorator(fn: F) -> F:
         fn = click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to this file (atomically) instead of standard output.",
+            "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Write to this file (a regular file is replaced atomically; '-' is standard output).",
         )(fn)
         fn = click.option(
             "-f", "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
@@ -47,13 +47,21 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print data to stdout, or write it atomically to a file."""
-    from kg.output import write_text_atomic
+    """Print data to stdout (``output`` None or ``-``), or write it to a file (see
+    :func:`kg.output.write_text_atomic`: atomic for regular files, in place for devices)."""
+    from kg.output import write_stdout, write_text_atomic
 
     if not text.endswith("\n"):
         text += "\n"
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None or str(output) == "-":
+        try:
+            write_stdout(text)
+        except BrokenPipeError:
+            raise SystemExit(1) from None  # the reader went away (e.g. '| head'): nothing to say
+        except OSError as exc:
+            from kg.errors import OutputError
+
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
     else:
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
@@ -83,10 +91,10 @@ def handle_errors(fn: F) -> F:
 
 
 def short_iri(iri: str) -> str:
-    from kg.output import shorten
-    from kg.store import Cell
+    """An IRI as tables show it (:func:`kg.iris.compact`); empty stays empty."""
+    from kg.iris import compact
 
-    return shorten(Cell("iri", iri)) if iri else ""
+    return compact(iri) if iri else ""
 
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from kg import choices
 from kg.cli._answers import answer_options
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 from kg.coalitions import DEFAULT_WEIGHTS, TIE_KINDS
@@ -15,7 +16,6 @@ from kg.errors import ParameterError
 
 __all__ = ["COMMANDS"]
 
-_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 _WEIGHTS = ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
 #: In the text table, long lists are cut to this many names or reasons.
 _SHOWN_MEMBERS = 8
@@ -24,7 +24,7 @@ _SHOWN_REASONS = 3
 
 def _selection_options(fn: Any) -> Any:
     """``--on``, ``--ties``, ``--weight`` and ``--lang``, shared by both commands."""
-    fn = click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+    fn = click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
                       help="Language of the names.")(fn)
     fn = click.option("--weight", "weights", multiple=True, metavar="KIND=W",
                       help=f"Change the weight of a kind of tie (repeatable). Defaults: {_WEIGHTS}.")(fn)
@@ -92,7 +92,7 @@ def _fmt(x: float) -> str:
               help="Seed of the Louvain method: the same data and seed give the same communities.")
 @click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
               help="Above 1: smaller communities; below 1: larger ones.")
-@output_options(_FORMATS)
+@output_options(choices.TABLE_FORMATS)
 @answer_options
 @pass_context
 @handle_errors
@@ -220,7 +220,7 @@ def _render_coalitions(graph: Any, report: Any, fmt: str, *, wide: bool = False,
 @click.argument("member")
 @_selection_options
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many partners.")
-@output_options(_FORMATS)
+@output_options(choices.TABLE_FORMATS)
 @answer_options
 @pass_context
 @handle_errors

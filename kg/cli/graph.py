@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from kg import choices
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
 from kg.errors import DataError, KGError, QueryError
 
@@ -16,22 +17,38 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option(
+    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
+)
+@click.option(
+    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
+)
 @pass_context
 @handle_errors
-def build(context: Context, force: bool) -> None:
+def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
     writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place.
+    build leaves the previous built graph in place. Each stage reports its progress on
+    standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
       kg build            # or: kg build --force
+      kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
+    import logging
+
     from kg.build import build_graph
 
-    report = build_graph(context.layout, force=force)
+    verbose = sys.stderr.isatty() or logging.getLogger().isEnabledFor(logging.INFO)
+    report = build_graph(
+        context.layout, force=force, reasoner=reasoner, validator=validator,
+        progress=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
     if report.skipped:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
@@ -41,7 +58,7 @@ def build(context: Context, force: bool) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Check the data against the SHACL shapes and the violation queries.
@@ -63,9 +80,17 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     layout = context.layout
     try:
         data_files = [Path(f) for f in files] if files else layout.data_files()
-        loaded = load_sources(layout.ontology_file, data_files, root=layout.root)
+        # FILES are checked in the context of the whole graph (references to other files are
+        # seen), and only the problems of what FILES state are reported; FILES come first, so
+        # that a node they describe is reported under their name.
+        given = {f.resolve() for f in data_files}
+        context_files = data_files + [f for f in layout.data_files() if f.resolve() not in given]
+        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
         checks = sorted(layout.checks_dir.glob("*-violation.rq"))
         violations = validate_sources(loaded, layout.shapes_file, checks)
+        if files:
+            shown = {_shown(f, layout.root) for f in data_files}
+            violations = [v for v in violations if v.file in shown]
     except (DataError, QueryError, KGError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -80,6 +105,14 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     errors = sum(1 for v in violations if v.severity == "Violation")
     click.echo(f"{errors} violation(s), {len(violations) - errors} warning(s)", err=True)
     sys.exit(1 if errors else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A file as validation names it (relative to the project, else as given)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parse_binding(text: str) -> tuple[str, Any]:
@@ -106,7 +139,7 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 @handle_errors
 def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
@@ -144,7 +177,7 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
 
 
 @click.command()
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 @handle_errors
 def stats(context: Context, fmt: str, output: Path | None) -> None:
@@ -175,7 +208,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
 @click.command()
 @click.option(
     "-f", "--format", "fmt", required=True,
-    type=click.Choice(("ttl", "nt", "trig", "nq", "jsonld", "graphml")),
+    type=click.Choice(choices.EXPORT_FORMATS),
     help="ttl, nt, jsonld, graphml: all statements merged; trig, nq: keep each statement's citation graph.",
 )
 @click.option("--asserted", is_flag=True, help="Leave out what OWL-RL reasoning inferred.")

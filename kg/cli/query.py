@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kg.cli._answers import answer_options, emit_answer, say_note
+from kg import choices
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS"]
 
-#: The store backends a catalogue query can run on.
-BACKENDS = ("oxigraph", "rdflib")
 
 
 def _parse_parameter(text: str) -> tuple[str, str]:
@@ -63,17 +62,17 @@ def _describe(context: Context, name: str) -> str:
     help="A parameter: a name (English, French or Spanish), code, symbol or IRI. Repeatable.",
 )
 @click.option(
-    "--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+    "--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
     help="Language of the names in the answer (English where a name has no translation).",
 )
-@click.option("--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True,
+@click.option("--backend", type=click.Choice(choices.BACKENDS), default="oxigraph", show_default=True,
               help="SPARQL engine: the built Oxigraph store, or rdflib over the same statements (slow; for checks).")
 @click.option("--show-params", is_flag=True, help="Keep the columns of the bound parameters in the answer.")
 @click.option(
     "--update-readme", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE",
     help="With --list: write the catalogue table between the catalogue markers of FILE (README.md).",
 )
-@output_options(("table", "csv", "tsv", "json", "markdown", "xlsx"))
+@output_options((*choices.TABLE_FORMATS, "xlsx"))
 @answer_options
 @pass_context
 @handle_errors

@@ -8,6 +8,7 @@ collaboration networks.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import logging
 from collections.abc import Iterable, Mapping
@@ -15,15 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import iris
+from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
-from kg.store import Table
+from kg.queryfiles import run_rq
+from kg.store import QueryEngine, Table
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
-
-    from kg.catalogue import QueryEngine
 
 __all__ = [
     "TIE_KINDS",
@@ -78,8 +78,13 @@ _PHRASES: dict[str, str] = {
     "group": "both in the {what}",
 }
 
-_JSI = "https://w3id.org/jsi-ecom/ontology#"
-_STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
+
+
+@functools.lru_cache(maxsize=1)
+def _stances() -> dict[str, str]:
+    from kg.vocab import JSI  # rdflib's checked namespace, only when explanations are written
+
+    return {str(JSI.supportedText): "supported", str(JSI.didNotSupportText): "did not support"}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -202,7 +207,7 @@ class _Holding:
         self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
         self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
         self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, _short(f))) for f in self.froms)
+        self.from_codes = frozenset((f, names.codes.get(f, compact(f))) for f in self.froms)
 
 
 class _Names:
@@ -231,13 +236,13 @@ class _Names:
         self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or self.codes.get(iri) or _short(iri)
+        return self.labels.get(iri) or self.codes.get(iri) or compact(iri)
 
     def member(self, iri: str) -> str:
         return self.label(iri)
 
     def document(self, iri: str) -> str:
-        return self.codes.get(iri) or self.labels.get(iri) or _short(iri)
+        return self.codes.get(iri) or self.labels.get(iri) or compact(iri)
 
     def citation(self, iri: str) -> str:
         """The citation's label, else its text, unless that is a bare URL and its source has a title."""
@@ -246,7 +251,7 @@ class _Names:
             return self.labels[iri]
         if text and not (text.startswith("http") and iri in self.sources):
             return text
-        return self.sources.get(iri) or text or _short(iri)
+        return self.sources.get(iri) or text or compact(iri)
 
     def topic(self, iri: str, ancestors: Mapping[str, set[str]]) -> str:
         """An issue as 'code label', a column as 'the column “label”'."""
@@ -258,23 +263,11 @@ class _Names:
         code, label = self.codes.get(iri), self.labels.get(iri)
         if code and label and label != code:
             return f"{code} {label}"
-        return code or label or _short(iri)
-
-
-def _short(iri: str) -> str:
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
+        return code or label or compact(iri)
 
 
 def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
-    path = queries_dir / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"the coalition query {str(path)!r} is missing ({exc.strerror}); is this a full clone?") from exc
-    result = store.query(text)
-    if not isinstance(result, Table):
-        raise QueryError(f"{path.name}: expected a select query (rows), not a graph or a boolean")
-    return result
+    return run_rq(store, queries_dir / f"{name}.rq", what="coalition query")
 
 
 def _value(row: tuple[Any, ...], index: int | None) -> str | None:
@@ -428,7 +421,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
                        activity=activity, participant=participant)
 
     # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
@@ -547,7 +540,7 @@ def _what(kind: str, item: str, facet: str, names: _Names) -> str:
     if kind == "issue":
         return names.issue(item)
     if kind == "stance":
-        return f"{_STANCE.get(facet, 'took the same stance on')} {names.document(item)}"
+        return f"{_stances().get(facet, 'took the same stance on')} {names.document(item)}"
     return names.label(item)
 
 
