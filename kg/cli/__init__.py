@@ -52,7 +52,7 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
 
 
 #: The modules of ``kg.cli`` whose ``COMMANDS`` list is added to the group, in help order.
-COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "add", "push")
+COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "add", "push", "app", "brief")
 
 
 def _register() -> None:
