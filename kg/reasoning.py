@@ -122,8 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
-    for triple in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
-        work.add(triple)  # type: ignore[arg-type]
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -164,7 +164,7 @@ def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = Non
         return isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value)
 
     # The closed-world rule first, as :func:`infer` does before owlrl.
-    current = list(store.query(  # type: ignore[union-attr]
+    current: list[ox.Triple] = list(store.query(  # type: ignore[arg-type]
         f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"))
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in current)
     found = [t for t in current if keep(t)] + rules.run_rules(store, keep=keep, progress=progress).kept
