@@ -140,11 +140,12 @@ def load_working_store(layout: Layout, files: list[Path]) -> tuple[ox.Store, int
         A syntax error (file:line:column), or a statement outside any named graph.
     """
     from kg.errors import DataError
-    from kg.loading import _display, parse_file
+    from kg.loading import _display, ontology_files, parse_file
 
     store = ox.Store()
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(layout.ontology_file, root=layout.root))
+    for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
     for path in files:
         try:
             data = path.read_bytes()

@@ -5,6 +5,10 @@ Two reasoners give the same statements: the rules compiled to SPARQL Update on p
 (:func:`infer`, ``kg build --reasoner owlrl``). Both keep only the "meaningful" entailments
 (:func:`meaningful`).
 
+Before either closure, one closed-world rule that OWL cannot state
+(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+OWL-Time interval has no end.
+
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
 """
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer", "infer_store", "infer_quads", "meaningful"]
+__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "CURRENT_MEMBERSHIP"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,19 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_TIME = "http://www.w3.org/2006/time#"
+
+#: org:memberOf means a current membership: a member belongs to a group when one of its
+#: org:Membership nodes names the group and the membership's org:memberDuring interval has
+#: no time:hasEnd (an ended membership, or one whose end any graph records, gives no
+#: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
+#: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
+#: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
+CURRENT_MEMBERSHIP = f"""
+  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
+  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
+  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
 
 
 def meaningful(s: str, p: str, o: str) -> bool:
@@ -105,6 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -145,15 +164,23 @@ def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] 
     ------
     InconsistencyError, kg.rules.UnsupportedAxiom
     """
+    import pyoxigraph as ox
+
     from kg import rules
 
+    # The closed-world rule first, as :func:`infer` does before owlrl; its statements join the
+    # rules' working graphs.
+    current = rules.WORKING + "current-membership"
+    derived = store.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}", use_default_graph_as_union=True)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(current)) for t in derived)  # type: ignore[union-attr]
     closure = rules.run_rules(store, progress=progress)
-    if closure.graphs:
-        rounds = " ".join(f"<{g}>" for g in closure.graphs)
+    graphs = [current, *closure.graphs]
+    if graphs:
+        rounds = " ".join(f"<{g}>" for g in graphs)
         store.update(
             f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?r {{ {rounds} }} GRAPH ?r {{ ?s ?p ?o }} {_meaningful_filter()} }}"
         )
-        store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in closure.graphs))
+        store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
     rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
     count = int(rows[0]["n"].value)
     log.info("compiled rules added %d meaningful triples", count)

@@ -43,6 +43,8 @@ _TYPE = RDF + "type"
 #: Working graphs of the fixpoint (never written to the built store): the compiled updates name
 #: DELTA (what the previous round derived) and NEW (this round); each round gets graphs of its own.
 _URN = "urn:x-kg:reasoning:"
+#: The prefix of every working graph of the reasoning (dropped before the store is written).
+WORKING = _URN
 DELTA = _URN + "delta"
 NEW = _URN + "new"
 
@@ -83,6 +85,7 @@ SUPPORTED: dict[str, str] = {
     # annotations
     OWL + "versionIRI": "",
     OWL + "versionInfo": "",
+    OWL + "imports": "",
     OWL + "priorVersion": "",
     OWL + "backwardCompatibleWith": "",
     OWL + "incompatibleWith": "",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
+from kg.iris import local_name
 from kg.loading import LoadedSources
 from kg.queryfiles import read_rq
 
@@ -102,9 +103,9 @@ def run_shacl(loaded: LoadedSources, shapes_file: Path) -> list[Violation]:
                 focus=focus_s,
                 path=str(path) if isinstance(path, rdflib.URIRef) else ("" if path is None else "(path expression)"),
                 message=str(message) if message is not None else "constraint not met",
-                check=_local(str(shape)) if isinstance(shape, rdflib.URIRef) else "shacl",
-                severity=_local(str(severity)) if severity is not None else "Violation",
-                component=_local(str(component)) if component is not None else "",
+                check=local_name(str(shape)) if isinstance(shape, rdflib.URIRef) else "shacl",
+                severity=local_name(str(severity)) if severity is not None else "Violation",
+                component=local_name(str(component)) if component is not None else "",
             )
         )
     return sorted(set(found))
@@ -137,10 +138,6 @@ def run_shacl_sparql(store: ox.Store, origin: dict[str, str], shapes_file: Path)
         for focus, c in run_compiled(store, compile_shapes(shapes_file, store))
     ]
     return sorted(set(found))
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def run_checks(loaded: LoadedSources, check_files: Sequence[Path]) -> list[Violation]:
