@@ -20,7 +20,6 @@ from click.testing import CliRunner, Result
 
 from kg.cli import cli
 from kg.dataentry.kinds import KINDS
-from kg.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["symbol", "kind", "date", "title", "sponsors", "element", "column", "issues", "citation", "locator",

@@ -62,7 +62,8 @@ def serialize_trig(quads: Iterable[ox.Quad], header: str = "") -> str:
         if not isinstance(q.graph_name, ox.NamedNode):
             raise ValueError("every statement must sit in a named citation graph")
         subjects = graphs.setdefault(q.graph_name.value, {})
-        preds = subjects.setdefault(q.subject.value if isinstance(q.subject, ox.NamedNode) else "_:" + str(q.subject.value), {})
+        subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else "_:" + str(getattr(q.subject, "value", ""))
+        preds = subjects.setdefault(subject, {})
         preds.setdefault(q.predicate.value, set()).add(term_text(q.object))
     used = {prefix for prefix, _ in PREFIXES.items()}
     lines = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
