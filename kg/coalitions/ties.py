@@ -8,6 +8,7 @@ collaboration networks.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import logging
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import iris
+from kg.iris import JSI, compact
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
 from kg.queryfiles import run_rq
@@ -82,11 +83,18 @@ _PHRASES: dict[str, str] = {
     "group": "both in the {what}",
 }
 
-_JSI = "https://w3id.org/jsi-ecom/ontology#"
+
+
+@functools.lru_cache(maxsize=1)
+def _stances() -> dict[str, str]:
+    from kg.vocab import JSI  # rdflib's checked namespace, only when explanations are written
+
+    return {str(JSI.supportedText): "supported", str(JSI.didNotSupportText): "did not support"}
+
+
 #: jsi:certainty of a citation → rank; a tie is as certain as the less certain of its two holdings
-_CERTAINTY = {_JSI + "LowCertainty": 0, _JSI + "MediumCertainty": 1, _JSI + "HighCertainty": 2}
+_CERTAINTY = {JSI + "LowCertainty": 0, JSI + "MediumCertainty": 1, JSI + "HighCertainty": 2}
 _CERTAINTY_WORD = {0: "low", 1: "medium", 2: "high"}
-_STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -211,7 +219,7 @@ class _Holding:
         self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
         self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
         self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, _short(f))) for f in self.froms)
+        self.from_codes = frozenset((f, names.codes.get(f, compact(f))) for f in self.froms)
 
 
 class _Names:
@@ -240,13 +248,13 @@ class _Names:
         self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or self.codes.get(iri) or _short(iri)
+        return self.labels.get(iri) or self.codes.get(iri) or compact(iri)
 
     def member(self, iri: str) -> str:
         return self.label(iri)
 
     def document(self, iri: str) -> str:
-        return self.codes.get(iri) or self.labels.get(iri) or _short(iri)
+        return self.codes.get(iri) or self.labels.get(iri) or compact(iri)
 
     def citation(self, iri: str) -> str:
         """The citation's label, else its text, unless that is a bare URL and its source has a title."""
@@ -255,7 +263,7 @@ class _Names:
             return self.labels[iri]
         if text and not (text.startswith("http") and iri in self.sources):
             return text
-        return self.sources.get(iri) or text or _short(iri)
+        return self.sources.get(iri) or text or compact(iri)
 
     def topic(self, iri: str, ancestors: Mapping[str, set[str]]) -> str:
         """An issue as 'code label', a column as 'the column “label”'."""
@@ -267,11 +275,7 @@ class _Names:
         code, label = self.codes.get(iri), self.labels.get(iri)
         if code and label and label != code:
             return f"{code} {label}"
-        return code or label or _short(iri)
-
-
-def _short(iri: str) -> str:
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
+        return code or label or compact(iri)
 
 
 def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
@@ -429,7 +433,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
                        activity=activity, participant=participant)
 
     # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
@@ -554,7 +558,7 @@ def _what(kind: str, item: str, facet: str, names: _Names) -> str:
     if kind == "issue":
         return names.issue(item)
     if kind == "stance":
-        return f"{_STANCE.get(facet, 'took the same stance on')} {names.document(item)}"
+        return f"{_stances().get(facet, 'took the same stance on')} {names.document(item)}"
     if kind == "participation":
         return f"{names.label(item)}, {facet}" if facet else names.label(item)
     return names.label(item)
