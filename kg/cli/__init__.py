@@ -103,6 +103,7 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
     import logging
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    ctx.meta["kg.verbose"] = verbose  # e.g. kg build's progress lines
     layout = default_layout()
     if build_dir is not None:
         layout = Layout(layout.root, build_override=build_dir)

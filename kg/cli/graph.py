@@ -40,11 +40,9 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
       kg build            # or: kg build --force
       kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
-    import logging
-
     from kg.build import build_graph
 
-    verbose = sys.stderr.isatty() or logging.getLogger().isEnabledFor(logging.INFO)
+    verbose = sys.stderr.isatty() or bool(click.get_current_context().meta.get("kg.verbose"))
     report = build_graph(
         context.layout, force=force, reasoner=reasoner, validator=validator,
         progress=(lambda line: click.echo(line, err=True)) if verbose else None,
