@@ -76,6 +76,7 @@ SUPPORTED: dict[str, str] = {
     OWL + "IrreflexiveProperty": "prp-irp",
     OWL + "AllDisjointClasses": "cax-adc",
     OWL + "Nothing": "cls-nothing2",
+    # (dt-not-type, an ill-formed literal of an OWL 2 RL datatype, is always checked)
     OWL + "Thing": "",
     OWL + "AnnotationProperty": "",
     OWL + "NamedIndividual": "",
@@ -380,9 +381,29 @@ def _inconsistencies(store: ox.Store) -> list[str]:
         problems.append(f"Erroneous usage of asymmetric property {p} on {x} and {y} (prp-asyp)")
     for p1, p2, x, y in q(f"SELECT ?p1 ?p2 ?x ?y WHERE {{ ?p1 <{OWL}propertyDisjointWith> ?p2 . ?x ?p1 ?y . ?x ?p2 ?y }}"):
         problems.append(f"Erroneous usage of disjoint properties {p1} and {p2} on {x} and {y} (prp-pdw)")
+    checked = ", ".join(f"<{XSD}{name}>" for name in _CHECKED_DATATYPES)
+    for value, datatype in q(
+        f"SELECT DISTINCT (STR(?o) AS ?v) (DATATYPE(?o) AS ?dt) WHERE {{ ?s ?p ?o "
+        f"FILTER(isLiteral(?o) && DATATYPE(?o) IN ({checked}) && !COALESCE(isLiteral({_cast('?o')}), false)) }}"
+    ):
+        problems.append(f"Lexical value of the literal '{value}' does not match its datatype ({datatype}) (dt-not-type)")
     for x, y in q(f"SELECT ?x ?y WHERE {{ ?x <{OWL}sameAs> ?y . {{ ?x <{OWL}differentFrom> ?y }} UNION {{ ?y <{OWL}differentFrom> ?x }} }}"):
         problems.append(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({x}, {y}) (eq-diff1)")
     return problems
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Datatypes whose lexical forms dt-not-type checks (those of the OWL 2 RL datatype map that
+#: Oxigraph casts to).
+_CHECKED_DATATYPES = ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time")
+
+
+def _cast(var: str) -> str:
+    """A cast of ``var`` to its own datatype (an error, so unbound, when the lexical form is invalid)."""
+    cases = f"<{XSD}string>({var})"
+    for name in _CHECKED_DATATYPES:
+        cases = f"IF(DATATYPE({var}) = <{XSD}{name}>, <{XSD}{name}>({var}), {cases})"
+    return cases
 
 
 def _refuse_merged_terms(store: ox.Store) -> None:

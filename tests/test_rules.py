@@ -22,6 +22,7 @@ from kg.rules import UnsupportedAxiom, check_axioms
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix : <http://e/> .
@@ -73,6 +74,7 @@ INCONSISTENT = {
     "prp-asyp": ":p a owl:AsymmetricProperty . :x :p :y . :y :p :x .",
     "prp-pdw": ":p owl:propertyDisjointWith :q . :x :p :y ; :q :y .",
     "eq-diff1": ":a owl:sameAs :b . :a owl:differentFrom :b .",
+    "dt-not-type": ':x :p "abc"^^xsd:integer , "2001-13-45"^^xsd:date , "2001-12-31"^^xsd:date , "yes"^^xsd:boolean .',
 }
 
 
