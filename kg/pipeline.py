@@ -127,7 +127,7 @@ def may_have_blank_nodes(data: bytes) -> bool:
     return b"_:" in rest or b"[" in rest or b"(" in rest
 
 
-def load_working_store(layout: Layout, files: list[Path]) -> tuple[ox.Store, int]:
+def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], None] | None = None) -> tuple[ox.Store, int]:
     """Parse the ontology and the data files straight into an in-memory store.
 
     A file without blank nodes is parsed and loaded by Oxigraph alone; one with blank nodes
@@ -146,12 +146,14 @@ def load_working_store(layout: Layout, files: list[Path]) -> tuple[ox.Store, int
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
     for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
         store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
-    for path in files:
+    for index, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
         except OSError:
             parse_file(path, root=layout.root)  # raises the DataError naming the file
             raise
+        if say is not None and len(data) > 1_000_000:  # a small file takes no time worth saying
+            say(f"file {index}/{len(files)}: {_display(path, layout.root)} ({len(data) / 1e6:.0f} MB)")
         if may_have_blank_nodes(data):
             store.extend(parse_file(path, root=layout.root))
         else:
@@ -183,7 +185,7 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
     loaded = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted = load_working_store(layout, files)
+            work, asserted = load_working_store(layout, files, progress.say if len(files) > 1 else None)
         else:
             loaded = load_sources(layout.ontology_file, files, root=layout.root)
             work, asserted = working_store(loaded), len(loaded.quads)
