@@ -168,10 +168,14 @@ def _build(
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
     name = new_store_name(fingerprint)
-    # The working store holds exactly the quads to store; they are copied one by one (a file
-    # would rename the blank nodes).
-    write_store(build_dir, name, staged.work)
-    del staged
+    # The working store holds exactly the quads to store: spilled to a file, freed, bulk-loaded.
+    spilled = build_dir / f".{name}.nq"
+    try:
+        with_blank_nodes = staged.spill(spilled)
+        del staged
+        write_store(build_dir, name, with_blank_nodes, nquads=spilled)
+    finally:
+        spilled.unlink(missing_ok=True)
     manifest = json.dumps(
         {
             "store": name,

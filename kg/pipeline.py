@@ -83,6 +83,21 @@ class Staged:
     asserted: int = 0
     inferred: int = 0
 
+    def spill(self, path: Path) -> list[ox.Quad]:
+        """Write the quads without blank nodes to an N-Quads file and free the working store.
+
+        Returns the quads with blank nodes (a file would rename them; they are few). The
+        store is then bulk-loaded from the file, so the working store and Oxigraph's bulk
+        loader are never in memory together.
+        """
+        blank = "FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g))"
+        rows = self.work.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
+        kept = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[index,arg-type,union-attr]
+        self.work.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
+        self.work.dump(str(path), ox.RdfFormat.N_QUADS)
+        self.work = ox.Store()
+        return kept
+
 
 class _LazyOrigin:
     """The first data file stating something about each subject, read only when asked for.

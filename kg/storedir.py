@@ -118,8 +118,12 @@ def is_usable(build_dir: Path, manifest: dict[str, Any]) -> bool:
     return True
 
 
-def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
-    """Write a complete store into ``build_dir/name`` (through a temporary folder)."""
+def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad], *, nquads: Path | None = None) -> Path:
+    """Write a complete store into ``build_dir/name`` (through a temporary folder).
+
+    ``nquads`` is an N-Quads file bulk-loaded first (its blank nodes would be renamed: the
+    quads with blank nodes go in ``quads``).
+    """
     try:
         tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
     except OSError as exc:
@@ -127,6 +131,8 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
     try:
         store = ox.Store(str(tmp_dir))
         _pause("writing")
+        if nquads is not None:
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         store.bulk_extend(quads)  # streamed: a list of a million quads would double the memory
         store.flush()
         store.optimize()
