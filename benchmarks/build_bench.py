@@ -41,6 +41,13 @@ PREFIXES = "PREFIX jsi: <https://w3id.org/jsi-ecom/ontology#>\nPREFIX rdfs: <htt
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss would carry the parent's peak over fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
