@@ -373,3 +373,48 @@ def test_a_kg_folder_in_the_working_directory_is_not_imported(built_dir: Path, t
         assert server.request("GET", _q("ASK { member:CIV a jsi:Member }"))[0] == 200
     finally:
         assert "wrong kg" not in server.stop()
+
+
+def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import threading
+
+    layout = fixture_layout("minimal.trig")
+    env = {**os.environ, "KG_HOME": str(layout.root)}
+    env.pop("KG_BUILD_DIR", None)
+
+    def build(*args: str) -> None:
+        done = subprocess.run([KG, "build", *args], capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0, done.stderr
+
+    build()
+    server = start_serve(layout.root / "build")
+    label = _q("SELECT ?l WHERE { <https://w3id.org/jsi-ecom/id/test/BBB> rdfs:label ?l }", format="csv")
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:
+        while not stop.is_set() and len(statuses) < 5000:
+            statuses.append(server.request("GET", label)[0])
+            time.sleep(0.02)
+
+    try:
+        assert server.request("GET", label)[2].decode().splitlines() == ["l", "Bland"]
+        asker = threading.Thread(target=keep_asking)
+        asker.start()
+        data = layout.root / "graph_data" / "minimal.trig"
+        data.write_text(data.read_text(encoding="utf-8").replace('"Bland"@en', '"Blandia"@en'), encoding="utf-8")
+        build()
+        deadline = time.monotonic() + 15
+        while server.request("GET", label)[2].decode().splitlines() != ["l", "Blandia"]:
+            assert time.monotonic() < deadline, "still serving the old store"
+            time.sleep(0.2)
+        build("--force")  # the same store name, replaced under the endpoint
+        time.sleep(1.0)
+        assert server.request("GET", label)[2].decode().splitlines() == ["l", "Blandia"]
+        stop.set()
+        asker.join(30)
+        assert statuses and set(statuses) == {200}, "every query answered during the builds"
+    finally:
+        stop.set()
+        assert "Traceback" not in server.stop()

@@ -187,9 +187,9 @@ class WorkerPool:
         except KGError as exc:
             log.warning("keeping the store %s: %s", self.location, exc)
             return
+        # A new CURRENT means a new store even under the same name (``kg build --force``
+        # replaces the folder): workers of the old one finish what they run, then stop.
         self._stamp = stamp
-        if location == self.location:
-            return
         log.info("serving the new store %s", location)
         self.location = location
         self._generation += 1
