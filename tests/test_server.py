@@ -418,3 +418,21 @@ def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> 
     finally:
         stop.set()
         assert "Traceback" not in server.stop()
+
+
+def test_the_endpoint_benchmark_runs(built_dir: Path) -> None:
+    """benchmarks/endpoint_bench.py on a small size, so that a benchmark that no longer runs fails."""
+    import shutil
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "endpoint_bench.py"
+    if shutil.which("oxigraph") is None and not (Path(sys.executable).parent / "oxigraph").exists():
+        pytest.fail("the reference server is missing: pip install oxigraph (in the test extra)")
+    done = subprocess.run(
+        [sys.executable, str(bench), "--build-dir", str(built_dir), "--seconds", "0.5", "--rounds", "1", "--clients", "2", "--timeout", "1"],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "lookup: Oxigraph's server answers" in done.stdout and "answered 503 after" in done.stdout
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| lookup", "| mixed"))]
+    assert len(rows) == 4 and all(row.rstrip().endswith("| 0 |") for row in rows), "no errors"

@@ -174,11 +174,10 @@ class Endpoint:
         head = [
             (b"content-type", media.encode()),
             (b"content-length", str(len(body)).encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"cache-control", b"no-store"),
+            (b"x-content-type-options", b"nosniff"),  # never rendered as a page
         ]
         head.extend((k.lower().encode(), v.encode()) for k, v in extra.items())
-        if "Content-Security-Policy" not in extra:
+        if status >= 400 and "Content-Security-Policy" not in extra:  # errors may quote the request
             head.append((b"content-security-policy", _CSP_DATA))
         await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": body})
