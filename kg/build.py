@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from kg import __version__, iris
 from kg.errors import StoreError, ValidationFailed
+from kg.labels import display_labels
 from kg.layout import Layout
 from kg.output import write_text_atomic
 from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
@@ -55,7 +56,7 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py")
+_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py", "labels.py")
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -150,7 +151,7 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
     tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
     try:
         store = ox.Store(str(tmp_dir))
-        store.bulk_extend(asserted + inferred_quads)
+        store.bulk_extend(asserted + inferred_quads + display_labels(asserted + inferred_quads))  # kg.labels
         store.flush()
         store.optimize()
         del store  # closes the database before the folder is renamed
