@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError, DependencyError, OutputError, UsageError
+from kg.loading import CATALOG, ontology_files
 
 __all__ = ["MARKER", "render_ontology_docs", "write_ontology_docs"]
 
@@ -38,6 +39,12 @@ def _in_language(ontology_file: Path, lang: str) -> Any:
     graph = rdflib.Graph()
     try:
         graph.parse(ontology_file, format="turtle")
+        for path in ontology_files(ontology_file)[1:]:  # its imports module, without its header
+            module = rdflib.Graph().parse(path, format="turtle")
+            headers = set(module.subjects(rdflib.RDF.type, rdflib.OWL.Ontology))
+            for triple in module:
+                if triple[0] not in headers:
+                    graph.add(triple)
     except (OSError, SyntaxError, ValueError) as exc:
         raise DataError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
     has_lang = {(s, p) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.language in (lang, None)}
@@ -112,7 +119,10 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
     old: Path | None = None
     try:
         (tmp / "index.html").write_text(html, encoding="utf-8")
-        shutil.copyfile(ontology_file, tmp / ontology_file.name)
+        for path in ontology_files(ontology_file):
+            shutil.copyfile(path, tmp / path.name)
+        if (ontology_file.parent / CATALOG).exists():
+            shutil.copyfile(ontology_file.parent / CATALOG, tmp / CATALOG)
         (tmp / MARKER).write_text("written by 'kg docs'; the folder is replaced by the next run\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if directory.exists():

@@ -98,7 +98,7 @@ class UsageError(KGError):
 
 
 class OutputError(KGError):
-    """A result cannot be written where it was asked to go (a file, a folder)."""
+    """A result cannot be written where it was asked to go (a file, a folder, standard output)."""
 
 
 class CheckFailedToRun(KGError):

@@ -45,6 +45,7 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
     "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
     # Instance kinds (SPARQL local names cannot hold "/": write member:CIV, issue:A.1.2).
     "member": ID + "member/",
     "group": ID + "group/",
@@ -58,6 +59,8 @@ PREFIXES = {
     "source": ID + "source/",
     "graph": ID + "graph/",
     "role": ID + "role/",
+    "membership": ID + "membership/",
+    "period": ID + "period/",
 }
 
 

@@ -1,4 +1,13 @@
-"""OWL 2 RL closure of the knowledge graph with owlrl (W3C OWL 2 Profiles, section 4.3).
+"""OWL 2 RL closure of the knowledge graph (W3C OWL 2 Profiles, section 4.3): which entailments are kept.
+
+Two reasoners give the same statements: the rules compiled to SPARQL Update on pyoxigraph
+(:func:`infer_store`, :mod:`kg.rules`; the default of ``kg build``) and owlrl, the reference
+(:func:`infer`, ``kg build --reasoner owlrl``). Both keep only the "meaningful" entailments
+(:func:`meaningful`).
+
+Before either closure, one closed-world rule that OWL cannot state
+(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+OWL-Time interval has no end.
 
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
@@ -7,14 +16,16 @@ owlrl does not raise on an inconsistency: it adds error triples (see its test
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from kg.errors import InconsistencyError
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer"]
+__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "CURRENT_MEMBERSHIP"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +41,30 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_TIME = "http://www.w3.org/2006/time#"
+
+#: org:memberOf means a current membership: a member belongs to a group when one of its
+#: org:Membership nodes names the group and the membership's org:memberDuring interval has
+#: no time:hasEnd (an ended membership, or one whose end any graph records, gives no
+#: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
+#: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
+#: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
+CURRENT_MEMBERSHIP = f"""
+  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
+  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
+  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
+
+
+def meaningful(s: str, p: str, o: str) -> bool:
+    """Keep the entailments a person can use (IRIs only: see :func:`_meaningful`)."""
+    if s == o and p.startswith(_BUILTIN):
+        return False  # reflexive sameAs, subClassOf, equivalentProperty …
+    if s.startswith(_BUILTIN):
+        return False
+    if p == _RDF_TYPE and (o == _OWL_THING or o.startswith(_BUILTIN)):
+        return False
+    return True
 
 
 def _meaningful(s: object, p: object, o: object) -> bool:
@@ -48,13 +83,7 @@ def _meaningful(s: object, p: object, o: object) -> bool:
         return False
     if not isinstance(o, URIRef):
         return False
-    if s == o and str(p).startswith(_BUILTIN):
-        return False  # reflexive sameAs, subClassOf, equivalentProperty …
-    if str(s).startswith(_BUILTIN):
-        return False
-    if str(p) == _RDF_TYPE and (str(o) == _OWL_THING or str(o).startswith(_BUILTIN)):
-        return False
-    return True
+    return meaningful(str(s), str(p), str(o))
 
 
 def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
@@ -93,6 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -112,3 +143,50 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     added = {t for t in work if t not in graph and _meaningful(*t)}
     log.info("OWL-RL closure added %d meaningful triples", len(added))
     return added
+
+
+def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = None) -> list[ox.Triple]:
+    """The compiled OWL 2 RL rules on a store whose default graph holds the asserted statements.
+
+    The store is changed (the closure is added to its default graph, see :func:`kg.rules.run_rules`).
+    Returns the meaningful new statements, sorted (the same set as :func:`infer` gives).
+
+    Raises
+    ------
+    InconsistencyError, kg.rules.UnsupportedAxiom
+    """
+    import pyoxigraph as ox
+
+    from kg import rules
+
+    def keep(triple: ox.Triple) -> bool:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        return isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value)
+
+    # The closed-world rule first, as :func:`infer` does before owlrl.
+    current: list[ox.Triple] = list(store.query(  # type: ignore[arg-type]
+        f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in current)
+    found = [t for t in current if keep(t)] + rules.run_rules(store, keep=keep, progress=progress).kept
+    found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
+    log.info("compiled rules added %d meaningful triples", len(found))
+    return found
+
+
+def infer_quads(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """:func:`infer_store` on the union of the quads' triples, in a new in-memory store.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> e = lambda n: ox.NamedNode("http://e/" + n)
+    >>> sco = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    >>> typ = ox.NamedNode(_RDF_TYPE)
+    >>> [t.object.value for t in infer_quads([ox.Quad(e("LDC"), sco, e("Developing")), ox.Quad(e("x"), typ, e("LDC"))])]
+    ['http://e/Developing']
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return infer_store(store)

@@ -230,7 +230,8 @@ def test_cli_list_shows_every_question(invoke: Callable[..., object]) -> None:
 def test_cli_runs_a_question_with_a_name_in_any_language(invoke: Callable[..., object]) -> None:
     result = invoke("query", "proposals-of-member", "-p", "member=Costa de Marfil", "--format", "csv", "--lang", "fr")
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    lines = result.output.splitlines()  # type: ignore[attr-defined]
+    lines = result.stdout.splitlines()  # type: ignore[attr-defined]
+    assert "'Costa de Marfil' → Côte d'Ivoire (member/CIV)" in result.stderr  # type: ignore[attr-defined]
     assert lines[0] == "document,kind,date,date_note,sponsors,element,column"
     assert any(line.startswith("INF/ECOM/66,proposition,2021-07,") for line in lines)
 
@@ -317,7 +318,9 @@ t:graph-checks {
       jsi:certainty jsi:HighCertainty .
   t:doc a jsi:Proposal ; jsi:symbol "INF/ECOM/999" ; jsi:sponsoredBy member:CVI .
   issue:A.9 a jsi:Section ; jsi:code "A.8" .
-  t:membership jsi:since "2020-05-01"^^xsd:date ; jsi:until "2019"^^xsd:gYear .
+  t:membership <http://www.w3.org/ns/org#memberDuring> [
+      <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2020-05-01"^^xsd:date ] ;
+      <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDgYear> "2019"^^xsd:gYear ] ] .
   t:element jsi:answersConcern t:concern .
 }
 """

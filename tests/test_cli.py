@@ -88,7 +88,7 @@ def test_validate_exit_codes(fixture_layout, monkeypatch) -> None:  # type: igno
     runner = CliRunner()
     ok = runner.invoke(cli, ["validate"])
     assert ok.exit_code == 0
-    bad = runner.invoke(cli, ["validate", str(DATA / "broken-member.trig")])
+    bad = runner.invoke(cli, ["validate", str(DATA / "broken-member.trig")], env={"COLUMNS": "400"})  # one line a row
     assert bad.exit_code == 1
     assert "A WTO member needs exactly one jsi:isoCode" in bad.output
     assert "broken-member.trig" in bad.output

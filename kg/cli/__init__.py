@@ -26,9 +26,14 @@ __all__ = ["main", "cli"]
     "--build-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KG_BUILD_DIR",
     help="Where the built graph lives (default: build/ in the project; env KG_BUILD_DIR).",
 )
+@click.option(
+    "--store", "store_url", metavar="URL", envvar="KG_STORE",
+    help="Answer from this SPARQL 1.1 endpoint instead of the built graph (env KG_STORE), "
+         "e.g. http://127.0.0.1:7878/query (see 'kg push').",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens, on standard error.")
 @click.pass_context
-def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbose: bool) -> None:
     """The knowledge graph of the WTO e-commerce Joint Statement Initiative.
 
     Build the graph once with 'kg build'; every other command answers from the built
@@ -43,11 +48,11 @@ def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
     layout = default_layout()
     if build_dir is not None:
         layout = Layout(layout.root, build_override=build_dir)
-    ctx.obj = Context(layout)
+    ctx.obj = Context(layout, store_url=store_url or None)
 
 
 #: The modules of ``kg.cli`` whose ``COMMANDS`` list is added to the group, in help order.
-COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz")
+COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "add", "push", "app", "brief")
 
 
 def _register() -> None:
@@ -63,5 +68,42 @@ _register()
 
 
 def main() -> None:
-    """Entry point of the ``kg`` command."""
-    cli(prog_name="kg")
+    """Entry point of the ``kg`` command: never a traceback.
+
+    Errors of the package are handled by each command; what is left here is standard
+    output failing (a full disk, a closed pipe) and, as a last resort, an unexpected
+    error, printed as one line (``KG_TRACEBACK=1`` shows the traceback).
+    """
+    import os
+
+    from kg.output import silence_stdout
+
+    code: int | str | None = 0
+    try:
+        cli(prog_name="kg")
+    except SystemExit as exc:
+        code = exc.code
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        code = 130
+    except BrokenPipeError:
+        silence_stdout()
+        code = 1
+    except OSError as exc:
+        where = f" {exc.filename!r}" if exc.filename else ""
+        click.echo(f"Error: cannot read or write{where}: {exc.strerror or exc}", err=True)
+        code = 1
+    except Exception as exc:  # the last line of defence: one line, and how to see more
+        if os.environ.get("KG_TRACEBACK"):
+            raise
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it (KG_TRACEBACK=1 shows where)", err=True)
+        code = 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as exc:
+        silence_stdout()
+        click.echo(f"Error: cannot write to standard output: {exc.strerror or exc}", err=True)
+        code = code or 1
+    sys.exit(code)

@@ -17,22 +17,38 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option(
+    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
+)
+@click.option(
+    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
+)
 @pass_context
 @handle_errors
-def build(context: Context, force: bool) -> None:
+def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
     writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place.
+    build leaves the previous built graph in place. Each stage reports its progress on
+    standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
       kg build            # or: kg build --force
+      kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
+    import logging
+
     from kg.build import build_graph
 
-    report = build_graph(context.layout, force=force)
+    verbose = sys.stderr.isatty() or logging.getLogger().isEnabledFor(logging.INFO)
+    report = build_graph(
+        context.layout, force=force, reasoner=reasoner, validator=validator,
+        progress=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
     if report.skipped:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
@@ -65,9 +81,17 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     layout = context.layout
     try:
         data_files = [Path(f) for f in files] if files else layout.data_files()
-        loaded = load_sources(layout.ontology_file, data_files, root=layout.root)
+        # FILES are checked in the context of the whole graph (references to other files are
+        # seen), and only the problems of what FILES state are reported; FILES come first, so
+        # that a node they describe is reported under their name.
+        given = {f.resolve() for f in data_files}
+        context_files = data_files + [f for f in layout.data_files() if f.resolve() not in given]
+        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
         checks = sorted(layout.checks_dir.glob("*-violation.rq"))
         violations = validate_sources(loaded, layout.shapes_file, checks)
+        if files:
+            shown = {_shown(f, layout.root) for f in data_files}
+            violations = [v for v in violations if v.file in shown]
     except KGError as exc:  # exit 2: the check could not run (1 means violations found)
         raise CheckFailedToRun(str(exc)) from exc
     if not violations:
@@ -81,6 +105,14 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     errors = sum(1 for v in violations if v.severity == "Violation")
     click.echo(f"{errors} violation(s), {len(violations) - errors} warning(s)", err=True)
     sys.exit(1 if errors else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A file as validation names it (relative to the project, else as given)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parse_binding(text: str) -> tuple[str, Any]:
