@@ -36,6 +36,16 @@ VALIDATORS = ("sparql", "pyshacl")
 POST_REASONING: list[Callable[[ox.Store], Iterable[ox.Quad]]] = []
 
 
+def _display_labels(work: ox.Store) -> list[ox.Quad]:
+    """The display label of each thing per language (:mod:`kg.labels`), from every statement built."""
+    from kg.labels import display_labels
+
+    return display_labels(work.quads_for_pattern(None, None, None, None))
+
+
+POST_REASONING.append(_display_labels)
+
+
 class Progress:
     """Numbered stage lines, e.g. ``[2/4] validate: 27 constraints, 9 checks … 0.3 s``.
 
@@ -225,7 +235,5 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                extra = list(step(work))
-                work.extend(extra)
-                staged.asserted += len(extra)
+                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
     return staged
