@@ -196,6 +196,6 @@ def test_brief_command_for_a_group(invoke: Any, tmp_path: Path) -> None:
 def test_brief_says_unknown_stance(invoke: Any) -> None:
     result = invoke("brief", "kenia")
     assert result.exit_code == 0
-    assert "'kenia' → Kenya (member/KEN)" in result.stderr
+    assert "'kenia' → Kenya (member:KEN)" in result.stderr
     assert "INF/ECOM/37" in result.stdout
     assert "unknown" in result.stdout

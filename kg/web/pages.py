@@ -284,6 +284,7 @@ class Pages:
 
         lang = self._lang(request)
         data = brief_data(self.store, iris.ID + key if "/" in key else key, lang, layout=self.layout)
+        data["built"] = self.app.version[:12]
         html = self.app.render("brief.html", b=data, w=words(lang), lang=lang, css=None, link=self._linker(lang),
                                in_app=True, other_langs=[x for x in LANGS if x != lang], path=request.path)
         return Response(html, mimetype="text/html")
@@ -360,11 +361,11 @@ class Pages:
 
 def _command(name: str, values: Mapping[str, str], lang: str, fmt: str) -> str:
     """The ``kg query`` command line that gives the same answer."""
-    import shlex
+    from kg.catalogue import shell_quote
 
     parts = ["kg", "query", name]
     for key, value in values.items():
-        parts += ["-p", shlex.quote(f"{key}={value}")]
+        parts += ["-p", f"{key}={shell_quote(value)}"]
     if lang != "en":
         parts += ["--lang", lang]
     if fmt:
