@@ -271,7 +271,14 @@ class Pages:
             return response
         if wanted != "html":
             raise BadRequest(f"unknown format {wanted!r}: html, ttl or jsonld")
-        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names,
+        cite: dict[str, int] = {}
+        certainty: dict[str, list[str]] = {}
+        for st in [*description.out, *description.incoming]:
+            if st.citation and st.citation not in cite:
+                cite[st.citation] = len(cite) + 1
+            if st.citation and st.certainty and st.certainty not in certainty.setdefault(st.citation, []):
+                certainty[st.citation].append(st.certainty)
+        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite, certainty=certainty,
                               kind=self.kind_of(iri, lang), href=self.href, short=short,
                               labels=sorted(self.names.all_labels(iri).items()),
                               is_actor="/member/" in iri or "/group/" in iri, is_member="/member/" in iri,
