@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg import iris
 from kg.choices import TABLE_FORMATS
-from kg.errors import OutputError
+from kg.errors import OutputError, UsageError
 from kg.store import Cell, Table
 
 __all__ = ["FORMATS", "cell_text", "render_table", "render_xlsx", "shorten", "write_text_atomic", "write_bytes_atomic",
@@ -109,7 +109,7 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
         return "\n".join(lines)
     if fmt == "table":
         return fit_table(headers, cells, None if wide else (width or terminal_width()))
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def render_xlsx(table: Table, *, lang: str = "en", title: str = "answer", notes: tuple[str, ...] = ()) -> bytes:

@@ -5,8 +5,9 @@ Two reasoners give the same statements: the rules compiled to SPARQL Update on p
 (:func:`infer`, ``kg build --reasoner owlrl``). Both keep only the "meaningful" entailments
 (:func:`meaningful`).
 
-Before the closure, one closed-world rule that OWL cannot state (:data:`CURRENT_MEMBERSHIP`)
-derives ``org:memberOf`` from each W3C ORG membership whose OWL-Time interval has no end.
+Before either closure, one closed-world rule that OWL cannot state
+(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+OWL-Time interval has no end.
 
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
@@ -40,20 +41,19 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_TIME = "http://www.w3.org/2006/time#"
 
 #: org:memberOf means a current membership: a member belongs to a group when one of its
 #: org:Membership nodes names the group and the membership's org:memberDuring interval has
-#: no time:hasEnd (an ended membership, or one whose end is recorded in any graph, gives no
+#: no time:hasEnd (an ended membership, or one whose end any graph records, gives no
 #: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
-#: an absent end, so this rule runs before the OWL 2 RL closure; ontology/jsi.ttl says so.
-CURRENT_MEMBERSHIP = """
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX time: <http://www.w3.org/2006/time#>
-CONSTRUCT { ?agent org:memberOf ?group }
-WHERE {
-  ?membership org:member ?agent ; org:organization ?group .
-  FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
-}"""
+#: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
+#: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
+CURRENT_MEMBERSHIP = f"""
+  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
+  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
+  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
 
 
 def meaningful(s: str, p: str, o: str) -> bool:
@@ -122,8 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
-    for triple in graph.query(CURRENT_MEMBERSHIP):
-        work.add(triple)  # type: ignore[arg-type]
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -164,10 +164,8 @@ def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = Non
         return isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value)
 
     # The closed-world rule first, as :func:`infer` does before owlrl.
-    current = [
-        t for t in store.query(CURRENT_MEMBERSHIP)  # type: ignore[union-attr]
-        if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-    ]
+    current: list[ox.Triple] = list(store.query(  # type: ignore[arg-type]
+        f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"))
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in current)
     found = [t for t in current if keep(t)] + rules.run_rules(store, keep=keep, progress=progress).kept
     found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]

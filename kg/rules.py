@@ -83,6 +83,7 @@ SUPPORTED: dict[str, str] = {
     # annotations
     OWL + "versionIRI": "",
     OWL + "versionInfo": "",
+    OWL + "imports": "",
     OWL + "priorVersion": "",
     OWL + "backwardCompatibleWith": "",
     OWL + "incompatibleWith": "",

@@ -173,7 +173,7 @@ _VALUE_COMPONENTS = ("class", "datatype", "nodeKind", "pattern", "in", "language
 
 
 def _conforms(shapes: _Shapes, member: object, data: ox.Store) -> str:
-    """A FILTER expression true when the node ``?v`` conforms to a (small) shape, for sh:or."""
+    """A FILTER expression true when the node ``?v`` conforms to a (small) shape, for sh:or and sh:xone."""
     tests = []
     path = shapes.one(member, SH + "path")
     for prop in sorted(shapes.predicates(member) - _PASSIVE - {SH + "flags"}):
@@ -181,12 +181,28 @@ def _conforms(shapes: _Shapes, member: object, data: ox.Store) -> str:
         value = shapes.one(member, prop)
         if name in _VALUE_COMPONENTS and path is None:
             tests.append(_value_test(shapes, member, data, name, value))
-        elif name == "minCount" and path is not None:
+        elif name == "minCount" and path is not None and int(getattr(value, "value", 0)) <= 1:
             sparql_path, _ = _path(shapes, member)
             tests.append(f"EXISTS {{ ?v {sparql_path} ?w }}" if int(getattr(value, "value", 0)) >= 1 else "true")
+        elif name == "maxCount" and path is not None and int(getattr(value, "value", -1)) in (0, 1):
+            sparql_path, _ = _path(shapes, member)
+            tests.append(
+                f"NOT EXISTS {{ ?v {sparql_path} ?w }}" if int(getattr(value, "value", 0)) == 0
+                else f"NOT EXISTS {{ ?v {sparql_path} ?w1 . ?v {sparql_path} ?w2 FILTER(!sameTerm(?w1, ?w2)) }}"
+            )
+        elif name in _VALUE_COMPONENTS and path is not None:
+            sparql_path, _ = _path(shapes, member)
+            each = _value_test(shapes, member, data, name, value).replace("?v", "?w_")
+            tests.append(f"NOT EXISTS {{ ?v {sparql_path} ?w_ FILTER(!{each}) }}")
         else:
-            raise UnsupportedShape(f"sh:{name} inside a member of sh:or ({member}): not compiled; use --validator pyshacl")
+            raise UnsupportedShape(f"sh:{name} inside a member of sh:or/sh:xone ({member}): not compiled; use --validator pyshacl")
     return "(" + (" && ".join(tests) or "true") + ")"
+
+
+def _exactly_one(shapes: _Shapes, members: object, data: ox.Store) -> str:
+    """sh:xone: a FILTER expression true when exactly one member shape holds for ``?v``."""
+    counts = " + ".join(f"IF({_conforms(shapes, m, data)}, 1, 0)" for m in shapes.items(members))
+    return f"({counts or '0'}) = 1"
 
 
 def _shape_name(shapes: _Shapes, shape: object) -> str:
@@ -227,6 +243,8 @@ def _property_constraints(shapes: _Shapes, shape: object, targets: str, data: ox
         elif name == "or":
             alternatives = " || ".join(_conforms(shapes, m, data) for m in shapes.items(value))
             query = f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {path} ?v . FILTER(!({alternatives or 'false'})) }}"
+        elif name == "xone":
+            query = f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {path} ?v . FILTER(!({_exactly_one(shapes, value, data)})) }}"
         elif name == "minCount":
             n = int(getattr(value, "value", "0"))
             query = (
@@ -245,9 +263,33 @@ def _property_constraints(shapes: _Shapes, shape: object, targets: str, data: ox
             )
         elif name == "hasValue":
             query = f"SELECT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {_iri(value)} }} }}"
+        elif name == "node":
+            for nested in _node_shape_failures(shapes, value, targets, path, data):
+                yield CompiledConstraint(query=nested, component=component, **fields)
+            continue
         else:
             raise UnsupportedShape(f"sh:{name} in a property shape of {_shape_name(shapes, node)}: not compiled; use --validator pyshacl")
         yield CompiledConstraint(query=query, component=component, **fields)
+
+
+def _node_shape_failures(shapes: _Shapes, node_shape: object, targets: str, path: str, data: ox.Store) -> Iterator[str]:
+    """sh:node: queries selecting each focus node with a value (along ``path``) that does not conform to ``node_shape``.
+
+    The nested shape's own constraints are compiled with the value nodes as their targets; each
+    one becomes a sub-select whose ``?this`` is renamed, so its variables stay in its own scope.
+    """
+    depth = targets.count("?focus_") + 1  # a fresh name per level of nesting
+    focus, bad = f"?focus_{depth}", f"?bad_{depth}"
+    value_targets = "{ SELECT DISTINCT ?this WHERE { " + targets.replace("?this", focus) + f" {focus} {path} ?this }} }}"
+    nested = list(_node_constraints(shapes, node_shape, value_targets, data))
+    for prop in shapes.objects(node_shape, SH + "property"):
+        if shapes.one(prop, SH + "deactivated") is None:
+            nested += _property_constraints(shapes, prop, value_targets, data, node_shape)
+    for constraint in nested:
+        if constraint.query.lstrip().upper().startswith("PREFIX"):
+            raise UnsupportedShape(f"sh:sparql inside the shape {_shape_name(shapes, node_shape)} reached by sh:node: not compiled; use --validator pyshacl")
+        inner = constraint.query.replace("?this", bad)
+        yield f"SELECT DISTINCT ?this WHERE {{ {targets} ?this {path} {bad} . {{ {inner} }} }}"
 
 
 def _node_constraints(shapes: _Shapes, shape: object, targets: str, data: ox.Store) -> Iterator[CompiledConstraint]:
@@ -259,6 +301,8 @@ def _node_constraints(shapes: _Shapes, shape: object, targets: str, data: ox.Sto
         if name == "or":
             alternatives = " || ".join(_conforms(shapes, m, data) for m in shapes.items(value))
             query = f"SELECT ?this WHERE {{ {targets} BIND(?this AS ?v) FILTER(!({alternatives or 'false'})) }}"
+        elif name == "xone":
+            query = f"SELECT ?this WHERE {{ {targets} BIND(?this AS ?v) FILTER(!({_exactly_one(shapes, value, data)})) }}"
         elif name in _VALUE_COMPONENTS:
             test = _value_test(shapes, shape, data, name, value)
             query = f"SELECT ?this WHERE {{ {targets} BIND(?this AS ?v) FILTER(!{test}) }}"

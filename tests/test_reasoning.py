@@ -90,3 +90,14 @@ def test_cax_dw_disjoint_classes_make_the_build_fail(layout: Layout) -> None:
 def test_no_literal_or_reflexive_noise(inferred: set) -> None:  # type: ignore[type-arg]
     assert all(not isinstance(o, rdflib.Literal) for _, _, o in inferred)
     assert all(s != o for s, p, o in inferred if str(p).startswith("http://www.w3.org/2002/07/owl#"))
+
+
+def test_compiled_rules_apply_the_same_current_membership_rule(layout: Layout) -> None:
+    """kg build's default reasoner (compiled rules) agrees with owlrl on org:memberOf."""
+    from kg.reasoning import infer_quads
+
+    loaded = load_sources(layout.ontology_file, [DATA / "minimal.trig"], root=DATA)
+    found = {(t.subject.value, t.predicate.value, t.object.value) for t in infer_quads(loaded.quads)}
+    assert (str(T.AAA), str(ORG.memberOf), str(T.group)) in found
+    assert (str(T.group), str(ORG.hasMember), str(T.AAA)) in found
+    assert (str(T.BBB), str(ORG.memberOf), str(T.group)) not in found

@@ -243,3 +243,183 @@ def test_a_full_disk_is_one_error_line(project: Path) -> None:
     result = kg("export", "--format", "nt", "-o", "/dev/full", home=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Error: cannot write '/dev/full'")
+
+
+# --- item 3: the store's lifecycle -------------------------------------------------------
+
+
+def _stores(build: Path) -> list[str]:
+    return sorted(p.name for p in build.iterdir() if p.name.startswith("store-"))
+
+
+def _answers(home: Path) -> bool:
+    result = kg("sparql", QUERY, "--format", "csv", home=home)
+    return result.returncode == 0 and "test/AAA" in result.stdout
+
+
+def _wait_for(predicate: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture()
+def own_project(project: Path, tmp_path: Path) -> Path:
+    """A copy of the built fixture project for this test alone (it gets damaged)."""
+    root = tmp_path / "own"
+    shutil.copytree(project, root)
+    (root / "build" / "build.lock").unlink(missing_ok=True)
+    return root
+
+
+def _start_build(home: Path, pause: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KG_HOME": str(home), "KG_TEST_PAUSE": pause}
+    env.pop("KG_BUILD_DIR", None)
+    return subprocess.Popen([sys.executable, "-m", "kg", "build", "--force"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_kill_9_just_before_the_switch_leaves_the_graph_usable(own_project: Path) -> None:
+    build = own_project / "build"
+    before = _stores(build)
+    proc = _start_build(own_project, "before-switch:60")
+    try:
+        # the new store is complete (renamed from its .tmp) when the build pauses
+        _wait_for(lambda: len([n for n in _stores(build) if not n.endswith(".tmp")]) == len(before) + 1)
+        assert _answers(own_project)
+        proc.send_signal(9)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert _answers(own_project)
+    result = kg("build", "--force", home=own_project)
+    assert result.returncode == 0, result.stderr
+    assert len(_stores(build)) == 1 and _answers(own_project)
+
+
+def test_kill_9_while_writing_leaves_an_orphan_that_the_next_build_removes(own_project: Path) -> None:
+    build = own_project / "build"
+    proc = _start_build(own_project, "writing:60")
+    try:
+        _wait_for(lambda: any(n.endswith(".tmp") for n in _stores(build)))
+        proc.send_signal(9)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert any(n.endswith(".tmp") for n in _stores(build))
+    assert _answers(own_project)
+    result = kg("build", home=own_project)  # sources unchanged: up to date, and tidied
+    assert result.returncode == 0 and "up to date" in result.stderr
+    assert not any(n.endswith(".tmp") for n in _stores(build))
+
+
+def test_a_second_build_says_a_build_is_running(own_project: Path) -> None:
+    proc = _start_build(own_project, "before-switch:60")
+    try:
+        lock = own_project / "build" / "build.lock"
+        _wait_for(lambda: lock.exists() and lock.read_text().strip() == str(proc.pid))
+        result = kg("build", "--force", home=own_project)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"Error: a build is running (pid {proc.pid}) in {str(own_project / 'build')!r}; "
+            "wait for it to finish, then run 'kg build' again"
+        )
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    # the lock of the killed build (its pid still in the file) is taken over
+    assert (own_project / "build" / "build.lock").read_text().strip() == str(proc.pid)
+    result = kg("build", "--force", home=own_project)
+    assert result.returncode == 0, result.stderr
+    assert _answers(own_project)
+
+
+def test_a_build_never_deletes_the_folder_a_reader_holds(own_project: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from kg.store import open_store\n"
+         "s = open_store(Path(sys.argv[1])); print(s.location, flush=True); sys.stdin.readline()\n"
+         "print(len(s.select('SELECT ?s WHERE { ?s a <https://w3id.org/jsi-ecom/ontology#Country> }').rows), flush=True)",
+         str(own_project / "build")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        held = Path(reader.stdout.readline().strip())  # type: ignore[union-attr]
+        for _ in range(2):
+            assert kg("build", "--force", home=own_project).returncode == 0
+        assert held.is_dir() and len(_stores(own_project / "build")) == 2
+        out, _ = reader.communicate("go\n", timeout=30)
+        assert out.strip() == "2"
+    finally:
+        reader.kill()
+        reader.communicate()
+    assert kg("build", "--force", home=own_project).returncode == 0
+    assert not held.exists() and len(_stores(own_project / "build")) == 1
+
+
+def test_a_damaged_current_is_one_line_and_kg_build_repairs_it(own_project: Path) -> None:
+    current = own_project / "build" / "CURRENT"
+    for content in ("{}", '{"store": 5}', "garbage", '{"store": "../../etc"}', "[1]", "\udcff", '{"store": "store-0123456789abcdef", "asserted": "x"}'):
+        current.write_bytes(content.encode("utf-8", "surrogateescape"))
+        result = kg("sparql", QUERY, home=own_project)
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "is damaged" in lines[0] and "run 'kg build' to repair it" in lines[0], (content, lines)
+    result = kg("build", home=own_project)
+    assert result.returncode == 0 and "up to date" not in result.stderr, result.stderr
+    assert _answers(own_project)
+
+
+def test_a_truncated_store_is_one_line_and_kg_build_repairs_it(own_project: Path) -> None:
+    (store,) = [p for p in (own_project / "build").iterdir() if p.name.startswith("store-")]
+    for sst in store.glob("*.sst"):
+        with open(sst, "r+b") as fh:
+            fh.truncate(100)
+    for command in (("sparql", QUERY), ("stats",), ("query", "find-entity", "-p", "text=land")):
+        result = kg(*command, home=own_project)
+        assert result.returncode == 1, command
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "damaged" in lines[0] and "kg build" in lines[0], lines
+    result = kg("build", home=own_project)
+    assert result.returncode == 0 and "up to date" not in result.stderr, result.stderr
+    assert _answers(own_project)
+
+
+def test_current_naming_a_folder_that_is_gone(own_project: Path) -> None:
+    (store,) = [p for p in (own_project / "build").iterdir() if p.name.startswith("store-")]
+    shutil.rmtree(store)
+    result = kg("sparql", QUERY, home=own_project)
+    assert result.returncode == 1 and "is gone; run 'kg build' to repair it" in result.stderr
+    assert kg("build", home=own_project).returncode == 0 and _answers(own_project)
+
+
+def _read_only(folder: Path, *command: str) -> subprocess.CompletedProcess[str] | None:
+    """Run a command with ``folder`` mounted read-only in a private mount namespace."""
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        return None
+    script = f'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    env = {**os.environ, "KG_HOME": str(folder.parent)}
+    env.pop("KG_BUILD_DIR", None)
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(folder), sys.executable, "-m", "kg", *command],
+                            capture_output=True, text=True, env=env, timeout=120)
+    if "mount" in result.stderr and "kg" not in result.stderr:
+        return None
+    return result
+
+
+def test_a_read_only_build_folder_is_one_line(own_project: Path) -> None:
+    build = own_project / "build"
+    result = _read_only(build, "build")
+    if result is None:
+        pytest.skip("needs root and unshare to mount a folder read-only")
+    assert result.returncode == 0 and "up to date" in result.stderr  # nothing to write
+    result = _read_only(build, "build", "--force")
+    assert result is not None and result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: cannot write in the build folder {str(build)!r} (Read-only file system); "
+        "make it writable, or choose another with --build-dir or KG_BUILD_DIR"
+    )
+    assert _answers(own_project)

@@ -10,7 +10,7 @@ import click
 
 from kg import choices
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
-from kg.errors import DataError, KGError, QueryError
+from kg.errors import CheckFailedToRun, KGError
 
 __all__ = ["COMMANDS"]
 
@@ -60,6 +60,7 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @output_options(choices.TABLE_FORMATS)
 @pass_context
+@handle_errors
 def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Check the data against the SHACL shapes and the violation queries.
 
@@ -91,9 +92,8 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
         if files:
             shown = {_shown(f, layout.root) for f in data_files}
             violations = [v for v in violations if v.file in shown]
-    except (DataError, QueryError, KGError) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+    except KGError as exc:  # exit 2: the check could not run (1 means violations found)
+        raise CheckFailedToRun(str(exc)) from exc
     if not violations:
         click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
         return
