@@ -423,3 +423,50 @@ def test_a_read_only_build_folder_is_one_line(own_project: Path) -> None:
         "make it writable, or choose another with --build-dir or KG_BUILD_DIR"
     )
     assert _answers(own_project)
+
+
+# --- item 4: kg sparql's limits ----------------------------------------------------------
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_a_cross_product_is_stopped_at_the_time_limit(project: Path) -> None:
+    started = time.monotonic()
+    result = kg("sparql", CROSS, "--timeout", "2", home=project, timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: the query ran longer than 2 s and was stopped; narrow it (LIMIT, more specific patterns) "
+        "or allow more time with --timeout"
+    )
+    assert elapsed < 15  # stopped, not run to the end (4.7e12 rows)
+
+
+def test_a_large_result_is_refused_before_it_fills_the_memory(project: Path) -> None:
+    result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=project, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the result is larger than 1 MB;") and "--max-result-mb" in result.stderr
+    result = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-result-mb", "1", home=project)
+    assert result.returncode == 0 and "test/AAA" in result.stdout
+
+
+def test_the_memory_cap_stops_a_sorted_cross_product(project: Path) -> None:
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
+    result = kg("sparql", query, "--max-memory-mb", "400", "--timeout", "120", home=project, timeout=180)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: the query needed more than 400 MB of memory")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_limited_is_reusable() -> None:
+    from kg.limits import LimitExceeded, run_limited
+
+    assert run_limited(lambda: sum(range(10)), timeout=10) == 45
+    with pytest.raises(LimitExceeded, match="ran longer than 0.5 s"):
+        run_limited(lambda: time.sleep(30), timeout=0.5)
+
+    def fail() -> None:
+        raise QueryError("bad")
+
+    with pytest.raises(QueryError, match="^bad$"):
+        run_limited(fail, timeout=10)

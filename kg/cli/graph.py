@@ -110,10 +110,16 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     if not sep or not name.isidentifier():
         raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--bind")
     if value.startswith("<") and value.endswith(">"):
-        return name, ox.NamedNode(value[1:-1])
+        try:
+            return name, ox.NamedNode(value[1:-1])
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r} is not an IRI ({exc}); write a full IRI such as <https://example.org/x>", param_hint="--bind") from None
     prefix, colon, local = value.partition(":")
     if colon and prefix in iris.PREFIXES and " " not in local:
-        return name, ox.NamedNode(iris.PREFIXES[prefix] + local)
+        try:
+            return name, ox.NamedNode(iris.PREFIXES[prefix] + local)
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r} is not a valid name ({exc})", param_hint="--bind") from None
     return name, ox.Literal(value)
 
 
@@ -124,15 +130,25 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
 @output_options(choices.TABLE_FORMATS)
+@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--max-result-mb", type=click.FloatRange(min=0), default=10, show_default=True,
+              help="Refuse a result larger than this many megabytes (0: no limit; 'kg export' writes the whole graph).")
+@click.option("--max-memory-mb", type=click.FloatRange(min=0), default=2048, show_default=True,
+              help="Stop the query if it needs more memory than this (0: no limit).")
 @pass_context
 @handle_errors
-def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
+def sparql(
+    context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None,
+    timeout: float, max_result_mb: float, max_memory_mb: float,
+) -> None:
     """Run a SPARQL query (text, or @FILE) on the built graph.
 
     SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
     The prefixes jsi, id, rdf, rdfs, owl, xsd, skos, org, prov, dcterms and qb are
     predeclared. The default graph is the union of all citation graphs; use
-    GRAPH ?g to reach the source of a statement.
+    GRAPH ?g to reach the source of a statement. SERVICE and updates are refused; the
+    query runs in a child process stopped at the time, memory and result-size limits.
 
     \b
     Example:
@@ -148,10 +164,17 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise click.BadParameter(f"cannot read {str(path)!r}: {exc.strerror}", param_hint="QUERY") from None
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(
+                f"{str(path)!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                param_hint="QUERY",
+            ) from None
     else:
         text = query
     bindings = dict(_parse_binding(b) for b in binds)
-    result = context.store().query(text, bindings)
+    from kg.limits import query_limited
+
+    result = query_limited(context.store, text, bindings, timeout=timeout, max_result_mb=max_result_mb, memory_mb=max_memory_mb)
     if isinstance(result, Table):
         emit(render_table(result, fmt), output)
     elif isinstance(result, Graph):
