@@ -470,3 +470,60 @@ def test_run_limited_is_reusable() -> None:
 
     with pytest.raises(QueryError, match="^bad$"):
         run_limited(fail, timeout=10)
+
+
+# --- item 5: one line, never a traceback -------------------------------------------------
+
+PREFIXES = (
+    "@prefix t: <https://w3id.org/jsi-ecom/id/test/> .\n@prefix jsi: <https://w3id.org/jsi-ecom/ontology#> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+)
+
+
+def _bad_data(root: Path, name: str, make: str) -> None:
+    target = root / "graph_data" / name
+    if make == "big":
+        target.write_text(PREFIXES + 't:g { t:a t:b "' + "x" * (50 * 1024 * 1024) + '" . }\n', encoding="utf-8")
+    elif make == "loop":
+        target.symlink_to(name)
+    elif make == "folder":
+        target.mkdir()
+    elif make == "latin1":
+        target.write_bytes((PREFIXES + 't:g { t:a t:b "Côte" . }\n').encode("latin-1"))
+    elif make == "date":
+        target.write_text(
+            PREFIXES + "t:g2 {\n  t:g2 a jsi:Citation ; dcterms:bibliographicCitation \"x\" ; dcterms:source t:source ;"
+            " jsi:certainty jsi:HighCertainty .\n  t:AAA jsi:wtoMemberSince \"abc\"^^xsd:date .\n}\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("big", "graph_data/zz.trig:5: a value is too long to parse"),
+        ("loop", "graph_data/zz.trig: cannot read the file: Too many levels of symbolic links"),
+        ("folder", "cannot read the file: Is a directory"),
+        ("latin1", "graph_data/zz.trig:5:"),
+        ("date", "graph_data/zz.trig:7: 'abc' is not a valid xsd:date (expected YYYY-MM-DD); fix the value"),
+    ],
+)
+def test_bad_data_files_are_one_line(project: Path, tmp_path: Path, make: str, expected: str) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(project, root, ignore=shutil.ignore_patterns("build"))
+    _bad_data(root, "zz.trig", make)
+    for command, code in ((("build",), 1), (("validate",), 2)):
+        result = kg(*command, home=root, timeout=300)
+        assert result.returncode == code, (command, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0], (command, lines)
+
+
+def test_bad_bindings_and_query_files_are_usage_errors(project: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "q.rq"
+    latin.write_bytes('SELECT ?x WHERE { ?x rdfs:label "Côte" }'.encode("latin-1"))
+    for args in (("sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-b", "s=<not an iri>"), ("sparql", f"@{latin}")):
+        result = kg(*args, home=project)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=project).stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,8 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
         # FILES are checked in the context of the whole graph (references to other files are
         # seen), and only the problems of what FILES state are reported; FILES come first, so
         # that a node they describe is reported under their name.
-        given = {f.resolve() for f in data_files}
-        context_files = data_files + [f for f in layout.data_files() if f.resolve() not in given]
+        given = {os.path.realpath(f) for f in data_files}  # realpath: no error on a symlink loop
+        context_files = data_files + [f for f in layout.data_files() if os.path.realpath(f) not in given]
         loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
         checks = sorted(layout.checks_dir.glob("*-violation.rq"))
         violations = validate_sources(loaded, layout.shapes_file, checks)
@@ -94,7 +95,7 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
 def _shown(path: Path, root: Path) -> str:
     """A file as validation names it (relative to the project, else as given)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
     except ValueError:
         return str(path)
 
