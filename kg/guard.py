@@ -54,6 +54,8 @@ from kg.errors import QueryError
 
 __all__ = ["QUERY_FORMS", "check_read_only_query"]
 
+_UPDATES = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
+
 #: The query forms that may run.
 QUERY_FORMS = ("select", "ask", "construct", "describe")
 
@@ -241,6 +243,11 @@ def check_read_only_query(text: str) -> str:
     pos, form = _skip_prologue(text)
     if form not in QUERY_FORMS:
         found = form.upper() if form else (text[pos : pos + 20].strip() or "nothing")
+        if form not in _UPDATES:
+            raise QueryError(
+                f"invalid SPARQL: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX "
+                f"and BASE), found {found!r}"
+            )
         raise QueryError(
             f"only SELECT, ASK, CONSTRUCT and DESCRIBE queries run here, found {found!r}: "
             "updates (INSERT, DELETE, LOAD, CLEAR …) are refused, the graph is read-only"

@@ -527,3 +527,76 @@ def test_bad_bindings_and_query_files_are_usage_errors(project: Path, tmp_path: 
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("Error: ")
     assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=project).stderr
+
+
+#: Every command with bad inputs: (arguments, exit code the README documents, on which build).
+BAD_INPUTS: list[tuple[tuple[str, ...], int, str]] = [
+    *[((command, "--nope"), 2, "built") for command in
+      ("add", "build", "coalitions", "docs", "export", "partners", "query", "serve", "sparql", "stats", "validate", "viz")],
+    (("sparql", "SELEC nonsense"), 1, "built"),
+    (("sparql", "SELECT * WHERE { ?s ?p }"), 1, "built"),
+    (("sparql", "@/nonexistent/q.rq"), 2, "built"),
+    (("sparql", "ASK {}", "-f", "nope"), 2, "built"),
+    (("sparql", "ASK {}", "--timeout", "-1"), 2, "built"),
+    (("query", "no-such-question"), 1, "built"),
+    (("query", "find-entity"), 1, "built"),
+    (("query", "find-entity", "-p", "nope"), 2, "built"),
+    (("query", "find-entity", "-p", "zzz=1"), 1, "built"),
+    (("query", "group-members", "-p", "group=Nowhereland"), 1, "built"),
+    (("query", "--describe", "nope"), 1, "built"),
+    (("coalitions", "--on", "ZZZ"), 1, "built"),
+    (("coalitions", "--ties", "nope"), 2, "built"),
+    (("coalitions", "--seed", "abc"), 2, "built"),
+    (("partners", "Nowhereland"), 1, "built"),
+    (("partners",), 2, "built"),
+    (("partners", "AAA", "--top", "-1"), 2, "built"),
+    (("export", "-f", "ttl", "-o", "/dev/full"), 1, "built"),
+    (("export", "-f", "nope", "-o", "x"), 2, "built"),
+    (("export", "-f", "ttl"), 2, "built"),
+    (("viz", "nope", "-o", "x.html"), 2, "built"),
+    (("viz", "member", "Nowhereland", "-o", "x.html"), 1, "built"),
+    (("viz", "coalitions", "-o", "/dev/full"), 1, "built"),
+    (("docs", "-o", "/dev/full"), 1, "built"),
+    (("add", "document", "/nonexistent/sheet.csv"), 1, "built"),
+    (("add", "nope", "x.csv"), 2, "built"),
+    (("serve", "--port", "abc"), 2, "built"),
+    (("serve", "--port", "99999"), 2, "built"),
+    (("validate", "/nonexistent/x.trig"), 2, "built"),
+    (("stats", "-f", "nope"), 2, "built"),
+    *[(args, 1, "empty") for args in (
+        ("stats",), ("sparql", "ASK {}"), ("query", "find-entity", "-p", "text=a"), ("coalitions",),
+        ("partners", "AAA"), ("export", "-f", "nt", "-o", "x.nt"), ("viz", "sdt", "-o", "x.html"))],
+    *[(args, 1, "damaged") for args in (
+        ("stats",), ("sparql", "ASK {}"), ("query", "find-entity", "-p", "text=a"), ("coalitions",),
+        ("partners", "AAA"), ("export", "-f", "nt", "-o", "x.nt"), ("viz", "sdt", "-o", "x.html"))],
+]
+
+
+def test_every_command_of_the_help_is_covered() -> None:
+    import re
+
+    help_text = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, check=True).stdout
+    listed = re.findall(r"^  ([a-z][a-z-]*)  ", help_text.split("Commands:")[1], re.MULTILINE)
+    covered = {args[0] for args, _, _ in BAD_INPUTS}
+    assert listed and set(listed) <= covered, set(listed) - covered
+
+
+def test_every_command_with_bad_inputs_says_one_error_line(project: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(project, damaged)
+    (damaged / "build" / "CURRENT").write_text('{"store": 5}', encoding="utf-8")
+    failures = []
+    for args, code, where in BAD_INPUTS:
+        env = {"KG_BUILD_DIR": str(tmp_path / "empty")} if where == "empty" else {}
+        home = damaged if where == "damaged" else project
+        full_env = {**os.environ, "KG_HOME": str(home), **env}
+        if where != "empty":
+            full_env.pop("KG_BUILD_DIR", None)
+        result = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=full_env,
+                                timeout=300, cwd=tmp_path)
+        bad = "Traceback" in result.stderr or "internal error" in result.stderr or result.returncode != code
+        if not bad and args[0] != "add":
+            bad = not result.stderr.strip().splitlines()[-1].startswith("Error: ")
+        if bad:
+            failures.append((args, where, result.returncode, result.stderr[-300:]))
+    assert not failures, failures
