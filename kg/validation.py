@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
+from kg.guard import check_read_only_query
 from kg.loading import LoadedSources
 from kg.queryfiles import read_rq
 
@@ -117,8 +118,13 @@ def run_checks(loaded: LoadedSources, check_files: Sequence[Path]) -> list[Viola
     store.extend(loaded.quads)
     found = []
     for path in check_files:
+        text = read_rq(path, "violation check")
         try:
-            solutions = store.query(read_rq(path, "violation check"), use_default_graph_as_union=True)
+            check_read_only_query(text)  # a check runs at every build: no SERVICE, no update
+        except QueryError as exc:
+            raise QueryError(f"{path.name}: {exc}") from exc
+        try:
+            solutions = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):

@@ -600,3 +600,39 @@ def test_every_command_with_bad_inputs_says_one_error_line(project: Path, tmp_pa
         if bad:
             failures.append((args, where, result.returncode, result.stderr[-300:]))
     assert not failures, failures
+
+
+def test_the_endpoint_refuses_the_attack_and_connects_nowhere(project: Path, listener: Listener) -> None:
+    """The same query posted cross-site to a real 'kg serve' (any Host header): no connection."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    port = 18121
+    env = {**os.environ, "KG_HOME": str(project)}
+    env.pop("KG_BUILD_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def up() -> bool:
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", port)) == 0
+
+        _wait_for(up, 60)
+        body = urllib.parse.urlencode({"query": ATTACK.replace("{port}", str(listener.port))}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sparql", data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "internal.example",
+                     "Origin": "http://evil.example"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (400, 403)
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        server.kill()
+        server.wait(timeout=30)
