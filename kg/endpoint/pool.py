@@ -69,16 +69,9 @@ class PoolSettings:
 
 def locate_store(build_dir: Path) -> Path:
     """The store folder ``CURRENT`` names (raises ``kg.errors.StoreError``)."""
-    from kg.errors import StoreError
-    from kg.store import read_manifest
+    from kg.store import current_store_path
 
-    manifest = read_manifest(build_dir)
-    if manifest is None:
-        raise StoreError(f"no built graph in {str(build_dir)!r}; run 'kg build' first")
-    store = manifest.get("store") if isinstance(manifest, dict) else None
-    if not isinstance(store, str) or not (build_dir / store).is_dir():
-        raise StoreError(f"the build description {str(build_dir / 'CURRENT')!r} names no store; run 'kg build --force'")
-    return (build_dir / store).resolve()
+    return current_store_path(build_dir).resolve()
 
 
 def _boot_code() -> str:
