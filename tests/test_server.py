@@ -436,3 +436,13 @@ def test_the_endpoint_benchmark_runs(built_dir: Path) -> None:
     assert "lookup: Oxigraph's server answers" in done.stdout and "answered 503 after" in done.stdout
     rows = [line for line in done.stdout.splitlines() if line.startswith(("| lookup", "| mixed"))]
     assert len(rows) == 4 and all(row.rstrip().endswith("| 0 |") for row in rows), "no errors"
+
+
+def test_a_damaged_store_is_one_error_line(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    (build / "store-0123456789abcdef").mkdir(parents=True)
+    (build / "store-0123456789abcdef" / "CURRENT").write_text("junk\n")
+    (build / "CURRENT").write_text('{"store": "store-0123456789abcdef"}')
+    done = _run_kg("serve", "--port", "0", build_dir=build)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("Error: the query workers cannot start") and "kg build" in done.stderr

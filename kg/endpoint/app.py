@@ -169,6 +169,9 @@ class Endpoint:
             status, media, body, extra = await self._dispatch(scope, headers, receive)
         except _Refusal as exc:
             status, media, body, extra = exc.status, _TEXT, _line(str(exc)), exc.headers
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 with one line, never a traceback
+            log.error("internal error on %s %s: %s: %s", scope.get("method"), scope.get("path"), type(exc).__name__, exc)
+            status, media, body, extra = 500, _TEXT, _line(f"internal error ({type(exc).__name__}); see the server's log"), {}
         if status == 0:  # the client left before its request was complete: nothing to answer
             return
         head = [
