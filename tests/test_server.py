@@ -277,7 +277,7 @@ def test_size_limit_refuses_a_large_result(built_dir: Path) -> None:
 
 
 def test_memory_limit_stops_a_sorted_cross_product(built_dir: Path) -> None:
-    server = start_serve(built_dir, "--max-memory-mb", "900", "--timeout", "60", "--workers", "1")
+    server = start_serve(built_dir, "--max-memory-mb", "400", "--timeout", "60", "--workers", "1")
     try:
         status, _, body = server.request("GET", _q("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"), timeout=90)
         assert status in (500, 503) and (b"memory" in body or b"engine failed" in body), body

@@ -57,7 +57,8 @@ class EndpointConfig:
     workers : int
         Queries that run at once; more wait up to ``queue_wait_s``, then get 503.
     max_memory_mb : int
-        Address space of one worker; a query that needs more is stopped (0: no limit).
+        Address space a query may add to its worker (beyond the open store); a query that
+        needs more is stopped (0: no limit).
     idle_timeout_s : int
         A connection idle this long after a response, or whose request is not complete
         this long after it began, is closed (slow or idle clients).

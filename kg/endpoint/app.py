@@ -70,7 +70,7 @@ def host_allowed(header: str | None, trusted: Iterable[str]) -> bool:
         name = name[1:].partition("]")[0]
     elif name.count(":") == 1:
         name = name.partition(":")[0]
-    return bool(name) and name in {t.lower().strip("[]") for t in trusted}
+    return bool(name) and name in (trusted if isinstance(trusted, frozenset) else {t.lower().strip("[]") for t in trusted})
 
 
 def _parse_qs(data: str) -> Params:
@@ -151,7 +151,7 @@ class Endpoint:
         page: Callable[[], bytes], limits: str,
     ) -> None:
         self.pool = pool
-        self.trusted_hosts = trusted_hosts
+        self.trusted_hosts = frozenset(t.lower().strip("[]") for t in trusted_hosts)
         self.max_query_bytes = max_query_bytes
         self.max_result_bytes = max_result_bytes
         self.page = page

@@ -174,12 +174,19 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Reply:
 
 
 def _limit_memory(max_bytes: int) -> None:
+    """Let the worker's address space grow by at most ``max_bytes`` beyond what it holds now
+    (the store open, the engine's threads), so the limit means the same on every machine."""
     try:
         import resource
     except ImportError:  # not on Windows
         return
-    if max_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    if max_bytes <= 0:
+        return
+    try:
+        held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # not Linux: count from nothing
+        held = 0
+    resource.setrlimit(resource.RLIMIT_AS, (held + max_bytes, held + max_bytes))
 
 
 def _watch_parent(parent: int) -> None:
