@@ -446,3 +446,9 @@ def test_a_damaged_store_is_one_error_line(tmp_path: Path) -> None:
     done = _run_kg("serve", "--port", "0", build_dir=build)
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("Error: the query workers cannot start") and "kg build" in done.stderr
+
+
+def test_two_host_headers_are_refused(served: Served) -> None:
+    with socket.create_connection((served.host, served.port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: attacker.example\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")

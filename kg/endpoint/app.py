@@ -164,7 +164,9 @@ class Endpoint:
         for name, value in scope["headers"]:
             key = name.decode("latin-1").lower()
             text = value.decode("latin-1")
-            headers[key] = f"{headers[key]}, {text}" if key in headers and key != "host" else text
+            if key in headers:  # repeated: a list, except Host, which must be one (RFC 9112 §3.2)
+                text = "" if key == "host" else f"{headers[key]}, {text}"
+            headers[key] = text
         try:
             status, media, body, extra = await self._dispatch(scope, headers, receive)
         except _Refusal as exc:
@@ -174,11 +176,9 @@ class Endpoint:
             status, media, body, extra = 500, _TEXT, _line(f"internal error ({type(exc).__name__}); see the server's log"), {}
         if status == 0:  # the client left before its request was complete: nothing to answer
             return
-        head = [
-            (b"content-type", media.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"x-content-type-options", b"nosniff"),  # never rendered as a page
-        ]
+        head = [(b"x-content-type-options", b"nosniff")]  # never rendered as a page
+        if status != 204:  # no content, no length (RFC 9110 §8.6)
+            head += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
         head.extend((k.lower().encode(), v.encode()) for k, v in extra.items())
         if status >= 400 and "Content-Security-Policy" not in extra:  # errors may quote the request
             head.append((b"content-security-policy", _CSP_DATA))
