@@ -35,6 +35,8 @@ PREFIXES = """@prefix jsi: <https://w3id.org/jsi-ecom/ontology#> .
 @prefix member: <https://w3id.org/jsi-ecom/id/member/> .
 @prefix group: <https://w3id.org/jsi-ecom/id/group/> .
 @prefix membership: <https://w3id.org/jsi-ecom/id/membership/> .
+@prefix period: <https://w3id.org/jsi-ecom/id/period/> .
+@prefix time: <http://www.w3.org/2006/time#> .
 @prefix role: <https://w3id.org/jsi-ecom/id/role/> .
 @prefix issue: <https://w3id.org/jsi-ecom/id/issue/> .
 @prefix scheme: <https://w3id.org/jsi-ecom/id/scheme/> .
@@ -98,7 +100,7 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for folder in ("ontology", "queries/checks"):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    for name in ("jsi.ttl", "shapes.ttl"):
+    for name in ("jsi.ttl", "imports.ttl", "catalog-v001.xml", "shapes.ttl"):
         shutil.copyfile(ROOT / "ontology" / name, out / "ontology" / name)
     for check in sorted((ROOT / "queries" / "checks").glob("*-violation.rq")):
         shutil.copyfile(check, out / "queries" / "checks" / check.name)
@@ -135,7 +137,9 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
         w.add(f"group:G{gi}", ("a", "jsi:Coalition"), *_labels(f"Group {gi}"))
         for code in sorted(rng.sample(codes, min(len(codes), rng.randint(5, 60)))):
             w.add(f"membership:G{gi}-{code}", ("a", "org:Membership"), ("org:member", f"member:{code}"),
-                  ("org:organization", f"group:G{gi}"), ("org:role", "role:member"), ("jsi:since", f'"20{10 + gi % 10}-01-01"^^xsd:date'))
+                  ("org:organization", f"group:G{gi}"), ("org:role", "role:member"), ("org:memberDuring", f"period:G{gi}-{code}"))
+            w.add(f"period:G{gi}-{code}", ("a", "time:Interval"),
+                  ("time:hasBeginning", f'[ time:inXSDDate "20{10 + gi % 10}-01-01"^^xsd:date ]'))
 
     # the issue scheme: 6 sections, 4 subsections each, 3 specific issues each
     w = files.setdefault("scheme", _Writer(rng))

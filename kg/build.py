@@ -1,5 +1,8 @@
 """The build pipeline: parse → SHACL and checks → OWL-RL closure → on-disk Oxigraph store.
 
+The stages before the store are in :mod:`kg.pipeline` (compiled SHACL and OWL 2 RL rules on
+Oxigraph by default; pySHACL and owlrl on request).
+
 Each build goes to a new folder; the ``CURRENT`` file that names it is replaced
 atomically only after the store is complete, so a failed or killed build leaves the
 previous built graph usable (:mod:`kg.storedir`: the lock, the switch, the leftovers).
@@ -12,15 +15,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 
-from kg import __version__, iris
-from kg.errors import StoreError, ValidationFailed
+from kg import __version__
+from kg.errors import StoreError
 from kg.layout import Layout
-from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
+from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
 from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
 
@@ -54,7 +57,7 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py")
+_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py")
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -62,7 +65,8 @@ def source_files(layout: Layout) -> list[Path]:
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        layout.ontology_file,
+        *ontology_files(layout.ontology_file),
+        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),
         *layout.data_files(),
@@ -74,7 +78,14 @@ def load_layout(layout: Layout) -> LoadedSources:
     return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
 
 
-def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
+def build_graph(
+    layout: Layout,
+    *,
+    force: bool = False,
+    reasoner: str = "rules",
+    validator: str = "sparql",
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the graph of a project into ``layout.build_dir``.
 
     Parameters
@@ -83,6 +94,11 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         Where the sources are and where the store goes.
     force : bool
         Rebuild even when the sources have not changed.
+    reasoner, validator : str
+        ``"rules"`` or ``"owlrl"``; ``"sparql"`` or ``"pyshacl"`` (see :mod:`kg.pipeline`).
+        Asking for a referee (owlrl, pyshacl) rebuilds even when nothing changed.
+    progress : callable, optional
+        Receives one line per stage and step (what it does, how far it is).
 
     Raises
     ------
@@ -92,7 +108,10 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         SHACL or a violation check failed; ``.violations`` lists the problems.
     InconsistencyError
         OWL-RL reasoning found a contradiction.
+    StoreError
+        The build folder cannot be written, or another build holds the lock.
     """
+    force = force or reasoner != "rules" or validator != "sparql"
     build_dir = layout.build_dir
     files = source_files(layout)
     fingerprint = fingerprint_files(files)
@@ -115,7 +134,7 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         removed = remove_old_stores(build_dir, keep=current["store"] if current else None, leftovers_only=current is None)
         if removed:
             log.info("removed leftovers of earlier builds: %s", ", ".join(removed))
-        return _build(layout, files, fingerprint)
+        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress)
 
 
 def _tidy(build_dir: Path, keep: str) -> None:
@@ -127,41 +146,27 @@ def _tidy(build_dir: Path, keep: str) -> None:
         log.info("leftovers not removed: %s", exc)
 
 
-def _build(layout: Layout, files: list[Path], fingerprint: str) -> BuildReport:
-    """The pipeline itself, with the build lock held."""
-    from kg.loading import to_rdflib
-    from kg.reasoning import infer
-    from kg.validation import validate_sources
+def _build(
+    layout: Layout,
+    files: list[Path],
+    fingerprint: str,
+    *,
+    reasoner: str,
+    validator: str,
+    progress: Callable[[str], None] | None,
+) -> BuildReport:
+    """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
+    from kg.pipeline import Progress, run_stages
 
     build_dir = layout.build_dir
-    seconds: dict[str, float] = {}
+    steps = Progress(progress, total=4)
+    staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
+    seconds = steps.seconds
+    asserted, inferred_quads = staged.asserted, staged.inferred
     t0 = time.perf_counter()
-    loaded = load_layout(layout)
-    seconds["parse"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
-    violations = validate_sources(loaded, layout.shapes_file, checks)
-    errors = [v for v in violations if v.severity == "Violation"]
-    seconds["validate"] = time.perf_counter() - t0
-    if errors:
-        raise ValidationFailed(
-            f"{len(errors)} violation(s) in the data; run 'kg validate' for the table, fix them and build again",
-            errors,
-        )
-
-    t0 = time.perf_counter()
-    union = to_rdflib(loaded.quads)
-    inferred = infer(union)
-    seconds["reason"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    inferred_graph = ox.NamedNode(iris.INFERRED_GRAPH)
-    inferred_quads = [
-        ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), inferred_graph)  # type: ignore[arg-type]
-        for s, p, o in sorted(inferred)
-    ]
-    asserted = loaded.quads
+    steps.done += 1
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: writing {len(asserted) + len(inferred_quads):,} statements …")
     name = new_store_name(fingerprint)
     write_store(build_dir, name, asserted + inferred_quads)
     manifest = json.dumps(
@@ -179,6 +184,8 @@ def _build(layout: Layout, files: list[Path], fingerprint: str) -> BuildReport:
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
     seconds["store"] = time.perf_counter() - t0
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
     log.info("built %s: %d asserted, %d inferred", name, len(asserted), len(inferred_quads))
     return BuildReport(
         skipped=False,

@@ -1,7 +1,10 @@
 """Parse the ontology (Turtle) and the curated facts (TriG) into quads.
 
 Parsing uses Oxigraph's RDF 1.1 Turtle/TriG parsers, which report errors with line and
-column; :func:`to_rdflib` hands the same statements to pySHACL and owlrl.
+column; :func:`to_rdflib` hands the same statements to pySHACL and owlrl. The ontology's
+``owl:imports`` (OWL 2 Structural Specification, 3.4) are read from local files named by
+the OASIS XML catalog ``catalog-v001.xml`` beside it, as Protégé and the ODK resolve them:
+nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = [
     "LoadedSources",
     "parse_file",
     "load_sources",
+    "ontology_files",
+    "CATALOG",
     "fingerprint_files",
     "to_rdflib",
     "to_rdflib_term",
@@ -179,6 +184,61 @@ def _relabel_blank_nodes(quads: list[ox.Quad], stem: str) -> list[ox.Quad]:
     return [ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name)) for q in quads]
 
 
+#: The OASIS XML catalog that maps each imported ontology IRI to a file beside the ontology.
+CATALOG = "catalog-v001.xml"
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+_CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+
+
+def _catalog(directory: Path) -> dict[str, Path]:
+    """The ``<uri name=… uri=…/>`` entries of the catalog of ``directory`` (none when absent)."""
+    import xml.etree.ElementTree as ET
+
+    path = directory / CATALOG
+    if not path.exists():
+        return {}
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise DataError(f"cannot read the import catalog: {exc}", str(path)) from exc
+    return {
+        entry.attrib["name"]: directory / entry.attrib["uri"]
+        for entry in root.iter(f"{_CATALOG_NS}uri")
+        if "name" in entry.attrib and "uri" in entry.attrib
+    }
+
+
+def ontology_files(ontology_file: Path) -> list[Path]:
+    """The ontology file, then the local files of its ``owl:imports``, transitively.
+
+    Raises
+    ------
+    DataError
+        When an import is not mapped to a local file by ``catalog-v001.xml`` (it is never
+        fetched), or a file cannot be parsed.
+    """
+    catalog = _catalog(ontology_file.parent)
+    files = [ontology_file]
+    todo = [ontology_file]
+    while todo:
+        current = todo.pop(0)
+        imported = sorted(
+            quad.object.value
+            for quad in parse_file(current)
+            if quad.predicate.value == _OWL_IMPORTS and isinstance(quad.object, ox.NamedNode)
+        )
+        for iri in imported:
+            local = catalog.get(iri)
+            if local is None:
+                raise DataError(
+                    f"owl:imports <{iri}> has no local file; map it in {CATALOG} beside the ontology "
+                    "(nothing is fetched from the web)", str(current))
+            if local not in files:
+                files.append(local)
+                todo.append(local)
+    return files
+
+
 def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path | None = None) -> LoadedSources:
     """Parse the ontology and every data file.
 
@@ -187,9 +247,10 @@ def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path 
     """
     loaded = LoadedSources()
     onto_graph = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for quad in parse_file(ontology_file, root=root):
-        loaded.ontology.append(ox.Quad(quad.subject, quad.predicate, quad.object, onto_graph))
-    loaded.files.append(ontology_file)
+    for path in ontology_files(ontology_file):
+        for quad in parse_file(path, root=root):
+            loaded.ontology.append(ox.Quad(quad.subject, quad.predicate, quad.object, onto_graph))
+        loaded.files.append(path)
     for path in data_files:
         shown = _display(path, root)
         for quad in parse_file(path, root=root):

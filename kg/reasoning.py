@@ -5,6 +5,10 @@ Two reasoners give the same statements: the rules compiled to SPARQL Update on p
 (:func:`infer`, ``kg build --reasoner owlrl``). Both keep only the "meaningful" entailments
 (:func:`meaningful`).
 
+Before either closure, one closed-world rule that OWL cannot state
+(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+OWL-Time interval has no end.
+
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
 """
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer", "infer_store", "infer_quads", "meaningful"]
+__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "CURRENT_MEMBERSHIP"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,19 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_TIME = "http://www.w3.org/2006/time#"
+
+#: org:memberOf means a current membership: a member belongs to a group when one of its
+#: org:Membership nodes names the group and the membership's org:memberDuring interval has
+#: no time:hasEnd (an ended membership, or one whose end any graph records, gives no
+#: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
+#: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
+#: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
+CURRENT_MEMBERSHIP = f"""
+  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
+  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
+  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
 
 
 def meaningful(s: str, p: str, o: str) -> bool:
@@ -105,6 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -140,12 +159,15 @@ def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = Non
 
     from kg import rules
 
-    rules.run_rules(store, progress=progress)
-    found = []
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(rules.DERIVED)):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value):
-            found.append(ox.Triple(s, p, o))
+    def keep(triple: ox.Triple) -> bool:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        return isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value)
+
+    # The closed-world rule first, as :func:`infer` does before owlrl.
+    current: list[ox.Triple] = list(store.query(  # type: ignore[arg-type]
+        f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in current)
+    found = [t for t in current if keep(t)] + rules.run_rules(store, keep=keep, progress=progress).kept
     found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
     log.info("compiled rules added %d meaningful triples", len(found))
     return found

@@ -12,11 +12,12 @@ Evaluation, on an in-memory store whose default graph holds every asserted state
 1. the schema rules (``scm-*``) run to a fixpoint on the axioms themselves;
 2. the instance rules are compiled from the closed schema and run semi-naively: a first
    pass over everything, then each round joins only the statements derived in the round
-   before (graph ``DELTA``) with the rest, until a round derives nothing;
+   before (a graph of their own) with the rest, until a round derives nothing;
 3. the inconsistency rules (``cax-dw``, ``cax-adc``, ``prp-irp`` …) are asked last and
    raise :class:`kg.errors.InconsistencyError`.
 
-Every derived statement is also kept in graph :data:`DERIVED`. owlrl stays the reference
+The derived statements are added to the default graph and returned (those a ``keep`` test
+accepts). owlrl stays the reference
 (``kg build --reasoner owlrl``; the tests compare the two rule by rule).
 """
 
@@ -39,12 +40,11 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 _TYPE = RDF + "type"
 
-#: Working graphs of the fixpoint (never written to the built store).
+#: Working graphs of the fixpoint (never written to the built store): the compiled updates name
+#: DELTA (what the previous round derived) and NEW (this round); each round gets graphs of its own.
 _URN = "urn:x-kg:reasoning:"
 DELTA = _URN + "delta"
 NEW = _URN + "new"
-#: Every statement the rules derived (asserted ones excluded).
-DERIVED = _URN + "derived"
 
 #: The axiom vocabulary this module understands, and the OWL 2 RL rules that give it meaning
 #: ("" for declarations and annotations, which entail nothing of use here).
@@ -83,6 +83,7 @@ SUPPORTED: dict[str, str] = {
     # annotations
     OWL + "versionIRI": "",
     OWL + "versionInfo": "",
+    OWL + "imports": "",
     OWL + "priorVersion": "",
     OWL + "backwardCompatibleWith": "",
     OWL + "incompatibleWith": "",
@@ -122,11 +123,14 @@ class Closure:
         Statements derived (schema and instances, before any filtering).
     updates : list of str
         The compiled SPARQL updates of the instance rules (first pass), for inspection.
+    kept : list of pyoxigraph.Triple
+        The derived statements the ``keep`` test accepted.
     """
 
     rounds: int = 0
     derived: int = 0
     updates: list[str] = field(default_factory=list)
+    kept: list[ox.Triple] = field(default_factory=list)
 
 
 def _iri(value: str) -> str:
@@ -142,11 +146,6 @@ def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return sorted(tuple(getattr(row[n], "value", "") for n in names) for row in solutions)
-
-
-def _count(store: ox.Store, graph: str) -> int:
-    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
-    return int(rows[0]["n"].value)
 
 
 def check_axioms(store: ox.Store) -> list[str]:
@@ -210,26 +209,51 @@ _SCM = [
 ]
 
 
-def _schema_fixpoint(store: ox.Store) -> int:
-    """Run the scm-* rules until they add nothing; their results go to DERIVED too."""
-    rounds = 0
-    while True:
-        rounds += 1
-        for update in _SCM:
-            head, body = update.split(" WHERE ", 1)
-            store.update(f"INSERT {{ GRAPH <{NEW}> {head.removeprefix('INSERT').strip()} }} WHERE {body}")
-        store.update(f"DELETE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} ?s ?p ?o }}")
-        if _count(store, NEW) == 0:
-            return rounds
-        _merge_new(store)
+class _Rounds:
+    """Runs rounds of updates, each writing into a graph of its own, and collects what they derive."""
+
+    def __init__(self, store: ox.Store, keep: Callable[[ox.Triple], bool] | None) -> None:
+        self.store = store
+        self.keep = keep
+        self.round = 0
+        self.derived = 0
+        self.kept: list[ox.Triple] = []
+
+    def graph(self, k: int) -> str:
+        return f"{_URN}round-{k}"
+
+    def run(self, updates: Iterable[str], *, fresh_only: bool = False) -> int:
+        """One round: apply the updates; add what is new to the default graph; return how much."""
+        self.round += 1
+        new, delta = self.graph(self.round), self.graph(self.round - 1)
+        for update in updates:
+            self.store.update(update.replace(NEW, new).replace(DELTA, delta))
+        if fresh_only:  # the updates did not filter what the default graph already holds
+            self.store.update(f"DELETE {{ GRAPH <{new}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} ?s ?p ?o }}")
+        count = 0
+        for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(new)):
+            count += 1
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            if self.keep is None or self.keep(triple):
+                self.kept.append(triple)
+        self.derived += count
+        self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{delta}>")
+        return count
+
+    def close(self) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{self.graph(self.round)}>")
 
 
-def _merge_new(store: ox.Store) -> None:
-    """Add NEW to the default graph and to DERIVED; NEW becomes the next DELTA."""
-    store.update(
-        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} }} ; "
-        f"ADD <{NEW}> TO <{DERIVED}> ; MOVE <{NEW}> TO <{DELTA}>"
-    )
+def _schema_fixpoint(rounds: _Rounds) -> int:
+    """Run the scm-* rules until they add nothing."""
+    updates = []
+    for update in _SCM:
+        head, body = update.split(" WHERE ", 1)
+        updates.append(f"INSERT {{ GRAPH <{NEW}> {head.removeprefix('INSERT').strip()} }} WHERE {body}")
+    n = 0
+    while rounds.run(updates, fresh_only=True):
+        n += 1
+    return n + 1
 
 
 # ----------------------------------------------------------------------------- instance rules
@@ -389,14 +413,21 @@ def _refuse_merged_terms(store: ox.Store) -> None:
 # ----------------------------------------------------------------------------- driver
 
 
-def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None) -> Closure:
+def run_rules(
+    store: ox.Store,
+    *,
+    keep: Callable[[ox.Triple], bool] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Closure:
     """Compute the OWL 2 RL closure of the store's default graph, in place.
 
     Parameters
     ----------
     store : pyoxigraph.Store
         Its default graph holds the asserted statements (ontology and data). The derived
-        statements are added to it and to the graph :data:`DERIVED`.
+        statements are added to it.
+    keep : callable, optional
+        Which derived statements to return in ``Closure.kept`` (default: all).
     progress : callable, optional
         Called with a short line after each round.
 
@@ -412,32 +443,27 @@ def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None)
     >>> s = ox.Store()
     >>> s.update('''PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     ... INSERT DATA { <http://e/LDC> rdfs:subClassOf <http://e/Developing> . <http://e/x> a <http://e/LDC> }''')
-    >>> _ = run_rules(s)
-    >>> [str(q.object) for q in s.quads_for_pattern(ox.NamedNode("http://e/x"), None, None, ox.NamedNode(DERIVED))]
-    ['<http://e/Developing>']
+    >>> [str(t) for t in run_rules(s).kept]
+    ['<http://e/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Developing>']
     """
     say = progress or (lambda _line: None)
     check_axioms(store)
-    schema_rounds = _schema_fixpoint(store)
+    rounds = _Rounds(store, keep)
+    schema_rounds = _schema_fixpoint(rounds)
     rules = _compile(store)
     compiled = [rule.variants() for rule in rules]
     closure = Closure(updates=[first for first, _ in compiled])
     say(f"schema closed in {schema_rounds} round(s); {len(rules)} instance rules compiled")
-    store.update(f"DROP SILENT GRAPH <{DELTA}>")
-    for first, _ in compiled:
-        store.update(first)
-    rounds = 1
-    while (new := _count(store, NEW)) > 0:
-        closure.derived += new
-        say(f"round {rounds}: {new:,} new statements")
-        _merge_new(store)
-        rounds += 1
-        for _, delta in compiled:
-            for update in delta:
-                store.update(update)
-    store.update(f"DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEW}>")
-    closure.rounds = rounds
-    closure.derived = _count(store, DERIVED)
+    updates = [first for first, _ in compiled]
+    n = 0
+    while new := rounds.run(updates):
+        n += 1
+        say(f"round {n}: {new:,} new statements")
+        updates = [update for _, delta in compiled for update in delta]
+    rounds.close()
+    closure.rounds = n + 1
+    closure.derived = rounds.derived
+    closure.kept = rounds.kept
     _refuse_merged_terms(store)
     problems = _inconsistencies(store)
     if problems:
@@ -446,5 +472,5 @@ def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None)
             f"the data contradicts the ontology's axioms: {shown}. "
             "Fix the statements named (a disjoint class, a functional property with two values …) and build again"
         )
-    log.info("compiled OWL 2 RL rules: %d statements derived in %d rounds", closure.derived, rounds)
+    log.info("compiled OWL 2 RL rules: %d statements derived in %d rounds", closure.derived, closure.rounds)
     return closure

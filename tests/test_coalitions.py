@@ -370,7 +370,7 @@ def test_modularity_is_networkx_modularity(real: Callable[..., nx.Graph]) -> Non
 
 
 def test_cli_partners_table(invoke: Callable[..., object]) -> None:
-    result = invoke("partners", "Côte d'Ivoire", "--on", "capacity-building", "--top", "3")
+    result = invoke("partners", "Côte d'Ivoire", "--on", "capacity-building", "--top", "3", "--wide")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     lines = result.output.splitlines()  # type: ignore[attr-defined]
     assert lines[0].startswith("Partners of Côte d'Ivoire (on the column “capacity building")
@@ -403,10 +403,31 @@ def test_cli_coalitions_table(invoke: Callable[..., object]) -> None:
     assert "Korea, Republic of" in out and "Bridges" in out and "Without ties" in out
 
 
+def test_cli_close_typo_is_corrected_and_said(invoke: Callable[..., object]) -> None:
+    result = invoke("partners", "Cote d Ivoir", "--top", "1")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "'Cote d Ivoir' is not a known actor name; read as Côte d'Ivoire (member/CIV)" in result.stderr  # type: ignore[attr-defined]
+    assert result.stdout.startswith("Partners of Côte d'Ivoire")  # type: ignore[attr-defined]
+
+
 def test_cli_unknown_member_says_did_you_mean(invoke: Callable[..., object]) -> None:
-    result = invoke("partners", "Cote d Ivoir")
+    result = invoke("partners", "Keny Republic")
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "unknown member 'Cote d Ivoir'. Did you mean: Côte d'Ivoire (member/CIV)" in result.output  # type: ignore[attr-defined]
+    assert "unknown actor 'Keny Republic'. Did you mean:" in result.output  # type: ignore[attr-defined]
+
+
+def test_cli_partners_of_a_group(invoke: Callable[..., object]) -> None:
+    result = invoke("partners", "LDC", "--top", "3", "--format", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    import json
+
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert data["member"].endswith("/group/LDC") and len(data["partners"]) == 3
+    from kg.iris import ID
+
+    ldc = {"AFG", "AGO", "BGD", "BEN"}
+    assert not {p["member"] for p in data["partners"]} & {ID + "member/" + c for c in ldc}
+    assert all(r["via"].startswith(ID + "member/") for p in data["partners"] for r in p["reasons"])
 
 
 def test_cli_unknown_issue_says_did_you_mean(invoke: Callable[..., object]) -> None:

@@ -26,9 +26,14 @@ __all__ = ["main", "cli"]
     "--build-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KG_BUILD_DIR",
     help="Where the built graph lives (default: build/ in the project; env KG_BUILD_DIR).",
 )
+@click.option(
+    "--store", "store_url", metavar="URL", envvar="KG_STORE",
+    help="Answer from this SPARQL 1.1 endpoint instead of the built graph (env KG_STORE), "
+         "e.g. http://127.0.0.1:7878/query (see 'kg push').",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens, on standard error.")
 @click.pass_context
-def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
+def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbose: bool) -> None:
     """The knowledge graph of the WTO e-commerce Joint Statement Initiative.
 
     Build the graph once with 'kg build'; every other command answers from the built
@@ -43,11 +48,11 @@ def cli(ctx: click.Context, build_dir: Path | None, verbose: bool) -> None:
     layout = default_layout()
     if build_dir is not None:
         layout = Layout(layout.root, build_override=build_dir)
-    ctx.obj = Context(layout)
+    ctx.obj = Context(layout, store_url=store_url or None)
 
 
 #: The modules of ``kg.cli`` whose ``COMMANDS`` list is added to the group, in help order.
-COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "add")
+COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "add", "push", "app", "brief")
 
 
 def _register() -> None:

@@ -18,12 +18,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    """What every command needs: the project layout."""
+    """What every command needs: the project layout and where the graph is answered from.
 
-    def __init__(self, layout: Layout) -> None:
+    ``store_url`` (``--store URL`` / ``KG_STORE``) names a remote SPARQL 1.1 endpoint; the
+    commands then read it through :class:`kg.remote.RemoteStore`, which answers as the
+    embedded :class:`kg.store.Store` does. Without it, the built graph is opened.
+    """
+
+    def __init__(self, layout: Layout, *, store_url: str | None = None) -> None:
         self.layout = layout
+        self.store_url = store_url
 
     def store(self) -> Any:
+        if self.store_url:
+            from kg.remote import open_remote
+
+            return open_remote(self.store_url)
+        from kg.store import open_store
+
+        return open_store(self.layout.build_dir)
+
+    def embedded_store(self) -> Any:
+        """The built graph on this machine, for commands that only work on it (``kg serve``)."""
+        if self.store_url:
+            raise click.UsageError(f"this command works on the built graph, not on --store {self.store_url} "
+                             "(unset KG_STORE or leave out --store)")
         from kg.store import open_store
 
         return open_store(self.layout.build_dir)
@@ -67,6 +86,12 @@ def emit(text: str, output: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+class _ExitTwo(click.ClickException):
+    """One line ``Error: …`` and exit 2 (a usage error of :mod:`kg.errors`, without click's usage text)."""
+
+    exit_code = 2
+
+
 def handle_errors(fn: F) -> F:
     """Turn package errors into one clear line and exit 1 (never a traceback)."""
 
@@ -85,16 +110,16 @@ def handle_errors(fn: F) -> F:
             click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
             raise click.ClickException(str(exc)) from None
         except KGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise (_ExitTwo if exc.exit_code == 2 else click.ClickException)(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def short_iri(iri: str) -> str:
-    from kg.output import shorten
-    from kg.store import Cell
+    """An IRI as tables show it (:func:`kg.iris.compact`); empty stays empty."""
+    from kg.iris import compact
 
-    return shorten(Cell("iri", iri)) if iri else ""
+    return compact(iri) if iri else ""
 
 
 

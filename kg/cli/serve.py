@@ -33,7 +33,7 @@ def serve(context: Context, host: str, port: int, timeout_s: float, max_result_m
 
     from kg.server import LOOPBACK, EndpointConfig, make_server
 
-    store = context.store()  # fails early, with advice, when nothing is built
+    store = context.embedded_store()  # fails early, with advice, when nothing is built
     config = EndpointConfig(
         store_location=Path(store.location),
         host=host,

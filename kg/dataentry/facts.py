@@ -246,7 +246,16 @@ class Builder:
         except RowError as doc_error:
             if stance != "position":
                 raise RowError("target", f"{doc_error}; a {stance} stance is on a text (a document symbol)") from None
-            target, is_doc = self.resolve("issue", target_text, "target"), False
+            target, is_doc = "", False
+            for kind in ("issue", "group"):  # a position on an issue, or on the initiative itself (JSI)
+                try:
+                    target = self._resolve(kind, target_text, "target")
+                    break
+                except RowError:
+                    continue
+            if not target:
+                raise RowError("target", f"{doc_error}; a position may also be on an issue (code such as D.3.1) "
+                               "or on the initiative (JSI)") from None
         statement = c.get("statement", "").strip()
         if stance == "position" and not statement:
             raise RowError("statement", "empty; a position needs the member's words (statement)")
@@ -257,9 +266,11 @@ class Builder:
             facts.quads.append(ox.Quad(N(member), N(J + prop), N(target), graph))
         if statement:
             key = "-".join(x.rsplit("/", 1)[-1] for x in (member, target))
-            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else ""))
+            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else "")
+                     + f"-{_hash(statement)[:6]}")
+            label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
-                            ox.Quad(node, N(RDFS + "label"), en(statement[:120]), graph),
+                            ox.Quad(node, N(RDFS + "label"), en(label), graph),
                             ox.Quad(node, N(J + "statement"), en(statement), graph),
                             ox.Quad(node, N(J + "raisedBy"), N(member), graph),
                             ox.Quad(node, N(J + "about"), N(target), graph)]
