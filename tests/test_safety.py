@@ -155,6 +155,7 @@ def test_from_is_harmless_on_oxigraph_and_refused_on_rdflib(project: Path, liste
         "SELECT * WHERE { \\u0053ERVICE <http://x/> {} }",
         "SELECT * WHERE { ?s <http://example.org/service> ?o }",
         'SELECT * WHERE { ?s ?p "service }',
+        "# İİİİİİİİ\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",  # lower() would shift positions
         "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
         "LOAD <http://127.0.0.1:9/data.ttl>",
         "CLEAR ALL",
