@@ -243,10 +243,11 @@ class Store:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
 
     def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
-        """Every statement, optionally without the inferred graph."""
-        inferred = ox.NamedNode(iris.INFERRED_GRAPH)
+        """Every statement, optionally without the graphs the build derives (inferred, display labels)."""
+        from kg.labels import is_derived_graph
+
         for q in self._store.quads_for_pattern(None, None, None, None):
-            if asserted_only and q.graph_name == inferred:
+            if asserted_only and is_derived_graph(getattr(q.graph_name, "value", "")):
                 continue
             yield q
 
