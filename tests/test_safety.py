@@ -646,3 +646,37 @@ def test_the_endpoint_refuses_the_attack_and_connects_nowhere(project: Path, lis
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_the_endpoint_keeps_answering_across_builds(own_project: Path) -> None:
+    """Item 3 with the store lifecycle: 'kg serve' answers after 'kg build --force' replaced the store."""
+    import urllib.parse
+    import urllib.request
+
+    port = 18123
+    env = {**os.environ, "KG_HOME": str(own_project)}
+    env.pop("KG_BUILD_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def ask() -> int:
+        url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s a jsi:Country }"})
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status
+
+    def up() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        _wait_for(up, 60)
+        assert ask() == 200
+        for _ in range(2):
+            assert kg("build", "--force", home=own_project).returncode == 0
+            time.sleep(1.0)  # the endpoint looks at CURRENT twice a second
+            assert ask() == 200
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+    assert kg("build", "--force", home=own_project).returncode == 0
+    assert len(_stores(own_project / "build")) == 1  # once the endpoint is gone, old folders go

@@ -219,6 +219,12 @@ def main() -> None:
     settings = _receive(jobs)
     threading.Thread(target=_watch_parent, args=(settings["parent"],), daemon=True).start()
     try:
+        from pathlib import Path
+
+        from kg.store import hold_for_reading
+
+        # A shared lock on the folder for the worker's life: a build never deletes it under us.
+        hold_for_reading(Path(settings["location"]))
         store = ox.Store.read_only(settings["location"])
     except OSError as exc:
         _send(replies, ("failed", f"cannot open the store {settings['location']!r}: {exc}; run 'kg build --force'"))
