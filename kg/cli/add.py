@@ -102,7 +102,9 @@ def _store(context: Context) -> object:
     try:
         return context.store()
     except StoreError as exc:
-        raise StoreError(f"{exc} (kg add resolves names in the built graph: run 'kg build' first)") from exc
+        if "kg build" in str(exc):
+            raise StoreError(f"{exc} (kg add resolves names in the built graph)") from exc
+        raise
 
 
 COMMANDS = [add]
