@@ -11,7 +11,6 @@ facts of medium or low certainty are marked. The page is the Jinja2 template
 
 from __future__ import annotations
 
-import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -65,7 +64,6 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
     name = label_of(store, "actor", iri, lang, layout)
     data: dict[str, Any] = {
         "iri": iri, "key": key, "name": name, "is_group": is_group, "note": note, "lang": lang,
-        "date": datetime.date.today().isoformat(),
         "ldc": (not is_group) and bool(store.query(_IS_LDC, {"m": ox.NamedNode(iri)})),
     }
 
@@ -191,7 +189,7 @@ def render_brief(store: Any, who: str, lang: str = "en", *, layout: Layout | Non
     if lang not in ("en", "fr", "es"):
         raise KGError(f"unknown language {lang!r}; use en, fr or es")
     data = brief_data(store, who, lang, layout=layout)
-    data["built"] = version
+    data["built"] = version[:12]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     css = (_TEMPLATES / "brief.css").read_text(encoding="utf-8")

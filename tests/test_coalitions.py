@@ -436,7 +436,7 @@ def test_cli_coalitions_table(invoke: Callable[..., object]) -> None:
 def test_cli_close_typo_is_corrected_and_said(invoke: Callable[..., object]) -> None:
     result = invoke("partners", "Cote d Ivoir", "--top", "1")
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    assert "'Cote d Ivoir' is not a known actor name; read as Côte d'Ivoire (member/CIV)" in result.stderr  # type: ignore[attr-defined]
+    assert "'Cote d Ivoir' is not a known actor name; read as Côte d'Ivoire (member:CIV)" in result.stderr  # type: ignore[attr-defined]
     assert result.stdout.startswith("Partners of Côte d'Ivoire")  # type: ignore[attr-defined]
 
 

@@ -172,7 +172,8 @@ def test_hostile_labels_are_escaped() -> None:
     store = memory_store(ox.parse(path=str(DATA / "viz-hostile.trig"), format=ox.RdfFormat.TRIG))
     client = Client(WebApp(store, Layout(Path(__file__).resolve().parent.parent)))
     pages = ["/search?q=alert", "/search?q=Issue", "/id/test/AAA", "/id/test/BBB", "/id/test/group", "/id/test/doc",
-             "/id/issue/A.1.1", "/search?q=<script>alert(7)</script>"]
+             "/id/issue/A.1.1", "/search?q=<script>alert(7)</script>",
+             "/questions/find-entity?text=<script>alert(7)</script>", "/questions/find-entity?text=alert"]
     for path in pages:
         response = client.get(path)
         assert response.status_code in (200, 404), path
@@ -180,6 +181,8 @@ def test_hostile_labels_are_escaped() -> None:
         for needle in HOSTILE + ("<script>alert(7)",):
             assert needle not in body, (path, needle)
     assert "&lt;img src=x onerror=alert(1)&gt;" in client.get("/id/test/AAA").get_data(as_text=True)
+    svg = client.get("/charts/documents.svg").get_data(as_text=True)
+    assert "<script" not in svg
 
 
 def test_brief_command_for_a_group(invoke: Any, tmp_path: Path) -> None:
@@ -196,6 +199,6 @@ def test_brief_command_for_a_group(invoke: Any, tmp_path: Path) -> None:
 def test_brief_says_unknown_stance(invoke: Any) -> None:
     result = invoke("brief", "kenia")
     assert result.exit_code == 0
-    assert "'kenia' → Kenya (member/KEN)" in result.stderr
+    assert "'kenia' → Kenya (member:KEN)" in result.stderr
     assert "INF/ECOM/37" in result.stdout
     assert "unknown" in result.stdout

@@ -43,7 +43,7 @@ def brief(context: Context, who: str, lang: str, output: Path | None) -> None:
     _, note = resolve_noting(store, "actor", who, lang, layout=context.layout)
     say_note(note)
     manifest = read_manifest(context.layout.build_dir) or {}
-    built = str(manifest.get("built", manifest.get("fingerprint", "")))[:19]
+    built = str(manifest.get("fingerprint", ""))[:12]
     emit(render_brief(store, who, lang, layout=context.layout, version=built), output)
 
 

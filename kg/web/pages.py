@@ -271,7 +271,14 @@ class Pages:
             return response
         if wanted != "html":
             raise BadRequest(f"unknown format {wanted!r}: html, ttl or jsonld")
-        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names,
+        cite: dict[str, int] = {}
+        certainty: dict[str, list[str]] = {}
+        for st in [*description.out, *description.incoming]:
+            if st.citation and st.citation not in cite:
+                cite[st.citation] = len(cite) + 1
+            if st.citation and st.certainty and st.certainty not in certainty.setdefault(st.citation, []):
+                certainty[st.citation].append(st.certainty)
+        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite, certainty=certainty,
                               kind=self.kind_of(iri, lang), href=self.href, short=short,
                               labels=sorted(self.names.all_labels(iri).items()),
                               is_actor="/member/" in iri or "/group/" in iri, is_member="/member/" in iri,
@@ -284,6 +291,7 @@ class Pages:
 
         lang = self._lang(request)
         data = brief_data(self.store, iris.ID + key if "/" in key else key, lang, layout=self.layout)
+        data["built"] = self.app.version[:12]
         html = self.app.render("brief.html", b=data, w=words(lang), lang=lang, css=None, link=self._linker(lang),
                                in_app=True, other_langs=[x for x in LANGS if x != lang], path=request.path)
         return Response(html, mimetype="text/html")
@@ -360,11 +368,11 @@ class Pages:
 
 def _command(name: str, values: Mapping[str, str], lang: str, fmt: str) -> str:
     """The ``kg query`` command line that gives the same answer."""
-    import shlex
+    from kg.catalogue import shell_quote
 
     parts = ["kg", "query", name]
     for key, value in values.items():
-        parts += ["-p", shlex.quote(f"{key}={value}")]
+        parts += ["-p", f"{key}={shell_quote(value)}"]
     if lang != "en":
         parts += ["--lang", lang]
     if fmt:

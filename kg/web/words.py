@@ -97,12 +97,9 @@ WORDS: dict[str, tuple[str, str, str]] = {
     "kind": ("kind", "type", "tipo"),
     # briefing
     "brief_title": ("Briefing", "Note d'information", "Nota informativa"),
-    "brief_intro": ("What the knowledge graph holds on {name}, each line with its source. Prepared {date} from the "
-                    "graph built {built}.",
-                    "Ce que le graphe de connaissances contient sur {name}, chaque ligne avec sa source. Établie le "
-                    "{date} à partir du graphe construit le {built}.",
-                    "Lo que el grafo de conocimiento contiene sobre {name}, cada línea con su fuente. Preparada el "
-                    "{date} a partir del grafo construido el {built}."),
+    "brief_intro": ("What the knowledge graph holds on {name}, each line with its source (graph build {built}).",
+                    "Ce que le graphe de connaissances contient sur {name}, chaque ligne avec sa source (graphe {built}).",
+                    "Lo que el grafo de conocimiento contiene sobre {name}, cada línea con su fuente (grafo {built})."),
     "groups_roles": ("Groups and roles", "Groupes et rôles", "Grupos y funciones"),
     "members_of_group": ("Members", "Membres", "Miembros"),
     "its_documents": ("Its proposals and communications, and what became of them in INF/ECOM/87",
