@@ -288,9 +288,10 @@ class Builder:
             prop = "supportedText" if stance == "supported" else "didNotSupportText"
             facts.quads.append(ox.Quad(N(member), N(J + prop), N(target), graph))
         if statement:
-            key = "-".join(x.rsplit("/", 1)[-1] for x in (member, target))
-            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else "")
-                     + f"-{_hash(statement)[:6]}")
+            # One position per text, stance, date and words: rows that give the same words for several
+            # members (a joint paper, a source naming them together) make one position they all raised.
+            node = N(f"{ID}position/{slug(target.rsplit('/', 1)[-1], 40)}-{stance}"
+                     + (f"-{date.value}" if date is not None else "") + f"-{_hash(statement)[:8]}")
             label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
                             ox.Quad(node, N(RDFS + "label"), en(label), graph),

@@ -85,7 +85,8 @@ KINDS: dict[str, KindSpec] = {
             ColumnSpec("stance", True, "supported, did-not-support (both: on a text) or position (on a text or "
                        "an issue: give the statement)", "supported"),
             ColumnSpec("statement", False, "what the member said or held, in the source's words (required for a "
-                       "position)", "welcomed the stabilised text"),
+                       "position); rows with the same words, target and date make one position of all their members "
+                       "(a joint paper, a source naming them together)", "welcomed the stabilised text"),
             ColumnSpec("date", False, _DATE, "2024-07-26"),
         ) + SOURCE_COLUMNS,
     ),
