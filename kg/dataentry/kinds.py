@@ -58,7 +58,8 @@ KINDS: dict[str, KindSpec] = {
         "repeat the symbol on each row of the same document (its other cells may then stay empty)",
         (
             ColumnSpec("symbol", True, "the WTO document symbol", "INF/ECOM/99"),
-            ColumnSpec("kind", True, "proposal, communication, negotiating-text, joint-statement or agreement-text",
+            ColumnSpec("kind", True, "proposal, communication, negotiating-text, joint-statement or agreement-text "
+                       "(may stay empty for a document already in the graph)",
                        "communication"),
             ColumnSpec("date", False, _DATE + " (a proposal needs a date or a date_note)", "2024-03-01"),
             ColumnSpec("date_note", False, "what is known of the date when the source gives none, e.g. "
