@@ -202,3 +202,16 @@ def test_brief_says_unknown_stance(invoke: Any) -> None:
     assert "'kenia' → Kenya (member:KEN)" in result.stderr
     assert "INF/ECOM/37" in result.stdout
     assert "unknown" in result.stdout
+
+
+@pytest.mark.parametrize("who", ["CIV", "Kenya"])
+def test_briefing_prints_on_one_a4_page(invoke: Any, browser: Any, tmp_path: Path, who: str) -> None:
+    out = tmp_path / "brief.html"
+    assert invoke("brief", who, "-o", str(out)).exit_code == 0
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    pdf = page.pdf(format="A4", print_background=False)
+    page.close()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
