@@ -203,8 +203,10 @@ def render_brief(store: Any, who: str, lang: str = "en", *, layout: Layout | Non
 
     from kg.web.words import words
 
-    if lang not in ("en", "fr", "es"):
-        raise KGError(f"unknown language {lang!r}; use en, fr or es")
+    from kg.choices import LANGS
+
+    if lang not in LANGS:
+        raise KGError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     data = brief_data(store, who, lang, layout=layout)
     data["built"] = version[:12]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,

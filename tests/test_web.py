@@ -215,3 +215,19 @@ def test_briefing_prints_on_one_a4_page(invoke: Any, browser: Any, tmp_path: Pat
     import re
 
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_slow_pages_answer_503_then_the_page(built_store: Store, layout: Layout, monkeypatch: Any) -> None:
+    import time
+
+    from kg.web import app as web_app
+
+    monkeypatch.setitem(web_app.LIMITS, "page_seconds", 0)
+    client = Client(WebApp(built_store, layout))
+    first = client.get("/views/sdt")
+    assert first.status_code == 503 and first.headers["Retry-After"] == "5"
+    deadline = time.monotonic() + 120
+    while (later := client.get("/views/sdt")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert later.status_code == 200
+    assert "Content-Security-Policy" in later.headers and "<script" in later.get_data(as_text=True)

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from kg import iris
 from kg.catalogue import KIND_HELP, find_query, list_queries, normalise, run_query
+from kg.choices import LANGS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Pages"]
 
-LANGS = ("en", "fr", "es")
 _STATIC = Path(__file__).parent / "templates"
 _STATIC_TYPES = {"app.css": "text/css", "app.js": "text/javascript", "brief.css": "text/css"}
 _SOURCE_COLUMNS = ("source", "citation", "judged_by", "basis")
@@ -50,6 +50,8 @@ class Pages:
         self.names = Names(app.store)
         self._types: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, ...], Any] = {}
+        self._jobs: dict[tuple[str, ...], threading.Event] = {}
+        self._errors: dict[tuple[str, ...], BaseException] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
@@ -97,6 +99,44 @@ class Pages:
         if iri.startswith(iris.JSI) or iri == iris.ONTOLOGY_IRI:
             return self._linker(lang)("/ontology") + "#" + iri.rsplit("#", 1)[-1]
         return None
+
+    def _slow(self, key: tuple[str, ...], make: Any) -> Any:
+        """What ``make()`` gives, made once in a thread of its own and kept.
+
+        A request waits at most ``LIMITS["page_seconds"]``; past that it gets 503 with
+        Retry-After while the work goes on, so no request runs longer than the limit.
+        """
+        from werkzeug.exceptions import ServiceUnavailable
+
+        from kg.web.app import LIMITS
+
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            job = self._jobs.get(key)
+            if job is None:
+                job = self._jobs[key] = threading.Event()
+                threading.Thread(target=self._run, args=(key, make, job), daemon=True).start()
+        if not job.wait(LIMITS["page_seconds"]):
+            raise ServiceUnavailable("this page is still being prepared: reload it in a few seconds", retry_after=5)
+        with self._lock:
+            if key in self._errors:
+                raise self._errors.pop(key)
+            return self._cache[key]
+
+    def _run(self, key: tuple[str, ...], make: Any, job: threading.Event) -> None:
+        try:
+            value = make()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            with self._lock:
+                self._errors[key] = exc
+        else:
+            with self._lock:
+                self._cache[key] = value
+        finally:
+            with self._lock:
+                self._jobs.pop(key, None)
+            job.set()
 
     # ------------------------------------------------------------------ home and search
 
@@ -290,7 +330,8 @@ class Pages:
         from kg.brief import brief_data
 
         lang = self._lang(request)
-        data = brief_data(self.store, iris.ID + key if "/" in key else key, lang, layout=self.layout)
+        who = iris.ID + key if "/" in key else key
+        data = dict(self._slow(("brief", who, lang), lambda: brief_data(self.store, who, lang, layout=self.layout)))
         data["built"] = self.app.version[:12]
         html = self.app.render("brief.html", b=data, w=words(lang), lang=lang, css=None, link=self._linker(lang),
                                in_app=True, other_langs=[x for x in LANGS if x != lang], path=request.path)
@@ -323,12 +364,9 @@ class Pages:
         member = request.args.get("member") if view == "member" else None
         if view == "member" and not member:
             raise BadRequest("the member view needs ?member=NAME")
-        key = ("view", view, lang, member or "")
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = draw_view(self.store, view, lang=lang, member=member, layout=self.layout,
-                                             version=self.app.version[:12])
-        page = self._cache[key]
+        page = self._slow(("view", view, lang, member or ""),
+                          lambda: draw_view(self.store, view, lang=lang, member=member, layout=self.layout,
+                                            version=self.app.version[:12]))
         response = Response(page.html, mimetype="text/html")
         csp = re.search(r'http-equiv="Content-Security-Policy"\s+content="([^"]+)"', page.html)
         response.headers["Content-Security-Policy"] = csp.group(1) if csp else "default-src 'none'"
@@ -338,11 +376,8 @@ class Pages:
         from kg.docs import render_ontology_docs
 
         lang = self._lang(request)
-        key = ("ontology", lang)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = render_ontology_docs(self.layout.ontology_file, lang)
-        response = Response(self._cache[key], mimetype="text/html")
+        html = self._slow(("ontology", lang), lambda: render_ontology_docs(self.layout.ontology_file, lang))
+        response = Response(html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                                        "base-uri 'none'; form-action 'none'")
         return response
