@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kg import choices
+from kg.cli._answers import answer_options, emit_answer
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
 from kg.errors import CheckFailedToRun, KGError
 
@@ -139,10 +140,12 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
-@output_options(choices.TABLE_FORMATS)
+@output_options((*choices.TABLE_FORMATS, "xlsx"))
+@answer_options
 @pass_context
 @handle_errors
-def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
+def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None, wide: bool,
+           bom: bool) -> None:
     """Run a SPARQL query (text, or @FILE) on the built graph.
 
     SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
@@ -155,7 +158,6 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
       kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
-    from kg.output import render_table
     from kg.store import Graph, Table
 
     if query.startswith("@"):
@@ -169,7 +171,9 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
     bindings = dict(_parse_binding(b) for b in binds)
     result = context.store().query(text, bindings)
     if isinstance(result, Table):
-        emit(render_table(result, fmt), output)
+        emit_answer(result, fmt, output, wide=wide, bom=bom, title="sparql")
+    elif fmt == "xlsx":
+        raise click.UsageError("--format xlsx is for SELECT queries (rows); CONSTRUCT, DESCRIBE and ASK give text")
     elif isinstance(result, Graph):
         emit(result.to_turtle(), output)
     else:
