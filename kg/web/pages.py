@@ -92,6 +92,13 @@ class Pages:
                 return self.names.label(iris.JSI + name, lang)
         return self.names.label(classes[0], lang) if classes else ""
 
+    def property_name(self, iri: str, lang: str) -> str:
+        """The name of a property; the W3C ones the ontology does not label, in words."""
+        w = words(lang)
+        plain = {iris.PREFIXES["rdf"] + "type": w["kind"], iris.PREFIXES["rdfs"] + "label": w["name"],
+                 iris.PREFIXES["rdfs"] + "comment": w["comment"], iris.PREFIXES["skos"] + "notation": "code"}
+        return plain.get(iri) or self.names.label(iri, lang)
+
     def href(self, iri: str, lang: str) -> str | None:
         """The app's page of an IRI of the graph (``/id/…``), or None for any other IRI."""
         if iri.startswith(iris.ID):
@@ -241,7 +248,9 @@ class Pages:
         if fmt not in ("html", "csv", "xlsx"):
             raise BadRequest(f"unknown format {fmt!r}: html, csv or xlsx")
         rows = self._cells(table, lang) if table is not None else []
-        return self._page(request, "question.html", query=query, values=values, table=table, rows=rows,
+        from kg.headers import header
+
+        return self._page(request, "question.html", query=query, values=values, table=table, rows=rows, header=header,
                           error=error, notes=notes, command=command, sources=_sources(table),
                           kind_help=KIND_HELP, datalists=self._datalists(query, lang), limit=self.app_limit,
                           download=lambda f: self._linker(lang)(request.path, **values, format=f),
@@ -318,7 +327,8 @@ class Pages:
                 cite[st.citation] = len(cite) + 1
             if st.citation and st.certainty and st.certainty not in certainty.setdefault(st.citation, []):
                 certainty[st.citation].append(st.certainty)
-        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite, certainty=certainty,
+        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite,
+                              certainty=certainty, prop=lambda p: self.property_name(p, lang),
                               kind=self.kind_of(iri, lang), href=self.href, short=short,
                               labels=sorted(self.names.all_labels(iri).items()),
                               is_actor="/member/" in iri or "/group/" in iri, is_member="/member/" in iri,

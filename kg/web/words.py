@@ -95,6 +95,8 @@ WORDS: dict[str, tuple[str, str, str]] = {
                      "Fonctionne sans réseau : rien sur ces pages ne vient d'ailleurs.",
                      "Funciona sin red: nada en estas páginas viene de otro sitio."),
     "kind": ("kind", "type", "tipo"),
+    "name": ("name", "nom", "nombre"),
+    "comment": ("comment", "commentaire", "comentario"),
     # briefing
     "brief_title": ("Briefing", "Note d'information", "Nota informativa"),
     "brief_intro": ("What the knowledge graph holds on {name}, each line with its source (graph build {built}).",
