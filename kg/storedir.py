@@ -127,7 +127,7 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
     try:
         store = ox.Store(str(tmp_dir))
         _pause("writing")
-        store.bulk_extend(list(quads))
+        store.bulk_extend(quads)  # streamed: a list of a million quads would double the memory
         store.flush()
         store.optimize()
         del store  # closes the database before the folder is renamed
