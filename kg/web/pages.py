@@ -156,11 +156,11 @@ class Pages:
     def search(self, request: Request) -> Response:
         lang = self._lang(request)
         text = request.args.get("q", "").strip()[:200]
-        hits, note, close = self._search(text, lang) if text else ([], None, [])
-        return self._page(request, "search.html", q=text, hits=hits, note=note, close=close,
+        hits, note, close, total = self._search(text, lang) if text else ([], None, [], 0)
+        return self._page(request, "search.html", q=text, hits=hits, note=note, close=close, total=total,
                           title=f"{words(lang)['results_for']} {text}")
 
-    def _search(self, text: str, lang: str) -> tuple[list[dict[str, str]], str | None, list[dict[str, str]]]:
+    def _search(self, text: str, lang: str) -> tuple[list[dict[str, str]], str | None, list[dict[str, str]], int]:
         everything = names_of(self.store, "entity", self.layout)
         wanted = normalise(text)
         scored: list[tuple[int, str, str]] = []
@@ -175,7 +175,8 @@ class Pages:
                     best = rank
             if best is not None:
                 label = named.label(lang)
-                scored.append((best, label.casefold(), named.iri))
+                citation = named.iri.startswith(iris.ID + "graph/")  # the sources come after the things
+                scored.append((best + 3 * citation, label.casefold(), named.iri))
         scored.sort()
         hits = [self._hit(iri, lang) for _, _, iri in scored[:50]]
         note = None
@@ -190,7 +191,7 @@ class Pages:
                 for name in difflib.get_close_matches(wanted, list(folded), n=6, cutoff=0.6):
                     if all(c["iri"] != folded[name] for c in close):
                         close.append(self._hit(folded[name], lang))
-        return hits, note, close
+        return hits, note, close, max(len(scored), len(hits))
 
     def _hit(self, iri: str, lang: str) -> dict[str, str]:
         return {"iri": iri, "label": self.names.label(iri, lang), "key": short(iri), "kind": self.kind_of(iri, lang),

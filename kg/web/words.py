@@ -27,6 +27,9 @@ WORDS: dict[str, tuple[str, str, str]] = {
                     "Un Miembro, grupo, cuestión, propuesta o disposición, por su nombre en inglés, francés o español, "
                     "o por su código (CIV, LDC, D.3, INF/ECOM/38)."),
     "results_for": ("Results for", "Résultats pour", "Resultados para"),
+    "refine": ("the first ones only; type more of the name to narrow the search",
+               "les premiers seulement ; tapez davantage du nom pour préciser",
+               "solo los primeros; escriba más del nombre para precisar"),
     "no_result": ("Nothing of that name.", "Rien de ce nom.", "Nada con ese nombre."),
     "did_you_mean": ("Did you mean", "Vouliez-vous dire", "Quiso decir"),
     "read_as": ("read as", "compris comme", "entendido como"),
