@@ -99,6 +99,7 @@ WORDS: dict[str, tuple[str, str, str]] = {
                      "Funciona sin red: nada en estas páginas viene de otro sitio."),
     "kind": ("kind", "type", "tipo"),
     "name": ("name", "nom", "nombre"),
+    "key": ("key", "clé", "clave"),
     "comment": ("comment", "commentaire", "comentario"),
     # briefing
     "brief_title": ("Briefing", "Note d'information", "Nota informativa"),
