@@ -51,7 +51,10 @@ def serve(
     except ServeError as exc:
         raise (_UsageError if exc.usage else click.ClickException)(str(exc)) from None
     if host not in LOOPBACK:
-        click.echo(f"warning: listening on {host}, reachable from other machines; the endpoint has no authentication", err=True)
+        click.echo(
+            f"warning: listening on {host}, reachable from other machines; the endpoint has no authentication. "
+            "Requests must name this machine as --host or an --allow-host NAME (DNS rebinding guard)", err=True,
+        )
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop also stops the workers
     try:
         server.serve_forever(ready=lambda: click.echo(f"kg SPARQL endpoint on {server.url} (read-only; Ctrl-C stops)", err=True))
