@@ -57,7 +57,7 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py")
+_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py", "labels.py")
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -156,10 +156,10 @@ def _build(
     progress: Callable[[str], None] | None,
 ) -> BuildReport:
     """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
-    from kg.pipeline import Progress, run_stages
+    from kg.pipeline import POST_REASONING, Progress, run_stages
 
     build_dir = layout.build_dir
-    steps = Progress(progress, total=4)
+    steps = Progress(progress, total=4 + bool(POST_REASONING))
     staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
     seconds = steps.seconds
     asserted, inferred = staged.asserted, staged.inferred
@@ -168,12 +168,13 @@ def _build(
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
     name = new_store_name(fingerprint)
-    # The working store holds exactly the quads to store: spilled to a file, freed, bulk-loaded.
+    # The working store holds exactly the quads to store: spilled to a file and freed, then
+    # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
     spilled = build_dir / f".{name}.nq"
     try:
         with_blank_nodes = staged.spill(spilled)
         del staged
-        write_store(build_dir, name, with_blank_nodes, nquads=spilled)
+        statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
     finally:
         spilled.unlink(missing_ok=True)
     manifest = json.dumps(
@@ -183,6 +184,7 @@ def _build(
             "kg_version": __version__,
             "asserted": asserted,
             "inferred": inferred,
+            "statements": statements,
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
         indent=2,

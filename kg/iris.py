@@ -11,6 +11,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "INFERRED_GRAPH",
     "BUILD_GRAPH",
+    "LABELS_GRAPH",
     "PREFIXES",
     "compact",
     "local_name",
@@ -28,6 +29,8 @@ ONTOLOGY_GRAPH = ID + "graph/ontology"
 INFERRED_GRAPH = ID + "graph/inferred"
 #: Named graph describing the build (fingerprint, counts).
 BUILD_GRAPH = ID + "graph/build"
+#: Start of the named graphs of display labels, one per language (``…/labels/fr``; :mod:`kg.labels`).
+LABELS_GRAPH = ID + "graph/labels/"
 
 #: Prefixes known to every query (a query may still declare its own).
 PREFIXES = {

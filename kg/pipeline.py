@@ -36,6 +36,16 @@ VALIDATORS = ("sparql", "pyshacl")
 POST_REASONING: list[Callable[[ox.Store], Iterable[ox.Quad]]] = []
 
 
+def _display_labels(work: ox.Store) -> list[ox.Quad]:
+    """The display label of each thing per language (:mod:`kg.labels`), from every statement built."""
+    from kg.labels import display_labels
+
+    return display_labels(work.quads_for_pattern(None, None, None, None))
+
+
+POST_REASONING.append(_display_labels)
+
+
 class Progress:
     """Numbered stage lines, e.g. ``[2/4] validate: 27 constraints, 9 checks … 0.3 s``.
 
@@ -174,7 +184,7 @@ def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], N
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
-            except SyntaxError:
+            except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
                 parse_file(path, root=layout.root)  # raises the DataError with line and column
                 raise
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -242,7 +252,5 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                extra = list(step(work))
-                work.extend(extra)
-                staged.asserted += len(extra)
+                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
     return staged

@@ -131,16 +131,16 @@ class RdflibStore:
         return len(self._dataset.graph(URIRef(graph_iri)))
 
     def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
-        """Every statement as an Oxigraph quad (in its named graph), optionally without the inferred graph."""
+        """Every statement as an Oxigraph quad (in its named graph), optionally without the derived graphs."""
         from rdflib import URIRef
 
-        inferred = URIRef(iris.INFERRED_GRAPH)
+        from kg.labels import is_derived_graph
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|contexts) is deprecated",
                                     category=DeprecationWarning)
             for s, p, o, g in self._dataset.quads((None, None, None, None)):
                 name = getattr(g, "identifier", g)
-                if asserted_only and name == inferred:
+                if asserted_only and is_derived_graph(str(name)):
                     continue
                 graph = from_rdflib_term(name) if isinstance(name, URIRef) and str(name) != _DEFAULT else ox.DefaultGraph()
                 yield ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)  # type: ignore[arg-type]

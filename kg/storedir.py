@@ -111,18 +111,19 @@ def is_usable(build_dir: Path, manifest: dict[str, Any]) -> bool:
     except (OSError, RuntimeError, ValueError) as exc:
         log.warning("the built graph %s is damaged (%s); rebuilding", location, exc)
         return False
-    expected = manifest.get("asserted", 0) + manifest.get("inferred", 0)
+    expected = manifest.get("statements", manifest.get("asserted", 0) + manifest.get("inferred", 0))
     if count != expected:
         log.warning("the built graph %s holds %d statements, not %d; rebuilding", location, count, expected)
         return False
     return True
 
 
-def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad], *, nquads: Path | None = None) -> Path:
-    """Write a complete store into ``build_dir/name`` (through a temporary folder).
+def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad], *, nquads: Path | None = None) -> int:
+    """Write a complete store into ``build_dir/name`` (through a temporary folder); return
+    how many statements it holds (for ``CURRENT``'s ``statements``, checked by :func:`is_usable`).
 
-    ``nquads`` is an N-Quads file bulk-loaded first (its blank nodes would be renamed: the
-    quads with blank nodes go in ``quads``).
+    ``nquads`` is an N-Quads file bulk-loaded first (one statement a line; its blank nodes
+    would be renamed, so quads with blank nodes go in ``quads``).
     """
     try:
         tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
@@ -131,9 +132,19 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad], *, nquads:
     try:
         store = ox.Store(str(tmp_dir))
         _pause("writing")
+        count = 0
         if nquads is not None:
             store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        store.bulk_extend(quads)  # streamed: a list of a million quads would double the memory
+            with nquads.open("rb") as lines:
+                count = sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
+
+        def counted() -> Iterator[ox.Quad]:
+            nonlocal count
+            for quad in quads:
+                count += 1
+                yield quad
+
+        store.bulk_extend(counted())  # streamed: a list of a million quads would double the memory
         store.flush()
         store.optimize()
         del store  # closes the database before the folder is renamed
@@ -145,7 +156,7 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad], *, nquads:
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
-    return final
+    return count
 
 
 def switch_current(build_dir: Path, manifest_text: str) -> None:

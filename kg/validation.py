@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
+from kg.guard import check_read_only_query
 from kg.iris import local_name
 from kg.loading import LoadedSources
 from kg.queryfiles import read_rq
@@ -157,8 +158,13 @@ def run_checks_on(store: ox.Store, origin: dict[str, str], check_files: Sequence
     """:func:`run_checks` on a store already loaded (its named graphs)."""
     found = []
     for path in check_files:
+        text = read_rq(path, "violation check")
         try:
-            solutions = store.query(read_rq(path, "violation check"), use_default_graph_as_union=True)
+            check_read_only_query(text)  # a check runs at every build: no SERVICE, no update
+        except QueryError as exc:
+            raise QueryError(f"{path.name}: {exc}") from exc
+        try:
+            solutions = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):
