@@ -47,8 +47,8 @@ def test_every_component_of_the_shapes_is_exercised(layout: Layout) -> None:
         "NodeKindConstraintComponent", "OrConstraintComponent", "PatternConstraintComponent",
         "SPARQLConstraintComponent", "UniqueLangConstraintComponent",
     }
-    ill_formed = [v for v in fast if v.component == "DatatypeConstraintComponent" and v.focus.endswith("/EEE")]
-    assert ill_formed and ill_formed[0].message.startswith("jsi:wtoMemberSince is one xsd:date")
+    wrong_type = [v for v in fast if v.component == "DatatypeConstraintComponent" and v.focus.endswith("/EEE")]
+    assert wrong_type and wrong_type[0].message.startswith("jsi:wtoMemberSince is one xsd:date")
     inverse = {(v.focus.rsplit("/", 1)[-1], v.component) for v in fast if v.path == "(path expression)"}
     assert inverse == {("el1", "MinCountConstraintComponent"), ("el2", "MaxCountConstraintComponent")}
 
