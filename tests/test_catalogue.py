@@ -357,3 +357,35 @@ def test_cli_list_is_readable_in_a_terminal(invoke: Callable[..., object]) -> No
     assert "agreement-issue-outcome  [-p issue=D.3.1]" in out
     assert max(len(line) for line in out.splitlines()) <= 110
     assert out.rstrip().endswith("kg query --describe NAME")
+
+
+def test_name_index_is_built_once_per_store_beside_it(built_store: Store, built_dir: Path) -> None:
+    """Resolving a name reads an index written once beside the built store (keyed by the
+    store's folder and the lookup query), not every name of the graph on each call; the
+    index answers as a scan of the lookup would."""
+    from kg.catalogue import index
+
+    index._MEMORY.clear()
+    assert str(resolve_parameter(built_store, "member", "Korea", layout=LAYOUT).value).endswith("/member/KOR")
+    files = sorted((built_dir / "index").glob("store-*.member.*.sqlite"))
+    assert len(files) == 1 and files[0].name.startswith(Path(built_store.location).name)
+    written = files[0].stat().st_mtime_ns
+    index._MEMORY.clear()  # a new process: the file is opened, not rebuilt
+    assert str(resolve_parameter(built_store, "member", "cote d ivoire", layout=LAYOUT).value).endswith("/member/CIV")
+    assert files[0].stat().st_mtime_ns == written
+    opened = index.name_index(built_store, "member", LAYOUT, "member")
+    table = built_store.select((ROOT / "queries" / "lookup" / "member.rq").read_text(encoding="utf-8"))
+    scanned = {r["entity"] for r in table.records()}
+    assert set(opened.everything()) == scanned
+    assert opened.by_words("Korea") == [ID + "member/KOR"]
+    assert opened.by_compact("inf ecom 49") == [] and opened.by_name("CIV") == [ID + "member/CIV"]
+
+
+def test_query_benchmark_runs_on_a_small_graph(tmp_path: Path) -> None:
+    """benchmarks/query_bench.py --quick (2,000 statements): a benchmark that no longer runs fails here."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "query_bench.py"), "--quick", "--work", str(tmp_path),
+                           "--only", "groups-of-member", "members-sharing-interests"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| groups-of-member") or line.startswith("| members-")]
+    assert len(rows) == 2 and all(int(r.split("|")[2]) > 0 for r in rows), done.stdout
