@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DataError, DependencyError, OutputError, UsageError
+from kg.errors import DataError, DependencyError, OutputError
 from kg.loading import CATALOG, ontology_files
 
 __all__ = ["MARKER", "render_ontology_docs", "write_ontology_docs"]
@@ -103,14 +103,14 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
 
     Raises
     ------
-    UsageError, OutputError
+    OutputError
         The folder exists and holds something else, or cannot be written.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{str(directory)!r} is a file; give a folder for the documentation")
+        raise OutputError(f"{str(directory)!r} is a file; give a folder for the documentation")
     if directory.is_dir() and any(directory.iterdir()) and not (directory / MARKER).exists():
-        raise UsageError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
+        raise OutputError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
                       "choose another folder or empty it")
     html = render_ontology_docs(ontology_file, lang)
     parent = directory.resolve().parent

@@ -208,21 +208,21 @@ def issues_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_issues"], [
-            LegendItem("section", r.label(JSI.Section), "#08306b", "box", count=count["section"]),
-            LegendItem("subsection", r.label(JSI.Subsection), "#4292c6", "box", count=count["subsection"]),
-            LegendItem("issue", r.label(JSI.SpecificIssue), "#c6dbef", "box", count=count["issue"]),
+            LegendItem("section", r.label(str(JSI.Section)), "#08306b", "box", count=count["section"]),
+            LegendItem("subsection", r.label(str(JSI.Subsection)), "#4292c6", "box", count=count["subsection"]),
+            LegendItem("issue", r.label(str(JSI.SpecificIssue)), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
             LegendItem(f"outcome:{k}", w[f"outcome_{k}"], c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
-            LegendItem(f"strength:{k}", r.label(JSI[k]), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
+            LegendItem(f"strength:{k}", r.label(str(JSI[k])), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
         ] + [LegendItem("strength:none", w["not_graded"], UNGRADED, "dot", count=graded[""])]),
         LegendGroup(w["legend_actors"], [
-            LegendItem("proposal", r.label(JSI.Proposal), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("sponsor-member", r.label(JSI.Member), "#fd8d3c", "dot", count=count["sponsor-member"]),
-            LegendItem("sponsor-group", r.label(JSI.Group), "#807dba", "triangle", count=count["sponsor-group"]),
+            LegendItem("proposal", r.label(str(JSI.Proposal)), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("sponsor-member", r.label(str(JSI.Member)), "#fd8d3c", "dot", count=count["sponsor-member"]),
+            LegendItem("sponsor-group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["sponsor-group"]),
         ]),
     ]
     return Drawing("issues", r.lang, w["title_issues"], w["desc_issues"], nodes, edges, legend,
@@ -317,13 +317,13 @@ def sdt_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_fit"], [
-            LegendItem(f"fit:{k}", r.label(JSI[k]), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
+            LegendItem(f"fit:{k}", r.label(str(JSI[k])), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
         ] + [LegendItem("recommended", w["recommended"], "#555555", "star")]),
         LegendGroup(w["legend_things"], [
-            LegendItem("category", r.label(JSI.ConcernCategory), "#01665e", "box", count=count["category"]),
-            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#c7eae5", "box", count=count["concern"]),
-            LegendItem("model", r.label(JSI.SDTModel), "#7b3294", "box", count=count["model"]),
-            LegendItem("hybrid", r.label(JSI.HybridSDTModel), "#c2a5cf", "box", count=count["hybrid"]),
+            LegendItem("category", r.label(str(JSI.ConcernCategory)), "#01665e", "box", count=count["category"]),
+            LegendItem("concern", r.label(str(JSI.DevelopmentConcern)), "#c7eae5", "box", count=count["concern"]),
+            LegendItem("model", r.label(str(JSI.SDTModel)), "#7b3294", "box", count=count["model"]),
+            LegendItem("hybrid", r.label(str(JSI.HybridSDTModel)), "#c2a5cf", "box", count=count["hybrid"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("combines", w["edge_combines"], "#9970ab", line=True, dashes=True),
@@ -414,11 +414,11 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
     legend = [
         LegendGroup(w["legend_things"], [
             LegendItem("member", f"{name} ({w['member_kind']})", "#d94801", "star"),
-            LegendItem("group", r.label(JSI.Group), "#807dba", "triangle", count=count["group"]),
-            LegendItem("proposal", r.label(JSI.Proposal), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("issue", r.label(JSI.NegotiationIssue), "#4292c6", "box", count=count["issue"]),
+            LegendItem("group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["group"]),
+            LegendItem("proposal", r.label(str(JSI.Proposal)), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("issue", r.label(str(JSI.NegotiationIssue)), "#4292c6", "box", count=count["issue"]),
             LegendItem("partner", w["partner"], "#fdae6b", "dot", count=count["partner"]),
-            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#80cdc1", "dot", count=count["concern"]),
+            LegendItem("concern", r.label(str(JSI.DevelopmentConcern)), "#80cdc1", "dot", count=count["concern"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("member-of", w["edge_member"], "#807dba", line=True),
@@ -436,12 +436,12 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
 
 #: Colour families of the whole-graph view: a class, or any subclass of it, takes the colour.
 _FAMILIES = (
-    (JSI.Member, "#fd8d3c"), (JSI.Group, "#807dba"), (JSI.NegotiationIssue, "#4292c6"),
-    (JSI.Provision, "#cb181d"), (JSI.ProposalElement, "#74c476"), (JSI.Source, "#238b45"),
-    (JSI.Citation, "#969696"), (ORG.Membership, "#d9d9d9"),
-    (JSI.Finding, "#8c6d31"), (JSI.Position, "#bd9e39"), (JSI.DevelopmentConcern, "#80cdc1"),
-    (JSI.ConcernCategory, "#01665e"), (JSI.SDTModel, "#7b3294"), (JSI.FitAssessment, "#c2a5cf"),
-    (JSI.Milestone, "#e7298a"),
+    (str(JSI.Member), "#fd8d3c"), (str(JSI.Group), "#807dba"), (str(JSI.NegotiationIssue), "#4292c6"),
+    (str(JSI.Provision), "#cb181d"), (str(JSI.ProposalElement), "#74c476"), (str(JSI.Source), "#238b45"),
+    (str(JSI.Citation), "#969696"), (str(ORG.Membership), "#d9d9d9"),
+    (str(JSI.Finding), "#8c6d31"), (str(JSI.Position), "#bd9e39"), (str(JSI.DevelopmentConcern), "#80cdc1"),
+    (str(JSI.ConcernCategory), "#01665e"), (str(JSI.SDTModel), "#7b3294"), (str(JSI.FitAssessment), "#c2a5cf"),
+    (str(JSI.Milestone), "#e7298a"),
 )
 
 
