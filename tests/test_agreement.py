@@ -61,6 +61,7 @@ def by(rows: Rows, key: str) -> dict[str | None, Rows]:
 # ------------------------------------------------------------------ 1. what became of an issue
 
 
+@pytest.mark.query("agreement-issue-outcome")
 def test_capacity_building_d31_is_taken_up_in_article_20(built_store: Store) -> None:
     rows = ask(built_store, "agreement-issue-outcome", issue="D.3.(1)")
     assert {r["code"] for r in rows} == {"D.3.1"}
@@ -141,6 +142,7 @@ def test_issue_map_outcomes_agree_with_the_catalogue(built_store: Store) -> None
 # ------------------------------------------------------------------ 2. a member's proposals
 
 
+@pytest.mark.query("agreement-proposal-outcomes")
 def test_cote_d_ivoire_proposals_are_weakened(invoke: Callable[..., Result]) -> None:
     rows = ask_cli(invoke, "agreement-proposal-outcomes", "member=Côte d'Ivoire")
     assert {r["proposal"] for r in rows} == {"INF/ECOM/49", "INF/ECOM/66"}
@@ -174,6 +176,7 @@ def test_implementation_periods_of_ecuador_guatemala_paraguay_are_taken_up(invok
 # ------------------------------------------------------------------ 3. the SDT model of Article 20
 
 
+@pytest.mark.query("agreement-sdt-model")
 def test_article_20_follows_the_tfa_model_in_part(invoke: Callable[..., Result]) -> None:
     rows = ask_cli(invoke, "agreement-sdt-model", "model=tfa")
     assert len(rows) == 1
@@ -206,6 +209,7 @@ def test_sdt_models_compared(built_store: Store) -> None:
 # ------------------------------------------------------------------ 4. self-designation
 
 
+@pytest.mark.query("agreement-implementation-periods")
 def test_every_provision_may_be_self_designated(built_store: Store) -> None:
     rows = ask(built_store, "agreement-implementation-periods")
     assert len(rows) == 166
@@ -261,6 +265,7 @@ def test_paragraph_strength_follows_its_wording(built_store: Store, paragraph: s
 # ------------------------------------------------------------------ 5. cooperation, 2021 against 2024
 
 
+@pytest.mark.query("agreement-cooperation-2021-vs-2024")
 def test_every_table_4_provision_is_traced(built_store: Store) -> None:
     rows = ask(built_store, "agreement-cooperation-2021-vs-2024")
     table_4 = {r["code"]: r for r in rows if r["provision_2021"]}
@@ -296,6 +301,7 @@ def test_capacity_building_exists_only_in_2024(built_store: Store) -> None:
 # ------------------------------------------------------------------ 6. support for the text
 
 
+@pytest.mark.query("agreement-support")
 def test_the_nine_of_footnote_1_did_not_support_the_text(built_store: Store) -> None:
     rows = ask(built_store, "agreement-support")
     stance = by(rows, "stance")
