@@ -282,7 +282,7 @@ def test_type_filter_keeps_subclasses(hostile: tuple[Store, Layout]) -> None:
 
 def test_large_views_have_fixed_positions_and_no_physics(hostile: tuple[Store, Layout]) -> None:
     from kg.viz.page import render_page
-    from kg.viz.views import graph_view
+    from kg.viz.networks import graph_view
 
     store, layout = hostile
     from kg.viz.reader import Reader
