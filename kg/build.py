@@ -22,7 +22,6 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.labels import display_labels
 from kg.layout import Layout
 from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
@@ -163,20 +162,24 @@ def _build(
     steps = Progress(progress, total=4)
     staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
     seconds = steps.seconds
-    asserted, inferred_quads = staged.asserted, staged.inferred
+    asserted, inferred = staged.asserted, staged.inferred
     t0 = time.perf_counter()
     steps.done += 1
     if progress is not None:
-        progress(f"[{steps.done}/{steps.total}] store: writing {len(asserted) + len(inferred_quads):,} statements …")
+        progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
     name = new_store_name(fingerprint)
-    write_store(build_dir, name, asserted + inferred_quads + display_labels(asserted + inferred_quads))  # kg.labels
+    # The working store holds exactly the quads to store; they are copied one by one (a file
+    # would rename the blank nodes).
+    statements = write_store(build_dir, name, staged.work)
+    del staged
     manifest = json.dumps(
         {
             "store": name,
             "fingerprint": fingerprint,
             "kg_version": __version__,
-            "asserted": len(asserted),
-            "inferred": len(inferred_quads),
+            "asserted": asserted,
+            "inferred": inferred,
+            "statements": statements,
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
         indent=2,
@@ -187,12 +190,12 @@ def _build(
     seconds["store"] = time.perf_counter() - t0
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
-    log.info("built %s: %d asserted, %d inferred", name, len(asserted), len(inferred_quads))
+    log.info("built %s: %d asserted, %d inferred", name, asserted, inferred)
     return BuildReport(
         skipped=False,
         store=build_dir / name,
         fingerprint=fingerprint,
-        asserted=len(asserted),
-        inferred=len(inferred_quads),
+        asserted=asserted,
+        inferred=inferred,
         seconds=seconds,
     )

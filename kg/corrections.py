@@ -54,14 +54,14 @@ class Named:
 
 
 def short_key(iri: str) -> str:
-    """``member/CIV`` for an instance IRI, the IRI itself otherwise.
+    """The short form of an IRI, as everywhere in kg (:func:`kg.iris.compact`).
 
     Examples
     --------
     >>> short_key("https://w3id.org/jsi-ecom/id/member/CIV")
-    'member/CIV'
+    'member:CIV'
     """
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
+    return iris.compact(iri)
 
 
 _CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[Named]]] = weakref.WeakKeyDictionary()
@@ -151,7 +151,9 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
     label = label_of(store, kind, term.value, lang, layout)
     key = short_key(term.value)
     wanted = normalise(value)
-    shown = {normalise(label), normalise(key), normalise(key.rsplit("/", 1)[-1]), normalise(term.value)}
+    local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
+    shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
+             normalise(term.value)}
     named = next((n for n in names_of(store, kind, layout) if n.iri == term.value), None)
     if named is not None:
         shown |= {normalise(t) for t, tag in named.names if tag is None or tag == lang}

@@ -23,8 +23,8 @@ case-insensitive match of the seven letters ``SERVICE`` at the start of a token,
 nothing required after them (``SERVICESILENT`` is accepted) and no escape processing
 (``\\u0053ERVICE`` is not a keyword; both readings are checked anyway).
 
-1. If the query text does not contain ``service`` in any case, no parse can hold the
-   keyword: accepted at once (the common case, a few microseconds).
+1. If the query text does not contain ``service`` in any ASCII case, no parse can hold
+   the keyword: accepted at once (the common case, a few microseconds).
 2. Otherwise the text is scanned with the grammar's terminals as Oxigraph lexes them
    (IRIREF, the four string forms with ECHAR/UCHAR, ``#`` comments to the end of the
    line, variables, prefixed names, blank node labels) and the set of every position at
@@ -38,7 +38,8 @@ nothing required after them (``SERVICESILENT`` is accepted) and no escape proces
    Oxigraph's own parse is one of these readings, so if no reachable position starts
    with ``service`` there is no SERVICE keyword. If one does, or no reading reaches the
    end, the query is refused. Only the prologue (``BASE``/``PREFIX`` declarations) is
-   read without that ambiguity, because the grammar allows only IRIs there.
+   read without that ambiguity, because the grammar allows only IRIs there. The scan has
+   a budget of 2 s; past it the query is refused.
 
 The price of failing closed: the word "service" inside an IRI written in full
 (``<http://x/service>``) is refused; declare a prefix for it in the prologue
@@ -49,10 +50,18 @@ prefixed names the word is fine.
 from __future__ import annotations
 
 import re
+import time
 
 from kg.errors import QueryError
 
 __all__ = ["QUERY_FORMS", "check_read_only_query"]
+
+#: Oxigraph compares keywords ASCII-only; lowering other letters could change the length.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+#: Wall-clock budget of the scan (it is linear in practice; a crafted query cannot make it hang).
+_BUDGET_SECONDS = 2.0
+
+_UPDATES = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 
 #: The query forms that may run.
 QUERY_FORMS = ("select", "ask", "construct", "describe")
@@ -64,26 +73,44 @@ _COMMENT = re.compile(r"#[^\r\n]*")
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
 _IRIREF = re.compile(r"<[^>]*>")
 _ECHAR = r"""\\[tbnrf"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
-_STRINGS = (
-    re.compile(r"'''(?:(?:''|')?(?:[^'\\]|" + _ECHAR + r"))*'''"),
-    re.compile(r'"""(?:(?:""|")?(?:[^"\\]|' + _ECHAR + r'))*"""'),
-    re.compile(r"'(?:[^'\\\n\r]|" + _ECHAR + r")*'"),
-    re.compile(r'"(?:[^"\\\n\r]|' + _ECHAR + r')*"'),
-)
 _BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040-"
-_VARNAME = re.compile(f"[{_BASE}_0-9][{_BASE}_0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
-_PN_PREFIX = re.compile(f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?")
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL = re.compile(f"(?:[{_CHARS}:]|{_PLX})(?:[{_CHARS}:.]|{_PLX})*")
-_BLANK = re.compile(f"_:[{_CHARS}](?:[{_CHARS}.]*[{_CHARS}])?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LOCAL_FIRST = re.compile(f"[{_BASE}_:0-9]|{_PLX}")
 _FULL_IRI_WITH_SERVICE = re.compile(r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
-_PROLOGUE_PREFIX = re.compile(f"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?:")
+# In the prologue a prefix name is followed by ':' and then an IRI: a looser pattern is enough.
+_PROLOGUE_PREFIX = re.compile(r"[^\s:<>#]*:")
+
+
+class _Terminals:
+    """The grammar's terminals with Unicode classes, compiled on first use only (compiling
+    them costs about 0.1 s, which a query without the word "service" never pays)."""
+
+    def __init__(self) -> None:
+        self.strings = (
+            re.compile(r"'''(?:(?:''|')?(?:[^'\\]|" + _ECHAR + r"))*'''"),
+            re.compile(r'"""(?:(?:""|")?(?:[^"\\]|' + _ECHAR + r'))*"""'),
+            re.compile(r"'(?:[^'\\\n\r]|" + _ECHAR + r")*'"),
+            re.compile(r'"(?:[^"\\\n\r]|' + _ECHAR + r')*"'),
+        )
+        self.varname = re.compile(f"[{_BASE}_0-9][{_BASE}_0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
+        self.pn_prefix = re.compile(f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?")
+        self.pn_local = re.compile(f"(?:[{_CHARS}:]|{_PLX})(?:[{_CHARS}:.]|{_PLX})*")
+        self.local_first = re.compile(f"[{_BASE}_:0-9]|{_PLX}")
+        self.blank = re.compile(f"_:[{_CHARS}](?:[{_CHARS}.]*[{_CHARS}])?")
+
+
+_terminals: _Terminals | None = None
+
+
+def _t() -> _Terminals:
+    global _terminals
+    if _terminals is None:
+        _terminals = _Terminals()
+    return _terminals
 
 
 def _unescape(text: str) -> str:
@@ -136,22 +163,22 @@ def _token_ends(text: str, pos: int) -> list[int]:
         iri = _IRIREF.match(text, pos)
         return [pos + 1, iri.end()] if iri else [pos + 1]
     if ch in "'\"":
-        ends = [m.end() for m in (r.match(text, pos) for r in _STRINGS) if m]
+        ends = [m.end() for m in (r.match(text, pos) for r in _t().strings) if m]
         return ends
     if ch in "?$":
-        var = _VARNAME.match(text, pos + 1)
+        var = _t().varname.match(text, pos + 1)
         return [var.end()] if var else [pos + 1]
     if ch == "_" and text.startswith("_:", pos):
-        label = _BLANK.match(text, pos)
+        label = _t().blank.match(text, pos)
         if label:
             return _dot_ends(text, pos + 2, label.end())
-    prefix = _PN_PREFIX.match(text, pos)
+    prefix = _t().pn_prefix.match(text, pos)
     if ch == ":" or (prefix and text.startswith(":", prefix.end())):
         colon = pos if ch == ":" else prefix.end()  # type: ignore[union-attr]
         # Keywords need no boundary: every letter of the prefix may also start a token.
         ends = [] if ch == ":" else [pos + 1]
-        local = _PN_LOCAL.match(text, colon + 1)
-        if not local or not _LOCAL_FIRST.match(text, colon + 1):
+        local = _t().pn_local.match(text, colon + 1)
+        if not local or not _t().local_first.match(text, colon + 1):
             return [*ends, colon + 1]  # Oxigraph reads the prefix alone, then goes on
         end = local.end()
         while text[end - 1] == "." and text[end - 2 : end] != "\\.":
@@ -174,15 +201,20 @@ def _dot_ends(text: str, start: int, end: int) -> list[int]:
 def _may_hold_service(text: str, start: int) -> str | None:
     """Why ``text[start:]`` may hold the keyword: ``"service"`` when some reading starts a
     token with it, ``"unreadable"`` when no reading reaches the end; ``None`` when free of it."""
-    lowered = text.lower()
+    lowered = text.translate(_ASCII_LOWER)  # same length: positions stay aligned with text
     seen = {start}
     todo = [start]
     reached_end = False
+    deadline = time.monotonic() + _BUDGET_SECONDS
+    steps = 0
     while todo:
         pos = todo.pop()
         if pos >= len(text):
             reached_end = True
             continue
+        steps += 1
+        if steps % 4096 == 0 and time.monotonic() > deadline:
+            return "too complex"
         if lowered.startswith("service", pos):
             return "service"
         for end in _token_ends(text, pos):
@@ -223,12 +255,22 @@ def check_read_only_query(text: str) -> str:
     pos, form = _skip_prologue(text)
     if form not in QUERY_FORMS:
         found = form.upper() if form else (text[pos : pos + 20].strip() or "nothing")
+        if form not in _UPDATES:
+            raise QueryError(
+                f"invalid SPARQL: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX "
+                f"and BASE), found {found!r}"
+            )
         raise QueryError(
             f"only SELECT, ASK, CONSTRUCT and DESCRIBE queries run here, found {found!r}: "
             "updates (INSERT, DELETE, LOAD, CLEAR …) are refused, the graph is read-only"
         )
     for version in {text, _unescape(text)}:
-        why = _may_hold_service(version, pos) if "service" in version.lower() else None
+        why = _may_hold_service(version, pos) if "service" in version.translate(_ASCII_LOWER) else None
+        if why == "too complex":
+            raise QueryError(
+                f"the query contains the word 'service' and is too intricate to be shown free of SERVICE within "
+                f"{_BUDGET_SECONDS:g} s: refused"
+            )
         if why == "unreadable":
             raise QueryError(
                 "the query contains the word 'service' and cannot be read to the end (an unterminated "

@@ -54,7 +54,7 @@ class CompiledConstraint:
     Attributes
     ----------
     query : str
-        SPARQL SELECT over the data graph (the store's default graph).
+        SPARQL SELECT over the data graph (the union of the store's graphs).
     path : str
         The property of a property shape ("" for a node shape; "(path expression)" for an inverse path).
     message, shape, severity, component : str
@@ -121,7 +121,7 @@ def _path(shapes: _Shapes, shape: object) -> tuple[str, str]:
 
 def _subclasses(data: ox.Store, cls: str) -> str:
     """``VALUES ?t {…}``: the class and its rdfs:subClassOf* descendants in the data graph."""
-    rows = data.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}")
+    rows = data.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> }}", use_default_graph_as_union=True)
     return " ".join(sorted(f"<{row['c'].value}>" for row in rows if isinstance(row["c"], ox.NamedNode)))  # type: ignore[union-attr]
 
 
@@ -327,7 +327,7 @@ def _node_constraints(shapes: _Shapes, shape: object, targets: str, data: ox.Sto
 
 
 def compile_shapes(shapes_file: Path, data: ox.Store) -> list[CompiledConstraint]:
-    """Compile every shape of a Turtle file against the data graph (the store's default graph).
+    """Compile every shape of a Turtle file against the data graph (the union of the store's graphs).
 
     The data graph is needed for the subclasses of target and ``sh:class`` classes.
 
@@ -359,10 +359,10 @@ def compile_shapes(shapes_file: Path, data: ox.Store) -> list[CompiledConstraint
 
 
 def run_compiled(data: ox.Store, constraints: list[CompiledConstraint]) -> Iterator[tuple[str, CompiledConstraint]]:
-    """Each (focus node, constraint) in violation, from the store's default graph."""
+    """Each (focus node, constraint) in violation, in the union of the store's graphs."""
     for constraint in constraints:
         try:
-            solutions = data.query(constraint.query)
+            solutions = data.query(constraint.query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise UnsupportedShape(f"the compiled SPARQL of {constraint.shape} ({constraint.component}) does not parse: {exc}") from exc
         for row in solutions:  # type: ignore[union-attr]

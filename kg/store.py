@@ -168,7 +168,7 @@ class Store:
             except OSError:
                 pass
 
-    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, *, max_bytes: int | None = None) -> Result:
         """Run any SPARQL query.
 
         Parameters
@@ -208,9 +208,19 @@ class Store:
                 return bool(result)
             if isinstance(result, ox.QuerySolutions):
                 columns = [v.value for v in result.variables]
-                rows = [tuple(cell_from_term(sol[i]) for i in range(len(columns))) for sol in result]
-                return Table(columns, rows)
-            return Graph(list(result))
+                if max_bytes is None:
+                    rows = [tuple(cell_from_term(sol[i]) for i in range(len(columns))) for sol in result]
+                    return Table(columns, rows)
+                return Table(columns, _bounded_rows(result, len(columns), max_bytes))
+            if max_bytes is None:
+                return Graph(list(result))
+            triples, size = [], 0
+            for triple in result:
+                triples.append(triple)
+                size += len(str(triple))
+                if size > max_bytes:
+                    raise _too_large(max_bytes)
+            return Graph(triples)
         except OSError as exc:
             raise self._failure(exc) from exc
         except RuntimeError as exc:
@@ -250,6 +260,27 @@ def _damaged(path: Path, why: str) -> StoreError:
     return StoreError(f"the build description {str(path)!r} is damaged ({why}); run 'kg build' to repair it")
 
 
+def _too_large(max_bytes: int) -> QueryError:
+    from kg.limits import LimitExceeded
+
+    return LimitExceeded(
+        f"the result is larger than {max_bytes / 1048576:g} MB; narrow the query (LIMIT, fewer columns), "
+        "allow more with --max-result-mb, or use 'kg export' for the whole graph"
+    )
+
+
+def _bounded_rows(solutions: Any, width: int, max_bytes: int) -> list[tuple[Cell | None, ...]]:
+    """The rows of a SELECT result, read until they hold more than ``max_bytes`` characters."""
+    rows, size = [], 0
+    for sol in solutions:
+        row = tuple(cell_from_term(sol[i]) for i in range(width))
+        size += sum(len(c.value) + 3 if c is not None else 1 for c in row)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        rows.append(row)
+    return rows
+
+
 def read_manifest(build_dir: Path) -> dict[str, Any] | None:
     """The description of the current build, or ``None`` if nothing was built.
 
@@ -274,7 +305,7 @@ def read_manifest(build_dir: Path) -> dict[str, Any] | None:
     name = manifest.get("store")
     if not isinstance(name, str) or not STORE_NAME.fullmatch(name):
         raise _damaged(path, f"'store' is {name!r}, not the name of a store folder")
-    for key in ("asserted", "inferred"):
+    for key in ("asserted", "inferred", "statements"):
         if not isinstance(manifest.get(key, 0), int):
             raise _damaged(path, f"{key!r} is not a number")
     return manifest

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
+from kg.guard import check_read_only_query
 from kg.iris import local_name
 from kg.loading import LoadedSources
 from kg.queryfiles import read_rq
@@ -112,19 +113,14 @@ def run_shacl(loaded: LoadedSources, shapes_file: Path) -> list[Violation]:
 
 
 def working_store(loaded: LoadedSources) -> ox.Store:
-    """An in-memory store of the quads, with their union also in the default graph.
-
-    The default graph is the data graph of the compiled shapes and the rules (:mod:`kg.rules`);
-    the named graphs serve the violation queries.
-    """
+    """An in-memory store of the quads, in their named graphs (queries read their union)."""
     store = ox.Store()
     store.bulk_extend(loaded.quads)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
 def run_shacl_sparql(store: ox.Store, origin: dict[str, str], shapes_file: Path) -> list[Violation]:
-    """The shapes compiled to SPARQL (:mod:`kg.shacl`), on the store's default graph.
+    """The shapes compiled to SPARQL (:mod:`kg.shacl`), on the union of the store's graphs.
 
     Gives the same violations as :func:`run_shacl` (pySHACL) on the same statements.
     """
@@ -159,11 +155,16 @@ def run_checks(loaded: LoadedSources, check_files: Sequence[Path]) -> list[Viola
 
 
 def run_checks_on(store: ox.Store, origin: dict[str, str], check_files: Sequence[Path]) -> list[Violation]:
-    """:func:`run_checks` on a store already loaded (the union of its graphs is the default graph)."""
+    """:func:`run_checks` on a store already loaded (its named graphs)."""
     found = []
     for path in check_files:
+        text = read_rq(path, "violation check")
         try:
-            solutions = store.query(read_rq(path, "violation check"), use_default_graph_as_union=True)
+            check_read_only_query(text)  # a check runs at every build: no SERVICE, no update
+        except QueryError as exc:
+            raise QueryError(f"{path.name}: {exc}") from exc
+        try:
+            solutions = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
         if not isinstance(solutions, ox.QuerySolutions):

@@ -231,7 +231,7 @@ def test_cli_runs_a_question_with_a_name_in_any_language(invoke: Callable[..., o
     result = invoke("query", "proposals-of-member", "-p", "member=Costa de Marfil", "--format", "csv", "--lang", "fr")
     assert result.exit_code == 0  # type: ignore[attr-defined]
     lines = result.stdout.splitlines()  # type: ignore[attr-defined]
-    assert "'Costa de Marfil' → Côte d'Ivoire (member/CIV)" in result.stderr  # type: ignore[attr-defined]
+    assert "'Costa de Marfil' → Côte d'Ivoire (member:CIV)" in result.stderr  # type: ignore[attr-defined]
     assert lines[0] == "document,kind,date,date_note,sponsors,element,column"
     assert any(line.startswith("INF/ECOM/66,proposition,2021-07,") for line in lines)
 

@@ -155,6 +155,7 @@ def test_from_is_harmless_on_oxigraph_and_refused_on_rdflib(project: Path, liste
         "SELECT * WHERE { \\u0053ERVICE <http://x/> {} }",
         "SELECT * WHERE { ?s <http://example.org/service> ?o }",
         'SELECT * WHERE { ?s ?p "service }',
+        "# İİİİİİİİ\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",  # lower() would shift positions
         "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
         "LOAD <http://127.0.0.1:9/data.ttl>",
         "CLEAR ALL",
@@ -423,3 +424,259 @@ def test_a_read_only_build_folder_is_one_line(own_project: Path) -> None:
         "make it writable, or choose another with --build-dir or KG_BUILD_DIR"
     )
     assert _answers(own_project)
+
+
+# --- item 4: kg sparql's limits ----------------------------------------------------------
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_a_cross_product_is_stopped_at_the_time_limit(project: Path) -> None:
+    started = time.monotonic()
+    result = kg("sparql", CROSS, "--timeout", "2", home=project, timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: the query ran longer than 2 s and was stopped; narrow it (LIMIT, more specific patterns) "
+        "or allow more time with --timeout"
+    )
+    assert elapsed < 15  # stopped, not run to the end (4.7e12 rows)
+
+
+def test_a_large_result_is_refused_before_it_fills_the_memory(project: Path) -> None:
+    result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=project, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the result is larger than 1 MB;") and "--max-result-mb" in result.stderr
+    result = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-result-mb", "1", home=project)
+    assert result.returncode == 0 and "test/AAA" in result.stdout
+
+
+def test_the_memory_cap_stops_a_sorted_cross_product(project: Path) -> None:
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
+    result = kg("sparql", query, "--max-memory-mb", "400", "--timeout", "120", home=project, timeout=180)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: the query needed more than 400 MB of memory")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_limited_is_reusable() -> None:
+    from kg.limits import LimitExceeded, run_limited
+
+    assert run_limited(lambda: sum(range(10)), timeout=10) == 45
+    with pytest.raises(LimitExceeded, match="ran longer than 0.5 s"):
+        run_limited(lambda: time.sleep(30), timeout=0.5)
+
+    def fail() -> None:
+        raise QueryError("bad")
+
+    with pytest.raises(QueryError, match="^bad$"):
+        run_limited(fail, timeout=10)
+
+
+# --- item 5: one line, never a traceback -------------------------------------------------
+
+PREFIXES = (
+    "@prefix t: <https://w3id.org/jsi-ecom/id/test/> .\n@prefix jsi: <https://w3id.org/jsi-ecom/ontology#> .\n"
+    "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+)
+
+
+def _bad_data(root: Path, name: str, make: str) -> None:
+    target = root / "graph_data" / name
+    if make == "big":
+        target.write_text(PREFIXES + 't:g { t:a t:b "' + "x" * (50 * 1024 * 1024) + '" . }\n', encoding="utf-8")
+    elif make == "loop":
+        target.symlink_to(name)
+    elif make == "folder":
+        target.mkdir()
+    elif make == "latin1":
+        target.write_bytes((PREFIXES + 't:g { t:a t:b "Côte" . }\n').encode("latin-1"))
+    elif make == "date":
+        target.write_text(
+            PREFIXES + "t:g2 {\n  t:g2 a jsi:Citation ; dcterms:bibliographicCitation \"x\" ; dcterms:source t:source ;"
+            " jsi:certainty jsi:HighCertainty .\n  t:AAA jsi:wtoMemberSince \"abc\"^^xsd:date .\n}\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("big", "graph_data/zz.trig:5: a value is too long to parse"),
+        ("loop", "graph_data/zz.trig: cannot read the file: Too many levels of symbolic links"),
+        ("folder", "cannot read the file: Is a directory"),
+        ("latin1", "graph_data/zz.trig:5:"),
+        ("date", "graph_data/zz.trig:7: 'abc' is not a valid xsd:date (expected YYYY-MM-DD); fix the value"),
+    ],
+)
+def test_bad_data_files_are_one_line(project: Path, tmp_path: Path, make: str, expected: str) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(project, root, ignore=shutil.ignore_patterns("build"))
+    _bad_data(root, "zz.trig", make)
+    for command, code in ((("build",), 1), (("validate",), 2)):
+        result = kg(*command, home=root, timeout=300)
+        assert result.returncode == code, (command, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0], (command, lines)
+
+
+def test_bad_bindings_and_query_files_are_usage_errors(project: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "q.rq"
+    latin.write_bytes('SELECT ?x WHERE { ?x rdfs:label "Côte" }'.encode("latin-1"))
+    for args in (("sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-b", "s=<not an iri>"), ("sparql", f"@{latin}")):
+        result = kg(*args, home=project)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=project).stderr
+
+
+#: Every command with bad inputs: (arguments, exit code the README documents, on which build).
+BAD_INPUTS: list[tuple[tuple[str, ...], int, str]] = [
+    *[((command, "--nope"), 2, "built") for command in
+      ("add", "app", "brief", "build", "coalitions", "docs", "export", "partners", "push", "query", "serve", "sparql",
+       "stats", "validate", "viz")],
+    (("app", "--port", "abc"), 2, "built"),
+    (("app", "--host", "0.0.0.0", "--no-browser"), 2, "built"),
+    (("brief", "Nowhereland"), 1, "built"),
+    (("brief",), 2, "built"),
+    (("brief", "AAA", "-o", "/dev/full"), 1, "built"),
+    (("push",), 2, "built"),
+    (("push", "http://127.0.0.1:18122/store"), 1, "built"),
+    (("--store", "http://127.0.0.1:18122/sparql", "sparql", "ASK {}"), 1, "built"),
+    (("sparql", "SELEC nonsense"), 1, "built"),
+    (("sparql", "SELECT * WHERE { ?s ?p }"), 1, "built"),
+    (("sparql", "@/nonexistent/q.rq"), 2, "built"),
+    (("sparql", "ASK {}", "-f", "nope"), 2, "built"),
+    (("sparql", "ASK {}", "--timeout", "-1"), 2, "built"),
+    (("query", "no-such-question"), 1, "built"),
+    (("query", "find-entity"), 1, "built"),
+    (("query", "find-entity", "-p", "nope"), 2, "built"),
+    (("query", "find-entity", "-p", "zzz=1"), 1, "built"),
+    (("query", "group-members", "-p", "group=Nowhereland"), 1, "built"),
+    (("query", "--describe", "nope"), 1, "built"),
+    (("coalitions", "--on", "ZZZ"), 1, "built"),
+    (("coalitions", "--ties", "nope"), 2, "built"),
+    (("coalitions", "--seed", "abc"), 2, "built"),
+    (("partners", "Nowhereland"), 1, "built"),
+    (("partners",), 2, "built"),
+    (("partners", "AAA", "--top", "-1"), 2, "built"),
+    (("export", "-f", "ttl", "-o", "/dev/full"), 1, "built"),
+    (("export", "-f", "nope", "-o", "x"), 2, "built"),
+    (("export", "-f", "ttl"), 2, "built"),
+    (("viz", "nope", "-o", "x.html"), 2, "built"),
+    (("viz", "member", "Nowhereland", "-o", "x.html"), 1, "built"),
+    (("viz", "coalitions", "-o", "/dev/full"), 1, "built"),
+    (("docs", "-o", "/dev/full"), 2, "built"),
+    (("add", "document", "/nonexistent/sheet.csv"), 1, "built"),
+    (("add", "nope", "x.csv"), 2, "built"),
+    (("serve", "--port", "abc"), 2, "built"),
+    (("serve", "--port", "99999"), 2, "built"),
+    (("validate", "/nonexistent/x.trig"), 2, "built"),
+    (("stats", "-f", "nope"), 2, "built"),
+    *[(args, 1, "empty") for args in (
+        ("stats",), ("sparql", "ASK {}"), ("query", "find-entity", "-p", "text=a"), ("coalitions",),
+        ("partners", "AAA"), ("export", "-f", "nt", "-o", "x.nt"), ("viz", "sdt", "-o", "x.html"), ("brief", "AAA"))],
+    *[(args, 1, "damaged") for args in (
+        ("stats",), ("sparql", "ASK {}"), ("query", "find-entity", "-p", "text=a"), ("coalitions",),
+        ("partners", "AAA"), ("export", "-f", "nt", "-o", "x.nt"), ("viz", "sdt", "-o", "x.html"))],
+]
+
+
+def test_every_command_of_the_help_is_covered() -> None:
+    import re
+
+    help_text = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, check=True).stdout
+    listed = re.findall(r"^  ([a-z][a-z-]*)  ", help_text.split("Commands:")[1], re.MULTILINE)
+    covered = {next(a for a in args if not a.startswith("-") and "://" not in a) for args, _, _ in BAD_INPUTS}
+    assert listed and set(listed) <= covered, set(listed) - covered
+
+
+def test_every_command_with_bad_inputs_says_one_error_line(project: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(project, damaged)
+    (damaged / "build" / "CURRENT").write_text('{"store": 5}', encoding="utf-8")
+    failures = []
+    for args, code, where in BAD_INPUTS:
+        env = {"KG_BUILD_DIR": str(tmp_path / "empty")} if where == "empty" else {}
+        home = damaged if where == "damaged" else project
+        full_env = {**os.environ, "KG_HOME": str(home), **env}
+        if where != "empty":
+            full_env.pop("KG_BUILD_DIR", None)
+        result = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=full_env,
+                                timeout=300, cwd=tmp_path)
+        bad = "Traceback" in result.stderr or "internal error" in result.stderr or result.returncode != code
+        if not bad and "add" not in args:
+            bad = not result.stderr.strip().splitlines()[-1].startswith("Error: ")
+        if bad:
+            failures.append((args, where, result.returncode, result.stderr[-300:]))
+    assert not failures, failures
+
+
+def test_the_endpoint_refuses_the_attack_and_connects_nowhere(project: Path, listener: Listener) -> None:
+    """The same query posted cross-site to a real 'kg serve' (any Host header): no connection."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    port = 18121
+    env = {**os.environ, "KG_HOME": str(project)}
+    env.pop("KG_BUILD_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def up() -> bool:
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", port)) == 0
+
+        _wait_for(up, 60)
+        body = urllib.parse.urlencode({"query": ATTACK.replace("{port}", str(listener.port))}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/sparql", data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "internal.example",
+                     "Origin": "http://evil.example"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (400, 403)
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+
+
+def test_the_endpoint_keeps_answering_across_builds(own_project: Path) -> None:
+    """Item 3 with the store lifecycle: 'kg serve' answers after 'kg build --force' replaced the store."""
+    import urllib.parse
+    import urllib.request
+
+    port = 18123
+    env = {**os.environ, "KG_HOME": str(own_project)}
+    env.pop("KG_BUILD_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def ask() -> int:
+        url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s a jsi:Country }"})
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status
+
+    def up() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        _wait_for(up, 60)
+        assert ask() == 200
+        for _ in range(2):
+            assert kg("build", "--force", home=own_project).returncode == 0
+            time.sleep(1.0)  # the endpoint looks at CURRENT twice a second
+            assert ask() == 200
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+    assert kg("build", "--force", home=own_project).returncode == 0
+    assert len(_stores(own_project / "build")) == 1  # once the endpoint is gone, old folders go

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg import choices
 from kg.cli._answers import say_note
 from kg.cli._common import Context, emit, handle_errors, pass_context
 
@@ -14,7 +15,7 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.argument("who", metavar="MEMBER")
-@click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
               help="Language of the page and of the names.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (atomically); standard output if left out.")
@@ -43,7 +44,7 @@ def brief(context: Context, who: str, lang: str, output: Path | None) -> None:
     _, note = resolve_noting(store, "actor", who, lang, layout=context.layout)
     say_note(note)
     manifest = read_manifest(context.layout.build_dir) or {}
-    built = str(manifest.get("built", manifest.get("fingerprint", "")))[:19]
+    built = str(manifest.get("fingerprint", ""))[:12]
     emit(render_brief(store, who, lang, layout=context.layout, version=built), output)
 
 

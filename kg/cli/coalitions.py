@@ -297,7 +297,6 @@ def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str, *, wide:
                      bom: bool = False, name: str | None = None) -> str:
     import functools
 
-    from kg.coalitions import describe_reason
     from kg.output import render_table as render
 
     render_table = functools.partial(render, wide=wide, lang=lang, bom=bom)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import click
@@ -51,7 +52,7 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
     store = context.embedded_store()
     total = sum(1 for q in store.quads() if not only or q.graph_name.value in only)
     bar: Any
-    with click.progressbar(length=total, label="pushing", file=click.get_text_stream("stderr"),  # type: ignore[operator]
+    with click.progressbar(length=total, label="pushing", file=sys.stderr,  # type: ignore[operator]
                            show_pos=True, item_show_func=_shown) as bar:
         def step(graph: str, n: int) -> None:
             bar.update(n, graph.rsplit("/", 1)[-1])

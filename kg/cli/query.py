@@ -112,7 +112,6 @@ def query(
     full. --lang also translates the column headers.
     """
     from kg.catalogue import catalogue_table, find_query, list_queries, run_query
-    from kg.output import render_table
 
     layout = context.layout
     if update_readme is not None and not list_:
@@ -173,15 +172,13 @@ def _corrected(store: object, query: CatalogueQuery, values: dict[str, str], lan
 
 def _command_line(name: str, values: dict[str, str], lang: str) -> str:
     """The ``kg query`` command that gives this answer again."""
-    import shlex
-
-    from kg.output import shorten
-    from kg.store import Cell
+    from kg.catalogue import shell_quote
+    from kg.iris import compact
 
     parts = ["kg", "query", name]
     for key, value in values.items():
-        shown = shorten(Cell("iri", value[1:-1])) if value.startswith("<") else value
-        parts += ["-p", shlex.quote(f"{key}={shown}")]
+        shown = compact(value[1:-1]) if value.startswith("<") else value
+        parts += ["-p", f"{key}={shell_quote(shown)}"]
     if lang != "en":
         parts += ["--lang", lang]
     return " ".join(parts)

@@ -85,6 +85,12 @@ def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
 
 
+def _short_citation(citation: str) -> str:
+    """URLs shortened to their sites: 'https://gov.uk/x ; https://www.ft.com/y' → 'gov.uk, ft.com'."""
+    short = re.sub(r"https?://(?:www\.)?([^/\s]+)\S*", r"\1", citation)
+    return re.sub(r"\s*;\s*", ", ", short).strip()
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -111,24 +117,40 @@ def doc_iri(symbol: str) -> str:
     return ID + "doc/" + symbol.strip().replace("/", "-").replace(" ", "_")
 
 
+TIME = iris.PREFIXES.get("time", "http://www.w3.org/2006/time#")
+#: xsd datatype of a date → the OWL-Time property that holds it
+_IN_XSD = {XSD + "date": "inXSDDate", XSD + "gYearMonth": "inXSDgYearMonth", XSD + "gYear": "inXSDgYear"}
+
+
+def _instant(graph: ox.NamedNode, period: ox.NamedNode, prop: str, date: ox.Literal, key: str) -> list[ox.Quad]:
+    node = ox.BlankNode("b" + hashlib.sha1(f"{key}-{prop}".encode()).hexdigest()[:16])
+    return [ox.Quad(period, N(TIME + prop), node, graph),
+            ox.Quad(node, N(TIME + _IN_XSD[date.datatype.value]), date, graph)]
+
+
 def membership_quads(graph: ox.NamedNode, member: str, group: str, role: str, since: ox.Literal | None,
                      until: ox.Literal | None, comment: str = "") -> list[ox.Quad]:
     """The statements of one membership (the one place that knows the membership model).
 
-    IRI ``membership/{GROUP}-{ISO}[-{role}]`` (graph_data/README.md); ``role/member`` adds no suffix.
+    W3C ORG with an OWL-Time interval (graph_data/README.md): ``membership/{GROUP}-{ISO}[-{role}]``
+    ``org:memberDuring period/{same key}``, whose ``time:hasBeginning`` and ``time:hasEnd`` hold
+    the dates as precise as the source; ``role/member`` adds no suffix to the key.
     """
     group_key, member_key, role_key = (x.rsplit("/", 1)[-1] for x in (group, member, role))
-    node = N(f"{ID}membership/{group_key}-{member_key}" + ("" if role_key == "member" else f"-{role_key}"))
+    key = f"{group_key}-{member_key}" + ("" if role_key == "member" else f"-{role_key}")
+    node, period = N(f"{ID}membership/{key}"), N(f"{ID}period/{key}")
     quads = [
         ox.Quad(node, RDF_TYPE, N(ORG + "Membership"), graph),
         ox.Quad(node, N(ORG + "member"), N(member), graph),
         ox.Quad(node, N(ORG + "organization"), N(group), graph),
         ox.Quad(node, N(ORG + "role"), N(role), graph),
+        ox.Quad(node, N(ORG + "memberDuring"), period, graph),
+        ox.Quad(period, RDF_TYPE, N(TIME + "Interval"), graph),
     ]
     if since is not None:
-        quads.append(ox.Quad(node, N(J + "since"), since, graph))
+        quads += _instant(graph, period, "hasBeginning", since, key)
     if until is not None:
-        quads.append(ox.Quad(node, N(J + "until"), until, graph))
+        quads += _instant(graph, period, "hasEnd", until, key)
     if comment:
         quads.append(ox.Quad(node, N(RDFS + "comment"), en(comment), graph))
     return quads
@@ -174,6 +196,7 @@ class Builder:
         facts.citation_nodes.add(graph.value)
         q = facts.quads
         q += [ox.Quad(graph, RDF_TYPE, N(J + "Citation"), graph),
+              ox.Quad(graph, N(RDFS + "label"), en(f"{_short_citation(citation)}: {locator}"), graph),
               ox.Quad(graph, N(DCT + "bibliographicCitation"), ox.Literal(citation), graph),
               ox.Quad(graph, N(J + "locator"), ox.Literal(locator), graph),
               ox.Quad(graph, N(J + "certainty"), N(J + CERTAINTIES[certainty]), graph)]
@@ -265,9 +288,10 @@ class Builder:
             prop = "supportedText" if stance == "supported" else "didNotSupportText"
             facts.quads.append(ox.Quad(N(member), N(J + prop), N(target), graph))
         if statement:
-            key = "-".join(x.rsplit("/", 1)[-1] for x in (member, target))
-            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else "")
-                     + f"-{_hash(statement)[:6]}")
+            # One position per text, stance, date and words: rows that give the same words for several
+            # members (a joint paper, a source naming them together) make one position they all raised.
+            node = N(f"{ID}position/{slug(target.rsplit('/', 1)[-1], 40)}-{stance}"
+                     + (f"-{date.value}" if date is not None else "") + f"-{_hash(statement)[:8]}")
             label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
                             ox.Quad(node, N(RDFS + "label"), en(label), graph),
@@ -362,13 +386,15 @@ class Builder:
         else:
             cells = {col: c.get(col, "").strip() for col in doc_cells}
         kind = cells["kind"].lower()
-        if kind not in DOC_KINDS:
-            raise RowError("kind", f"{c.get('kind', '')!r} is not a kind of document; write {', '.join(DOC_KINDS)}")
+        exists = self.known(doc)  # a document of the graph: a row may just add elements or a source
+        if kind not in DOC_KINDS and not (exists and not kind):
+            raise RowError("kind", f"{c.get('kind', '')!r} is not a kind of document; write {', '.join(DOC_KINDS)}"
+                           + (" (or leave it empty: the document is in the graph)" if exists else ""))
         date = self.date(cells["date"], "date") if cells["date"] and not first else None
         sponsors = [] if first else [self.resolve("actor", s, "sponsors") for s in split_list(cells["sponsors"])]
-        if kind == "proposal" and first is None and not sponsors:
+        if kind == "proposal" and first is None and not exists and not sponsors:
             raise RowError("sponsors", "empty; a proposal needs at least one sponsor")
-        if kind == "proposal" and first is None and date is None and not cells["date_note"]:
+        if kind == "proposal" and first is None and not exists and date is None and not cells["date_note"]:
             raise RowError("date", "empty, and so is date_note; a proposal needs a date or a note on its date")
         element, column = c.get("element", "").strip(), c.get("column", "").strip()
         if column and not element:
@@ -385,8 +411,9 @@ class Builder:
         d = N(doc)
         if first is None:
             self.documents[doc] = (row, cells)
-            q += [ox.Quad(d, RDF_TYPE, N(J + DOC_KINDS[kind]), graph),
-                  ox.Quad(d, N(RDFS + "label"), en(symbol), graph),
+            if kind:
+                q.append(ox.Quad(d, RDF_TYPE, N(J + DOC_KINDS[kind]), graph))
+            q += [ox.Quad(d, N(RDFS + "label"), en(symbol), graph),
                   ox.Quad(d, N(J + "symbol"), ox.Literal(symbol), graph)]
             if date is not None:
                 q.append(ox.Quad(d, N(DCT + "date"), date, graph))
@@ -395,7 +422,7 @@ class Builder:
             if cells["title"]:
                 q.append(ox.Quad(d, N(DCT + "description"), en(cells["title"]), graph))
             q += [ox.Quad(d, N(J + "sponsoredBy"), N(s), graph) for s in sponsors]
-        parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if first is None else "")]
+        parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if sponsors else "")]
         if element and col_iri is not None:
             known = self.elements.setdefault(doc, {})
             el_iri = known.get(element.casefold())

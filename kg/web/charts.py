@@ -46,7 +46,7 @@ class Chart:
     title: str
     question: str
     width: int = 720
-    height: int = 300
+    height: int = 290
     bars: list[Bar] = field(default_factory=list)
     points: list[tuple[float, float, bool, str]] = field(default_factory=list)  # x, y, approximate, title
     path: str = ""

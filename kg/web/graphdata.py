@@ -91,19 +91,16 @@ class Names:
 
 
 def short(iri: str) -> str:
-    """``member/CIV`` for an instance, ``jsi:Member`` for an ontology term, else the IRI.
+    """``member/CIV`` (the path of its page) for an instance, else :func:`kg.iris.compact`.
 
     Examples
     --------
     >>> short("https://w3id.org/jsi-ecom/ontology#Member"), short("https://w3id.org/jsi-ecom/id/member/CIV")
     ('jsi:Member', 'member/CIV')
     """
-    if iri.startswith(iris.ID):
+    if iri.startswith(iris.ID):  # the path of its page, /id/member/CIV
         return iri[len(iris.ID):]
-    for prefix, ns in iris.PREFIXES.items():
-        if iri.startswith(ns) and prefix in ("jsi", "rdf", "rdfs", "owl", "skos", "org", "prov", "dcterms", "xsd", "qb"):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return iris.compact(iri)
 
 
 @dataclass

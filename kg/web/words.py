@@ -27,6 +27,9 @@ WORDS: dict[str, tuple[str, str, str]] = {
                     "Un Miembro, grupo, cuestión, propuesta o disposición, por su nombre en inglés, francés o español, "
                     "o por su código (CIV, LDC, D.3, INF/ECOM/38)."),
     "results_for": ("Results for", "Résultats pour", "Resultados para"),
+    "refine": ("the first ones only; type more of the name to narrow the search",
+               "les premiers seulement ; tapez davantage du nom pour préciser",
+               "solo los primeros; escriba más del nombre para precisar"),
     "no_result": ("Nothing of that name.", "Rien de ce nom.", "Nada con ese nombre."),
     "did_you_mean": ("Did you mean", "Vouliez-vous dire", "Quiso decir"),
     "read_as": ("read as", "compris comme", "entendido como"),
@@ -95,14 +98,14 @@ WORDS: dict[str, tuple[str, str, str]] = {
                      "Fonctionne sans réseau : rien sur ces pages ne vient d'ailleurs.",
                      "Funciona sin red: nada en estas páginas viene de otro sitio."),
     "kind": ("kind", "type", "tipo"),
+    "name": ("name", "nom", "nombre"),
+    "key": ("key", "clé", "clave"),
+    "comment": ("comment", "commentaire", "comentario"),
     # briefing
     "brief_title": ("Briefing", "Note d'information", "Nota informativa"),
-    "brief_intro": ("What the knowledge graph holds on {name}, each line with its source. Prepared {date} from the "
-                    "graph built {built}.",
-                    "Ce que le graphe de connaissances contient sur {name}, chaque ligne avec sa source. Établie le "
-                    "{date} à partir du graphe construit le {built}.",
-                    "Lo que el grafo de conocimiento contiene sobre {name}, cada línea con su fuente. Preparada el "
-                    "{date} a partir del grafo construido el {built}."),
+    "brief_intro": ("What the knowledge graph holds on {name}, each line with its source (graph build {built}).",
+                    "Ce que le graphe de connaissances contient sur {name}, chaque ligne avec sa source (graphe {built}).",
+                    "Lo que el grafo de conocimiento contiene sobre {name}, cada línea con su fuente (grafo {built})."),
     "groups_roles": ("Groups and roles", "Groupes et rôles", "Grupos y funciones"),
     "members_of_group": ("Members", "Membres", "Miembros"),
     "its_documents": ("Its proposals and communications, and what became of them in INF/ECOM/87",
@@ -114,6 +117,9 @@ WORDS: dict[str, tuple[str, str, str]] = {
     "concerns_models": ("Its development concerns and the SDT models that fit them",
                         "Ses préoccupations de développement et les modèles de TSD qui y répondent",
                         "Sus preocupaciones de desarrollo y los modelos de TED adecuados"),
+    "recommended": ("recommended by IISD 2022, section 2.3", "recommandé par l'IISD 2022, section 2.3",
+                    "recomendado por IISD 2022, sección 2.3"),
+    "via_group": ("through", "par", "a través de"),
     "partners": ("Best partners, and why", "Meilleurs partenaires, et pourquoi", "Mejores socios, y por qué"),
     "gaps": ("Concerns no proposal answers", "Préoccupations auxquelles aucune proposition ne répond",
              "Preocupaciones que ninguna propuesta atiende"),
