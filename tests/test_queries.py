@@ -316,7 +316,7 @@ def test_sources_of(built_store: Store) -> None:
 
 def test_cooperation_provisions_by_strength(built_store: Store) -> None:
     """Q13: from binding (A.2.(8) 'shall commit to') down to voluntary (A.1.(2) 'may')."""
-    order = ["binding", "best endeavour", "hortatory", "encouraged", "voluntary", "recognition"]
+    order = ["binding", "best endeavour", "hortatory", "encouraged", "voluntary", "recognition", "commits no Party"]
     rows = ask(built_store, "cooperation-provisions-by-strength")
     ranks = [order.index(r["strength"] or "") for r in rows]
     assert ranks == sorted(ranks)
