@@ -122,8 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
-    for triple in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
-        work.add(triple)  # type: ignore[arg-type]
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -145,11 +145,20 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     return added
 
 
-def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = None) -> list[ox.Triple]:
-    """The compiled OWL 2 RL rules on a store whose default graph holds the asserted statements.
+def _meaningful_filter() -> str:
+    """:func:`meaningful` as a SPARQL FILTER on ``?s ?p ?o`` (IRIs only), for the store."""
+    builtin = lambda var: " || ".join(f'STRSTARTS(STR({var}), "{ns}")' for ns in _BUILTIN)  # noqa: E731
+    return (
+        f"FILTER(isIRI(?s) && isIRI(?o) && !(sameTerm(?s, ?o) && ({builtin('?p')})) && !({builtin('?s')}) "
+        f"&& !(?p = <{_RDF_TYPE}> && (?o = <{_OWL_THING}> || {builtin('?o')})))"
+    )
 
-    The store is changed (the closure is added to its default graph, see :func:`kg.rules.run_rules`).
-    Returns the meaningful new statements, sorted (the same set as :func:`infer` gives).
+
+def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] | None = None) -> int:
+    """The compiled OWL 2 RL rules on a store whose named graphs hold the asserted statements.
+
+    The meaningful entailments (the same set as :func:`infer` gives) are written into
+    ``graph``; the rules' working graphs are dropped. Returns how many were written.
 
     Raises
     ------
@@ -159,23 +168,27 @@ def infer_store(store: ox.Store, *, progress: Callable[[str], None] | None = Non
 
     from kg import rules
 
-    store.update(
-        f"INSERT {{ ?agent <{_ORG}memberOf> ?group . GRAPH <{rules.DERIVED}> {{ ?agent <{_ORG}memberOf> ?group }} }} "
-        f"WHERE {{ {CURRENT_MEMBERSHIP} }}"
-    )
-    rules.run_rules(store, progress=progress)
-    found = []
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(rules.DERIVED)):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and meaningful(s.value, p.value, o.value):
-            found.append(ox.Triple(s, p, o))
-    found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
-    log.info("compiled rules added %d meaningful triples", len(found))
-    return found
+    # The closed-world rule first, as :func:`infer` does before owlrl; its statements join the
+    # rules' working graphs.
+    current = rules.WORKING + "current-membership"
+    derived = store.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}", use_default_graph_as_union=True)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(current)) for t in derived)  # type: ignore[union-attr]
+    closure = rules.run_rules(store, progress=progress)
+    graphs = [current, *closure.graphs]
+    if graphs:
+        rounds = " ".join(f"<{g}>" for g in graphs)
+        store.update(
+            f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?r {{ {rounds} }} GRAPH ?r {{ ?s ?p ?o }} {_meaningful_filter()} }}"
+        )
+        store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+    count = int(rows[0]["n"].value)
+    log.info("compiled rules added %d meaningful triples", count)
+    return count
 
 
 def infer_quads(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """:func:`infer_store` on the union of the quads' triples, in a new in-memory store.
+    """:func:`infer_store` on the quads, in a new in-memory store; the entailments, sorted.
 
     Examples
     --------
@@ -183,11 +196,18 @@ def infer_quads(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     >>> e = lambda n: ox.NamedNode("http://e/" + n)
     >>> sco = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
     >>> typ = ox.NamedNode(_RDF_TYPE)
-    >>> [t.object.value for t in infer_quads([ox.Quad(e("LDC"), sco, e("Developing")), ox.Quad(e("x"), typ, e("LDC"))])]
+    >>> [t.object.value for t in infer_quads([ox.Quad(e("LDC"), sco, e("Developing"), e("g")), ox.Quad(e("x"), typ, e("LDC"), e("g"))])]
     ['http://e/Developing']
     """
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-    return infer_store(store)
+    graph = "urn:x-kg:inferred"
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, q.graph_name if isinstance(q.graph_name, ox.NamedNode) else ox.NamedNode("urn:x-kg:asserted"))
+        for q in quads
+    )
+    infer_store(store, graph)
+    found = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+    found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
+    return found

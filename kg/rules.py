@@ -7,16 +7,17 @@ new axiom is picked up at the next build without touching this module. An axiom 
 is not implemented here fails the build with its name (:class:`UnsupportedAxiom`): nothing
 is silently ignored.
 
-Evaluation, on an in-memory store whose default graph holds every asserted statement:
+Evaluation, on an in-memory store whose named graphs hold the asserted statements (their union is read):
 
 1. the schema rules (``scm-*``) run to a fixpoint on the axioms themselves;
 2. the instance rules are compiled from the closed schema and run semi-naively: a first
    pass over everything, then each round joins only the statements derived in the round
-   before (graph ``DELTA``) with the rest, until a round derives nothing;
+   before (a graph of their own) with the rest, until a round derives nothing;
 3. the inconsistency rules (``cax-dw``, ``cax-adc``, ``prp-irp`` …) are asked last and
    raise :class:`kg.errors.InconsistencyError`.
 
-Every derived statement is also kept in graph :data:`DERIVED`. owlrl stays the reference
+The derived statements go to graphs of their own (one per round), so the union of the
+store's graphs is the closure. owlrl stays the reference
 (``kg build --reasoner owlrl``; the tests compare the two rule by rule).
 """
 
@@ -39,12 +40,13 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 _TYPE = RDF + "type"
 
-#: Working graphs of the fixpoint (never written to the built store).
+#: Working graphs of the fixpoint (never written to the built store): the compiled updates name
+#: DELTA (what the previous round derived) and NEW (this round); each round gets graphs of its own.
 _URN = "urn:x-kg:reasoning:"
+#: The prefix of every working graph of the reasoning (dropped before the store is written).
+WORKING = _URN
 DELTA = _URN + "delta"
 NEW = _URN + "new"
-#: Every statement the rules derived (asserted ones excluded).
-DERIVED = _URN + "derived"
 
 #: The axiom vocabulary this module understands, and the OWL 2 RL rules that give it meaning
 #: ("" for declarations and annotations, which entail nothing of use here).
@@ -123,11 +125,14 @@ class Closure:
         Statements derived (schema and instances, before any filtering).
     updates : list of str
         The compiled SPARQL updates of the instance rules (first pass), for inspection.
+    graphs : list of str
+        The graphs holding the derived statements, one per round.
     """
 
     rounds: int = 0
     derived: int = 0
     updates: list[str] = field(default_factory=list)
+    graphs: list[str] = field(default_factory=list)
 
 
 def _iri(value: str) -> str:
@@ -139,15 +144,10 @@ def _rows(rows: Iterable[tuple[str, ...]]) -> str:
 
 
 def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
-    solutions = store.query(query)
+    solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return sorted(tuple(getattr(row[n], "value", "") for n in names) for row in solutions)
-
-
-def _count(store: ox.Store, graph: str) -> int:
-    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
-    return int(rows[0]["n"].value)
 
 
 def check_axioms(store: ox.Store) -> list[str]:
@@ -186,59 +186,13 @@ def _short(iri: str) -> str:
 
 # ----------------------------------------------------------------------------- schema rules
 
-_SCM = [
-    # scm-cls
-    f"""INSERT {{ ?c <{RDFS}subClassOf> ?c , <{OWL}Thing> ; <{OWL}equivalentClass> ?c . <{OWL}Nothing> <{RDFS}subClassOf> ?c }}
-        WHERE {{ ?c a <{OWL}Class> }}""",
-    # scm-op, scm-dp (owlrl also takes rdf:Property)
-    f"""INSERT {{ ?p <{RDFS}subPropertyOf> ?p ; <{OWL}equivalentProperty> ?p }}
-        WHERE {{ VALUES ?t {{ <{OWL}ObjectProperty> <{OWL}DatatypeProperty> <{RDF}Property> }} ?p a ?t }}""",
-    # scm-sco
-    f"INSERT {{ ?a <{RDFS}subClassOf> ?c }} WHERE {{ ?a <{RDFS}subClassOf> ?b . ?b <{RDFS}subClassOf> ?c }}",
-    # scm-eqc1, scm-eqc2
-    f"INSERT {{ ?a <{RDFS}subClassOf> ?b . ?b <{RDFS}subClassOf> ?a }} WHERE {{ ?a <{OWL}equivalentClass> ?b }}",
-    f"INSERT {{ ?a <{OWL}equivalentClass> ?b }} WHERE {{ ?a <{RDFS}subClassOf> ?b . ?b <{RDFS}subClassOf> ?a }}",
-    # scm-spo
-    f"INSERT {{ ?a <{RDFS}subPropertyOf> ?c }} WHERE {{ ?a <{RDFS}subPropertyOf> ?b . ?b <{RDFS}subPropertyOf> ?c }}",
-    # scm-eqp1, scm-eqp2
-    f"INSERT {{ ?a <{RDFS}subPropertyOf> ?b . ?b <{RDFS}subPropertyOf> ?a }} WHERE {{ ?a <{OWL}equivalentProperty> ?b }}",
-    f"INSERT {{ ?a <{OWL}equivalentProperty> ?b }} WHERE {{ ?a <{RDFS}subPropertyOf> ?b . ?b <{RDFS}subPropertyOf> ?a }}",
-    # scm-dom1, scm-dom2, scm-rng1, scm-rng2
-    f"INSERT {{ ?p <{RDFS}domain> ?c2 }} WHERE {{ ?p <{RDFS}domain> ?c1 . ?c1 <{RDFS}subClassOf> ?c2 }}",
-    f"INSERT {{ ?p1 <{RDFS}domain> ?c }} WHERE {{ ?p2 <{RDFS}domain> ?c . ?p1 <{RDFS}subPropertyOf> ?p2 }}",
-    f"INSERT {{ ?p <{RDFS}range> ?c2 }} WHERE {{ ?p <{RDFS}range> ?c1 . ?c1 <{RDFS}subClassOf> ?c2 }}",
-    f"INSERT {{ ?p1 <{RDFS}range> ?c }} WHERE {{ ?p2 <{RDFS}range> ?c . ?p1 <{RDFS}subPropertyOf> ?p2 }}",
-]
-
-
-def _schema_fixpoint(store: ox.Store) -> int:
-    """Run the scm-* rules until they add nothing; their results go to DERIVED too."""
-    rounds = 0
-    while True:
-        rounds += 1
-        for update in _SCM:
-            head, body = update.split(" WHERE ", 1)
-            store.update(f"INSERT {{ GRAPH <{NEW}> {head.removeprefix('INSERT').strip()} }} WHERE {body}")
-        store.update(f"DELETE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} ?s ?p ?o }}")
-        if _count(store, NEW) == 0:
-            return rounds
-        _merge_new(store)
-
-
-def _merge_new(store: ox.Store) -> None:
-    """Add NEW to the default graph and to DERIVED; NEW becomes the next DELTA."""
-    store.update(
-        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{NEW}> {{ ?s ?p ?o }} }} ; "
-        f"ADD <{NEW}> TO <{DERIVED}> ; MOVE <{NEW}> TO <{DELTA}>"
-    )
-
-
-# ----------------------------------------------------------------------------- instance rules
-
-
 @dataclass
 class _Rule:
-    """One instance rule: head template, body atoms, and rows of constants (VALUES)."""
+    """One rule: a head triple pattern, body atoms, and rows of constants (VALUES).
+
+    The statements are read from every graph of the store (the asserted graphs and the
+    graphs of earlier rounds): each atom is matched in a ``GRAPH ?g`` of its own.
+    """
 
     name: str
     head: str
@@ -246,23 +200,82 @@ class _Rule:
     values: str = ""
     extra: str = ""
 
+    def _update(self, atoms: list[str]) -> str:
+        return (
+            f"INSERT {{ GRAPH <{NEW}> {{ {self.head} }} }} WHERE {{ {self.values} {' '.join(atoms)} "
+            f"{self.extra} FILTER NOT EXISTS {{ GRAPH ?gh {{ {self.head} }} }} }}"
+        )
+
     def variants(self) -> tuple[str, list[str]]:
         """The first-pass update and one semi-naive update per body atom."""
-
-        def update(atoms: list[str]) -> str:
-            return (
-                f"INSERT {{ GRAPH <{NEW}> {{ {self.head} }} }} WHERE {{ {self.values} {' '.join(atoms)} "
-                f"{self.extra} FILTER NOT EXISTS {{ {self.head} }} }}"
-            )
-
-        first = update([a + " ." for a in self.atoms])
+        first = self._update([f"GRAPH ?g{j} {{ {a} }}" for j, a in enumerate(self.atoms)])
         delta = []
         for i in range(len(self.atoms)):
-            atoms = [(f"GRAPH <{DELTA}> {{ {a} }}" if j == i else a + " .") for j, a in enumerate(self.atoms)]
+            atoms = [(f"GRAPH <{DELTA}> {{ {a} }}" if j == i else f"GRAPH ?g{j} {{ {a} }}") for j, a in enumerate(self.atoms)]
             # Put the delta atom first: it is the small side of the join.
             atoms.insert(0, atoms.pop(i))
-            delta.append(update(atoms))
+            delta.append(self._update(atoms))
         return first, delta
+
+
+_SCO, _SPO, _EQC, _EQP = f"<{RDFS}subClassOf>", f"<{RDFS}subPropertyOf>", f"<{OWL}equivalentClass>", f"<{OWL}equivalentProperty>"
+_PROPERTY_TYPES = f"VALUES ?t {{ <{OWL}ObjectProperty> <{OWL}DatatypeProperty> <{RDF}Property> }}"
+#: The schema rules (table 9), run on the axioms until they add nothing.
+_SCM = [
+    _Rule("scm-cls", f"?c {_SCO} ?c .", [f"?c a <{OWL}Class>"]),
+    _Rule("scm-cls", f"?c {_EQC} ?c .", [f"?c a <{OWL}Class>"]),
+    _Rule("scm-cls", f"?c {_SCO} <{OWL}Thing> .", [f"?c a <{OWL}Class>"]),
+    _Rule("scm-cls", f"<{OWL}Nothing> {_SCO} ?c .", [f"?c a <{OWL}Class>"]),
+    # scm-op, scm-dp (owlrl also takes rdf:Property)
+    _Rule("scm-op", f"?p {_SPO} ?p .", ["?p a ?t"], _PROPERTY_TYPES),
+    _Rule("scm-op", f"?p {_EQP} ?p .", ["?p a ?t"], _PROPERTY_TYPES),
+    _Rule("scm-sco", f"?a {_SCO} ?c .", [f"?a {_SCO} ?b", f"?b {_SCO} ?c"]),
+    _Rule("scm-eqc1", f"?a {_SCO} ?b .", [f"?a {_EQC} ?b"]),
+    _Rule("scm-eqc1", f"?b {_SCO} ?a .", [f"?a {_EQC} ?b"]),
+    _Rule("scm-eqc2", f"?a {_EQC} ?b .", [f"?a {_SCO} ?b", f"?b {_SCO} ?a"]),
+    _Rule("scm-spo", f"?a {_SPO} ?c .", [f"?a {_SPO} ?b", f"?b {_SPO} ?c"]),
+    _Rule("scm-eqp1", f"?a {_SPO} ?b .", [f"?a {_EQP} ?b"]),
+    _Rule("scm-eqp1", f"?b {_SPO} ?a .", [f"?a {_EQP} ?b"]),
+    _Rule("scm-eqp2", f"?a {_EQP} ?b .", [f"?a {_SPO} ?b", f"?b {_SPO} ?a"]),
+    _Rule("scm-dom1", f"?p <{RDFS}domain> ?c2 .", [f"?p <{RDFS}domain> ?c1", f"?c1 {_SCO} ?c2"]),
+    _Rule("scm-dom2", f"?p1 <{RDFS}domain> ?c .", [f"?p2 <{RDFS}domain> ?c", f"?p1 {_SPO} ?p2"]),
+    _Rule("scm-rng1", f"?p <{RDFS}range> ?c2 .", [f"?p <{RDFS}range> ?c1", f"?c1 {_SCO} ?c2"]),
+    _Rule("scm-rng2", f"?p1 <{RDFS}range> ?c .", [f"?p2 <{RDFS}range> ?c", f"?p1 {_SPO} ?p2"]),
+]
+
+
+class _Rounds:
+    """Runs rounds of updates, each writing what is new into a graph of its own."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.graphs: list[str] = []
+        self.derived = 0
+
+    def run(self, updates: Iterable[str]) -> int:
+        """One round: apply the updates (DELTA: the previous round's graph); return how much is new."""
+        delta = self.graphs[-1] if self.graphs else DELTA
+        new = f"{_URN}round-{len(self.graphs) + 1}"
+        for update in updates:
+            self.store.update(update.replace(NEW, new).replace(DELTA, delta))
+        rows = list(self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+        count = int(rows[0]["n"].value)
+        if count:
+            self.graphs.append(new)
+            self.derived += count
+        return count
+
+
+def _schema_fixpoint(rounds: _Rounds) -> int:
+    """Run the scm-* rules until they add nothing."""
+    updates = [rule.variants()[0] for rule in _SCM]
+    n = 1
+    while rounds.run(updates):
+        n += 1
+    return n
+
+
+# ----------------------------------------------------------------------------- instance rules
 
 
 def _compile(store: ox.Store) -> list[_Rule]:
@@ -284,7 +297,7 @@ def _compile(store: ox.Store) -> list[_Rule]:
     inverse = q(f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}")
     symmetric = q(f"SELECT ?p ?q WHERE {{ ?p a <{OWL}SymmetricProperty> BIND(?p AS ?q) }}")
     pairs = sorted({*inverse, *((b, a) for a, b in inverse), *symmetric})
-    if bool(store.query(f"ASK {{ ?s <{OWL}sameAs> ?o }}")) or q(f"SELECT ?p WHERE {{ VALUES ?t {{ <{OWL}FunctionalProperty> <{OWL}InverseFunctionalProperty> }} ?p a ?t }}"):
+    if bool(store.query(f"ASK {{ ?s <{OWL}sameAs> ?o }}", use_default_graph_as_union=True)) or q(f"SELECT ?p WHERE {{ VALUES ?t {{ <{OWL}FunctionalProperty> <{OWL}InverseFunctionalProperty> }} ?p a ?t }}"):
         pairs = sorted({*pairs, (OWL + "sameAs", OWL + "sameAs")})  # eq-sym
         _equality(rules)
     table("prp-inv1/prp-inv2/prp-symp/eq-sym", "?y ?p2 ?x .", ["?x ?p1 ?y"], "?p1 ?p2", pairs, not_literal)
@@ -320,12 +333,12 @@ def _chains(store: ox.Store) -> list[tuple[str, list[str]]]:
     """Each ``owl:propertyChainAxiom``: the property and its chain, in list order."""
     chains = []
     first, rest, nil = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest"), RDF + "nil"
-    for quad in store.quads_for_pattern(None, ox.NamedNode(OWL + "propertyChainAxiom"), None, ox.DefaultGraph()):
+    for quad in store.quads_for_pattern(None, ox.NamedNode(OWL + "propertyChainAxiom"), None, None):
         items: list[str] = []
         node = quad.object
         while getattr(node, "value", nil) != nil and len(items) < 64:
-            items += [str(getattr(q.object, "value", "")) for q in store.quads_for_pattern(node, first, None, ox.DefaultGraph())]  # type: ignore[arg-type]
-            nxt = [q.object for q in store.quads_for_pattern(node, rest, None, ox.DefaultGraph())]  # type: ignore[arg-type]
+            items += [str(getattr(q.object, "value", "")) for q in store.quads_for_pattern(node, first, None, quad.graph_name)]  # type: ignore[arg-type]
+            nxt = [q.object for q in store.quads_for_pattern(node, rest, None, quad.graph_name)]  # type: ignore[arg-type]
             node = nxt[0] if nxt else ox.NamedNode(nil)
         if len(items) < 2:
             raise UnsupportedAxiom(f"owl:propertyChainAxiom of {quad.subject} is not a list of two or more properties")
@@ -391,13 +404,13 @@ def _refuse_merged_terms(store: ox.Store) -> None:
 
 
 def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None) -> Closure:
-    """Compute the OWL 2 RL closure of the store's default graph, in place.
+    """Compute the OWL 2 RL closure of the union of the store's graphs.
 
     Parameters
     ----------
     store : pyoxigraph.Store
-        Its default graph holds the asserted statements (ontology and data). The derived
-        statements are added to it and to the graph :data:`DERIVED`.
+        Its graphs hold the asserted statements (ontology and data). The derived statements
+        are added in new graphs, one per round, named in ``Closure.graphs``.
     progress : callable, optional
         Called with a short line after each round.
 
@@ -412,33 +425,28 @@ def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None)
     --------
     >>> s = ox.Store()
     >>> s.update('''PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    ... INSERT DATA { <http://e/LDC> rdfs:subClassOf <http://e/Developing> . <http://e/x> a <http://e/LDC> }''')
-    >>> _ = run_rules(s)
-    >>> [str(q.object) for q in s.quads_for_pattern(ox.NamedNode("http://e/x"), None, None, ox.NamedNode(DERIVED))]
+    ... INSERT DATA { GRAPH <http://e/g> { <http://e/LDC> rdfs:subClassOf <http://e/Developing> . <http://e/x> a <http://e/LDC> } }''')
+    >>> closure = run_rules(s)
+    >>> [str(q.object) for g in closure.graphs for q in s.quads_for_pattern(ox.NamedNode("http://e/x"), None, None, ox.NamedNode(g))]
     ['<http://e/Developing>']
     """
     say = progress or (lambda _line: None)
     check_axioms(store)
-    schema_rounds = _schema_fixpoint(store)
+    rounds = _Rounds(store)
+    schema_rounds = _schema_fixpoint(rounds)
     rules = _compile(store)
     compiled = [rule.variants() for rule in rules]
     closure = Closure(updates=[first for first, _ in compiled])
     say(f"schema closed in {schema_rounds} round(s); {len(rules)} instance rules compiled")
-    store.update(f"DROP SILENT GRAPH <{DELTA}>")
-    for first, _ in compiled:
-        store.update(first)
-    rounds = 1
-    while (new := _count(store, NEW)) > 0:
-        closure.derived += new
-        say(f"round {rounds}: {new:,} new statements")
-        _merge_new(store)
-        rounds += 1
-        for _, delta in compiled:
-            for update in delta:
-                store.update(update)
-    store.update(f"DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEW}>")
-    closure.rounds = rounds
-    closure.derived = _count(store, DERIVED)
+    updates = [first for first, _ in compiled]
+    n = 0
+    while new := rounds.run(updates):
+        n += 1
+        say(f"round {n}: {new:,} new statements")
+        updates = [update for _, delta in compiled for update in delta]
+    closure.rounds = n + 1
+    closure.derived = rounds.derived
+    closure.graphs = rounds.graphs
     _refuse_merged_terms(store)
     problems = _inconsistencies(store)
     if problems:
@@ -447,5 +455,5 @@ def run_rules(store: ox.Store, *, progress: Callable[[str], None] | None = None)
             f"the data contradicts the ontology's axioms: {shown}. "
             "Fix the statements named (a disjoint class, a functional property with two values …) and build again"
         )
-    log.info("compiled OWL 2 RL rules: %d statements derived in %d rounds", closure.derived, rounds)
+    log.info("compiled OWL 2 RL rules: %d statements derived in %d rounds", closure.derived, closure.rounds)
     return closure

@@ -66,7 +66,7 @@ class _Candidate:
         return f"{label} ({short})" if label != short else short
 
     def short(self) -> str:
-        return self.iri[len(iris.ID):] if self.iri.startswith(iris.ID) else self.iri
+        return iris.compact(self.iri)
 
 
 def _pick_label(names: Sequence[tuple[str, str | None]], lang: str) -> str | None:

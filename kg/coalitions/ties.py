@@ -8,6 +8,7 @@ collaboration networks.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import logging
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import iris
+from kg.iris import JSI, compact
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
 from kg.queryfiles import run_rq
@@ -39,7 +40,8 @@ log = logging.getLogger(__name__)
 
 #: The kinds of tie between two members, strongest evidence first. Each is read by the query
 #: ``queries/coalitions/<kind>.rq`` (``group`` by ``memberships.rq``).
-TIE_KINDS: tuple[str, ...] = ("cosponsor", "position", "theme", "column", "issue", "stance", "concern", "group")
+TIE_KINDS: tuple[str, ...] = ("cosponsor", "position", "theme", "column", "issue", "stance", "participation", "concern",
+                              "group")
 
 #: The weight of one shared item of each kind, before it is divided among the members sharing it.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -49,6 +51,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "column": 1.0,
     "issue": 1.0,
     "stance": 1.0,
+    "participation": 1.0,
     "concern": 1.0,
     "group": 1.0,
 }
@@ -61,6 +64,8 @@ KIND_HELP: dict[str, str] = {
     "column": "both propose elements in the same horizontal column of Table 5",
     "issue": "both have an interest in the same issue of INF/ECOM/62/Rev.2, counted at the most specific issue they share",
     "stance": "both supported, or both did not support, the same text",
+    "participation": "both took part in the initiative in the same way at the same date (e.g. both signed the 2019 Joint "
+                     "Statement, WT/L/1056)",
     "concern": "both raise the same development concern",
     "group": "both belong to the same coalition or group of convenors",
 }
@@ -73,12 +78,23 @@ _PHRASES: dict[str, str] = {
     "column": "both propose in the column “{what}”",
     "issue": "both have an interest in {what}",
     "stance": "both {what}",
+    "participation": "both took part as {what}",
     "concern": "both raise the concern “{what}”",
     "group": "both in the {what}",
 }
 
-_JSI = "https://w3id.org/jsi-ecom/ontology#"
-_STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
+
+
+@functools.lru_cache(maxsize=1)
+def _stances() -> dict[str, str]:
+    from kg.vocab import JSI  # rdflib's checked namespace, only when explanations are written
+
+    return {str(JSI.supportedText): "supported", str(JSI.didNotSupportText): "did not support"}
+
+
+#: jsi:certainty of a citation → rank; a tie is as certain as the less certain of its two holdings
+_CERTAINTY = {JSI + "LowCertainty": 0, JSI + "MediumCertainty": 1, JSI + "HighCertainty": 2}
+_CERTAINTY_WORD = {0: "low", 1: "medium", 2: "high"}
 
 
 # --------------------------------------------------------------------------- parameters
@@ -191,6 +207,8 @@ class _Holding:
     documents: set[str] = field(default_factory=set)
     citations: set[str] = field(default_factory=set)
     froms: set[str] = field(default_factory=set)
+    #: the highest certainty of the citations this holding rests on (0 low, 1 medium, 2 high; 2 when not given)
+    certainty: int = -1
     # the same, named (once per holding, not once per pair)
     group_names: tuple[str, ...] = ()
     document_names: tuple[str, ...] = ()
@@ -201,7 +219,7 @@ class _Holding:
         self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
         self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
         self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, _short(f))) for f in self.froms)
+        self.from_codes = frozenset((f, names.codes.get(f, compact(f))) for f in self.froms)
 
 
 class _Names:
@@ -230,13 +248,13 @@ class _Names:
         self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or self.codes.get(iri) or _short(iri)
+        return self.labels.get(iri) or self.codes.get(iri) or compact(iri)
 
     def member(self, iri: str) -> str:
         return self.label(iri)
 
     def document(self, iri: str) -> str:
-        return self.codes.get(iri) or self.labels.get(iri) or _short(iri)
+        return self.codes.get(iri) or self.labels.get(iri) or compact(iri)
 
     def citation(self, iri: str) -> str:
         """The citation's label, else its text, unless that is a bare URL and its source has a title."""
@@ -245,7 +263,7 @@ class _Names:
             return self.labels[iri]
         if text and not (text.startswith("http") and iri in self.sources):
             return text
-        return self.sources.get(iri) or text or _short(iri)
+        return self.sources.get(iri) or text or compact(iri)
 
     def topic(self, iri: str, ancestors: Mapping[str, set[str]]) -> str:
         """An issue as 'code label', a column as 'the column “label”'."""
@@ -257,11 +275,7 @@ class _Names:
         code, label = self.codes.get(iri), self.labels.get(iri)
         if code and label and label != code:
             return f"{code} {label}"
-        return code or label or _short(iri)
-
-
-def _short(iri: str) -> str:
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
+        return code or label or compact(iri)
 
 
 def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
@@ -419,7 +433,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
                        activity=activity, participant=participant)
 
     # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
@@ -487,6 +501,7 @@ def _holdings(
         if needed not in cols:
             raise QueryError(f"the coalition query {kind}.rq must select ?{needed}")
     rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
+    best: dict[tuple[str, str, str, str, str, str], int] = {}
     for row in table.rows:
         holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
         if holder is None or item is None:
@@ -499,6 +514,8 @@ def _holdings(
             _value(row, cols["citation"]) or "",
             _value(row, cols.get("from")) or "",
         )
+        certainty = _CERTAINTY.get(_value(row, cols.get("certainty")) or "", 2)
+        best[key] = max(best.get(key, -1), certainty)
         topics = rows.setdefault(key, set())
         topic = _value(row, cols.get("topic"))
         if topic is not None:
@@ -506,18 +523,21 @@ def _holdings(
         if kind == "issue":
             topics.update(ancestors.get(item, (item,)))
     result: dict[tuple[str, str], dict[str, _Holding]] = {}
-    for (holder, item, facet, evidence, citation, origin), topics in sorted(rows.items()):
+    for key, topics in sorted(rows.items()):
+        holder, item, facet, evidence, citation, origin = key
         if on is not None and on not in topics:
             continue
         holders = result.setdefault((item, facet), {})
         if holder in members:
             h = holders.setdefault(holder, _Holding())
             h.own = True
+            h.certainty = max(h.certainty, best[key])
             _note(h, evidence, citation, origin)
         elif holder in group_members:
             for member, membership_citations in group_members[holder].items():
                 h = holders.setdefault(member, _Holding())
                 h.groups.add(holder)
+                h.certainty = max(h.certainty, best[key])
                 h.citations.update(membership_citations)
                 _note(h, evidence, citation, origin)
     return result
@@ -538,7 +558,9 @@ def _what(kind: str, item: str, facet: str, names: _Names) -> str:
     if kind == "issue":
         return names.issue(item)
     if kind == "stance":
-        return f"{_STANCE.get(facet, 'took the same stance on')} {names.document(item)}"
+        return f"{_stances().get(facet, 'took the same stance on')} {names.document(item)}"
+    if kind == "participation":
+        return f"{names.label(item)}, {facet}" if facet else names.label(item)
     return names.label(item)
 
 
@@ -570,6 +592,8 @@ def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding,
     }
     if kind == "issue":
         reason["through"] = sorted({code for f, code in ha.from_codes | hb.from_codes if f != item})
+    certainty = min(ha.certainty, hb.certainty)
+    reason["certainty"] = _CERTAINTY_WORD.get(certainty, "high")
     return reason
 
 
@@ -592,6 +616,8 @@ def describe_reason(reason: Mapping[str, Any], *, with_sources: bool = True) -> 
     through = reason.get("through") or []
     if through:
         text += f" (through {', '.join(through)})"
+    if reason.get("certainty") in ("medium", "low"):
+        text += f" ({reason['certainty']} certainty)"
     groups = reason.get("groups") or []
     if reason.get("basis") == "group" and reason["kind"] != "group" and groups:
         text += f" (as members of the {' and the '.join(groups)})"

@@ -85,6 +85,12 @@ def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
 
 
+def _short_citation(citation: str) -> str:
+    """URLs shortened to their sites: 'https://gov.uk/x ; https://www.ft.com/y' → 'gov.uk, ft.com'."""
+    short = re.sub(r"https?://(?:www\.)?([^/\s]+)\S*", r"\1", citation)
+    return re.sub(r"\s*;\s*", ", ", short).strip()
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -111,24 +117,40 @@ def doc_iri(symbol: str) -> str:
     return ID + "doc/" + symbol.strip().replace("/", "-").replace(" ", "_")
 
 
+TIME = iris.PREFIXES.get("time", "http://www.w3.org/2006/time#")
+#: xsd datatype of a date → the OWL-Time property that holds it
+_IN_XSD = {XSD + "date": "inXSDDate", XSD + "gYearMonth": "inXSDgYearMonth", XSD + "gYear": "inXSDgYear"}
+
+
+def _instant(graph: ox.NamedNode, period: ox.NamedNode, prop: str, date: ox.Literal, key: str) -> list[ox.Quad]:
+    node = ox.BlankNode("b" + hashlib.sha1(f"{key}-{prop}".encode()).hexdigest()[:16])
+    return [ox.Quad(period, N(TIME + prop), node, graph),
+            ox.Quad(node, N(TIME + _IN_XSD[date.datatype.value]), date, graph)]
+
+
 def membership_quads(graph: ox.NamedNode, member: str, group: str, role: str, since: ox.Literal | None,
                      until: ox.Literal | None, comment: str = "") -> list[ox.Quad]:
     """The statements of one membership (the one place that knows the membership model).
 
-    IRI ``membership/{GROUP}-{ISO}[-{role}]`` (graph_data/README.md); ``role/member`` adds no suffix.
+    W3C ORG with an OWL-Time interval (graph_data/README.md): ``membership/{GROUP}-{ISO}[-{role}]``
+    ``org:memberDuring period/{same key}``, whose ``time:hasBeginning`` and ``time:hasEnd`` hold
+    the dates as precise as the source; ``role/member`` adds no suffix to the key.
     """
     group_key, member_key, role_key = (x.rsplit("/", 1)[-1] for x in (group, member, role))
-    node = N(f"{ID}membership/{group_key}-{member_key}" + ("" if role_key == "member" else f"-{role_key}"))
+    key = f"{group_key}-{member_key}" + ("" if role_key == "member" else f"-{role_key}")
+    node, period = N(f"{ID}membership/{key}"), N(f"{ID}period/{key}")
     quads = [
         ox.Quad(node, RDF_TYPE, N(ORG + "Membership"), graph),
         ox.Quad(node, N(ORG + "member"), N(member), graph),
         ox.Quad(node, N(ORG + "organization"), N(group), graph),
         ox.Quad(node, N(ORG + "role"), N(role), graph),
+        ox.Quad(node, N(ORG + "memberDuring"), period, graph),
+        ox.Quad(period, RDF_TYPE, N(TIME + "Interval"), graph),
     ]
     if since is not None:
-        quads.append(ox.Quad(node, N(J + "since"), since, graph))
+        quads += _instant(graph, period, "hasBeginning", since, key)
     if until is not None:
-        quads.append(ox.Quad(node, N(J + "until"), until, graph))
+        quads += _instant(graph, period, "hasEnd", until, key)
     if comment:
         quads.append(ox.Quad(node, N(RDFS + "comment"), en(comment), graph))
     return quads
@@ -174,6 +196,7 @@ class Builder:
         facts.citation_nodes.add(graph.value)
         q = facts.quads
         q += [ox.Quad(graph, RDF_TYPE, N(J + "Citation"), graph),
+              ox.Quad(graph, N(RDFS + "label"), en(f"{_short_citation(citation)}: {locator}"), graph),
               ox.Quad(graph, N(DCT + "bibliographicCitation"), ox.Literal(citation), graph),
               ox.Quad(graph, N(J + "locator"), ox.Literal(locator), graph),
               ox.Quad(graph, N(J + "certainty"), N(J + CERTAINTIES[certainty]), graph)]
@@ -246,7 +269,16 @@ class Builder:
         except RowError as doc_error:
             if stance != "position":
                 raise RowError("target", f"{doc_error}; a {stance} stance is on a text (a document symbol)") from None
-            target, is_doc = self.resolve("issue", target_text, "target"), False
+            target, is_doc = "", False
+            for kind in ("issue", "group"):  # a position on an issue, or on the initiative itself (JSI)
+                try:
+                    target = self._resolve(kind, target_text, "target")
+                    break
+                except RowError:
+                    continue
+            if not target:
+                raise RowError("target", f"{doc_error}; a position may also be on an issue (code such as D.3.1) "
+                               "or on the initiative (JSI)") from None
         statement = c.get("statement", "").strip()
         if stance == "position" and not statement:
             raise RowError("statement", "empty; a position needs the member's words (statement)")
@@ -257,9 +289,11 @@ class Builder:
             facts.quads.append(ox.Quad(N(member), N(J + prop), N(target), graph))
         if statement:
             key = "-".join(x.rsplit("/", 1)[-1] for x in (member, target))
-            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else ""))
+            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else "")
+                     + f"-{_hash(statement)[:6]}")
+            label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
-                            ox.Quad(node, N(RDFS + "label"), en(statement[:120]), graph),
+                            ox.Quad(node, N(RDFS + "label"), en(label), graph),
                             ox.Quad(node, N(J + "statement"), en(statement), graph),
                             ox.Quad(node, N(J + "raisedBy"), N(member), graph),
                             ox.Quad(node, N(J + "about"), N(target), graph)]

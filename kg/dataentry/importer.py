@@ -28,7 +28,31 @@ from kg.layout import Layout
 __all__ = ["AddFailed", "AddReport", "add_sheet", "output_file", "SINGLE_VALUED"]
 
 #: Facts that hold one value: a row giving another value conflicts with the graph.
-SINGLE_VALUED = {F.DCT + "date", F.J + "inColumn", F.J + "inCategory", F.J + "until", F.J + "symbol"}
+SINGLE_VALUED = {F.DCT + "date", F.J + "inColumn", F.J + "inCategory", F.TIME + "hasEnd", F.J + "symbol"}
+#: The beginning of a membership: a row's earlier date conflicts, a later one adds nothing.
+BEGINNING = F.TIME + "hasBeginning"
+
+#: A statement as compared: (subject, predicate, object), with a blank node's description
+#: folded in (period hasBeginning [ inXSDDate D ] → (period, hasBeginning, D)).
+Flat = tuple[str, str, Any]
+
+
+def _flatten(quads: Iterable[ox.Quad]) -> list[tuple[Flat, list[ox.Quad]]]:
+    """Each statement as compared, with the quads that state it."""
+    quads = list(quads)
+    described: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode):
+            described.setdefault(q.subject.value, []).append(q)
+    out: list[tuple[Flat, list[ox.Quad]]] = []
+    for q in quads:
+        if isinstance(q.subject, ox.BlankNode):
+            continue
+        if isinstance(q.object, ox.BlankNode):
+            out += [((_sv(q.subject), _sv(q.predicate), d.object), [q, d]) for d in described.get(q.object.value, [])]
+        else:
+            out.append(((_sv(q.subject), _sv(q.predicate), q.object), [q]))
+    return out
 _OPPOSITE = {F.J + "supportedText": F.J + "didNotSupportText", F.J + "didNotSupportText": F.J + "supportedText"}
 _DOC_CLASSES = {F.J + c for c in F.DOC_KINDS.values()}
 
@@ -73,21 +97,21 @@ class _Graph:
         has_element: list[tuple[str, str]] = []
         for path in files:
             shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-            for q in parse_file(path, root=root):
-                s, p, o = q.subject.value, q.predicate.value, q.object
-                g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+            for (s, p, o), origins in _flatten(parse_file(path, root=root)):
+                q = origins[0]
+                g = _sv(q.graph_name) if isinstance(q.graph_name, ox.NamedNode) else ""
                 self.where.setdefault((s, p, o), []).append((shown, g))
                 self.by_sp.setdefault((s, p), set()).add(o)
                 if p == F.RDF_TYPE.value:
                     self.subjects.add(s)
-                    if o.value == F.ORG + "Role":
+                    if _sv(o) == F.ORG + "Role":
                         self.roles.add(s.rsplit("/", 1)[-1])
                 elif p == F.DCT + "bibliographicCitation":
-                    self.citations[s] = o.value
+                    self.citations[s] = _sv(o)
                 elif p == F.J + "hasElement":
-                    has_element.append((s, o.value))
+                    has_element.append((s, _sv(o)))
                 elif p == F.RDFS + "label" and getattr(o, "language", None) == "en":
-                    labels[s] = o.value
+                    labels[s] = _sv(o)
         for doc, el in has_element:
             if el in labels:
                 self.elements.setdefault(doc, {})[labels[el].casefold()] = el
@@ -95,6 +119,11 @@ class _Graph:
     def source_of(self, s: str, p: str, o: Any) -> str:
         file, g = self.where[(s, p, o)][0]
         return f"{self.citations.get(g, g)} (in {file})"
+
+
+def _sv(term: Any) -> str:
+    """The value of a term (IRI, literal, blank node) as a string."""
+    return str(getattr(term, "value", term))
 
 
 def _earlier(a: str, b: str) -> bool:
@@ -154,22 +183,21 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
 
     report = AddReport(target)
     new_quads: list[ox.Quad] = []
-    removed: set[tuple[str, str, Any]] = set()
-    seen: dict[tuple[str, str, Any], int] = {}
+    removed: set[Flat] = set()
+    seen: dict[Flat, int] = {}
     row_of: dict[str, int] = {}
     for rf in rows:
-        facts = [q for q in rf.quads if q.subject.value not in rf.citation_nodes]
-        fresh = []
-        for q in facts:
-            key = (q.subject.value, q.predicate.value, q.object)
+        facts = _flatten(q for q in rf.quads if _sv(q.subject) not in rf.citation_nodes)
+        fresh: list[tuple[Flat, list[ox.Quad]]] = []
+        for key, origins in facts:
             if key in graph.where or key in seen:
                 continue
-            if q.predicate.value == F.J + "since":
-                older = [o for o in graph.by_sp.get(key[:2], ()) if o != q.object]
-                if older and not _earlier(q.object.value, min(o.value for o in older)):
-                    continue  # known since an earlier (or the same) date: nothing new
-            fresh.append(q)
-        conflicts = _conflicts(fresh, graph)
+            if key[1] == BEGINNING:
+                older = [o for o in graph.by_sp.get(key[:2], ()) if o != key[2]]
+                if older and not _earlier(_sv(key[2]), min(_sv(o) for o in older)):
+                    continue  # known to have begun earlier (or at the same date): nothing new
+            fresh.append((key, origins))
+        conflicts = _conflicts([key for key, _ in fresh], graph)
         for s, p, old, new in conflicts:
             files = {f for f, _ in graph.where[(s, p, old)]}
             if replace and files == {target.relative_to(layout.root).as_posix()}:
@@ -181,16 +209,17 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
                             f"{_show(old)!r} for {_short(s)}, stated by {graph.source_of(s, p, old)}; the sheet may be "
                             f"older than the graph: check the sources, then {hint}")
         if not fresh:
-            first = next((seen[(q.subject.value, q.predicate.value, q.object)] for q in facts
-                          if (q.subject.value, q.predicate.value, q.object) in seen), None)
+            first = next((seen[key] for key, _ in facts if key in seen), None)
             where = f"repeats row {first} of the sheet" if first else "already in the graph"
             report.unchanged.append(f"{sheet.where(rf.row.number)}: nothing new ({rf.summary}: {where})")
             continue
+        for key, _ in facts:
+            seen.setdefault(key, rf.row.number)
         for q in rf.quads:
-            seen.setdefault((q.subject.value, q.predicate.value, q.object), rf.row.number)
-            row_of.setdefault(q.subject.value, rf.row.number)
-            row_of.setdefault(q.graph_name.value, rf.row.number)
-        new_quads += [q for q in rf.quads if q.subject.value in rf.citation_nodes] + fresh
+            row_of.setdefault(_sv(q.subject), rf.row.number)
+            row_of.setdefault(_sv(q.graph_name), rf.row.number)
+        new_quads += [q for q in rf.quads if _sv(q.subject) in rf.citation_nodes]
+        new_quads += [q for _, origins in fresh for q in origins]
         report.added.append(f"{sheet.where(rf.row.number)}: {rf.summary}")
     if problems:
         raise AddFailed(problems)
@@ -200,7 +229,8 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
     from kg.loading import parse_file
 
     old_file = parse_file(target, root=layout.root) if target.exists() else []
-    kept = [q for q in old_file if (q.subject.value, q.predicate.value, q.object) not in removed]
+    dropped = {q for key, origins in _flatten(old_file) if key in removed for q in origins}
+    kept = [q for q in old_file if q not in dropped]
     combined = sorted(set(kept) | set(new_quads), key=str)
     report.statements = len(set(combined) - set(old_file))
     header = (f"{target.name}: facts added with 'kg add {spec.name}' from filled-in sheets (see README, 'Adding facts').\n"
@@ -215,24 +245,23 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
     return report
 
 
-def _conflicts(fresh: list[ox.Quad], graph: _Graph) -> list[tuple[str, str, Any, Any]]:
+def _conflicts(fresh: list[Flat], graph: _Graph) -> list[tuple[str, str, Any, Any]]:
     found = []
-    for q in fresh:
-        s, p, o = q.subject.value, q.predicate.value, q.object
+    for s, p, o in fresh:
         if p in SINGLE_VALUED:
             found += [(s, p, old, o) for old in sorted(graph.by_sp.get((s, p), ()), key=str) if old != o]
-        elif p == F.J + "since":
+        elif p == BEGINNING:
             found += [(s, p, old, o) for old in sorted(graph.by_sp.get((s, p), ()), key=str) if old != o]
-        elif p == F.RDF_TYPE.value and o.value in _DOC_CLASSES:
-            found += [(s, p, old, o) for old in graph.by_sp.get((s, p), ()) if old.value in _DOC_CLASSES and old != o]
+        elif p == F.RDF_TYPE.value and _sv(o) in _DOC_CLASSES:
+            found += [(s, p, old, o) for old in graph.by_sp.get((s, p), ()) if _sv(old) in _DOC_CLASSES and old != o]
         elif p in _OPPOSITE and o in graph.by_sp.get((s, _OPPOSITE[p]), ()):
             found.append((s, _OPPOSITE[p], o, ox.NamedNode(p)))
     return found
 
 
 _COLUMNS = {F.DCT + "date": {"document": "date", "stance": "date"}, F.J + "inColumn": {"document": "column"},
-            F.J + "inCategory": {"concern": "category"}, F.J + "since": {"membership": "since", "participation": "date"},
-            F.J + "until": {"membership": "until"}, F.RDF_TYPE.value: {"document": "kind"},
+            F.J + "inCategory": {"concern": "category"}, BEGINNING: {"membership": "since", "participation": "date"},
+            F.TIME + "hasEnd": {"membership": "until"}, F.RDF_TYPE.value: {"document": "kind"},
             F.J + "supportedText": {"stance": "stance"}, F.J + "didNotSupportText": {"stance": "stance"}}
 
 
@@ -261,9 +290,9 @@ def _validate(layout: Layout, target: Path, text: str, row_of: dict[str, int], s
     new = list(ox.parse(text.encode("utf-8"), ox.RdfFormat.TRIG))
     loaded.data += new
     shown = target.relative_to(layout.root).as_posix()
-    mine = {q.subject.value for q in new} | {q.graph_name.value for q in new if isinstance(q.graph_name, ox.NamedNode)}
+    mine = {_sv(q.subject) for q in new} | {_sv(q.graph_name) for q in new if isinstance(q.graph_name, ox.NamedNode)}
     for q in new:
-        loaded.origin.setdefault(q.subject.value, shown)
+        loaded.origin.setdefault(_sv(q.subject), shown)
     checks = sorted(layout.checks_dir.glob("*-violation.rq"))
     problems = []
     for v in validate_sources(loaded, layout.shapes_file, checks):

@@ -79,7 +79,8 @@ KINDS: dict[str, KindSpec] = {
         "a member's stance on a text (supported, did-not-support) or its position on a text or an issue",
         (
             ColumnSpec("member", True, "the member or group (name, ISO code or group key)", "Kenya"),
-            ColumnSpec("target", True, "the text (document symbol) or issue (code or name) the stance is on",
+            ColumnSpec("target", True, "the text (document symbol) the stance is on; a position may also be on an issue "
+                       "(code or name) or on the initiative (JSI)",
                        "INF/ECOM/87"),
             ColumnSpec("stance", True, "supported, did-not-support (both: on a text) or position (on a text or "
                        "an issue: give the statement)", "supported"),

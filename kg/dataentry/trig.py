@@ -56,30 +56,53 @@ def term_text(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple | ox.De
 
 
 def serialize_trig(quads: Iterable[ox.Quad], header: str = "") -> str:
-    """The quads as TriG text, in the fixed order described above."""
-    graphs: dict[str, dict[str, dict[str, set[str]]]] = {}
+    """The quads as TriG text, in the fixed order described above.
+
+    A blank node used once as an object in its graph is written inline (``[ p o ]``), so the
+    text never depends on the blank nodes' labels.
+    """
+    graphs: dict[str, list[ox.Quad]] = {}
     for q in quads:
         if not isinstance(q.graph_name, ox.NamedNode):
             raise ValueError("every statement must sit in a named citation graph")
-        subjects = graphs.setdefault(q.graph_name.value, {})
-        preds = subjects.setdefault(q.subject.value if isinstance(q.subject, ox.NamedNode) else "_:" + str(q.subject.value), {})
-        preds.setdefault(q.predicate.value, set()).add(term_text(q.object))
-    used = {prefix for prefix, _ in PREFIXES.items()}
+        graphs.setdefault(q.graph_name.value, []).append(q)
     lines = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
     if lines:
         lines.append("")
-    lines += [f"@prefix {p + ':':<12}<{PREFIXES[p]}> ." for p in sorted(used)]
+    lines += [f"@prefix {p + ':':<12}<{PREFIXES[p]}> ." for p in sorted(PREFIXES)]
     for graph in sorted(graphs):
-        subjects = graphs[graph]
+        described: dict[str, dict[str, list[object]]] = {}
+        uses: dict[str, int] = {}
+        for q in graphs[graph]:
+            described.setdefault(_key(q.subject), {}).setdefault(q.predicate.value, []).append(q.object)
+            if isinstance(q.object, ox.BlankNode):
+                uses[q.object.value] = uses.get(q.object.value, 0) + 1
+        inline = {b for b, n in uses.items() if n == 1 and "_:" + b in described}
+
+        def obj(term: object, depth: int = 0, described: dict[str, dict[str, list[object]]] = described,
+                inline: set[str] = inline) -> str:
+            if isinstance(term, ox.BlankNode) and term.value in inline and depth < 8:
+                preds = described["_:" + term.value]
+                parts = [f"{term_text(ox.NamedNode(p))} {' , '.join(sorted(obj(o, depth + 1) for o in set(preds[p])))}"
+                         for p in sorted(preds, key=lambda p: (p != _RDF_TYPE, _iri(p)))]
+                return "[ " + " ; ".join(parts) + " ]"
+            return term_text(term)  # type: ignore[arg-type]
+
         lines += ["", f"{_iri(graph)} {{"]
-        order = sorted(subjects, key=lambda s: (s != graph, s))
-        for i, subject in enumerate(order):
-            preds = subjects[subject]
+        subjects = [s for s in described if not (s.startswith("_:") and s[2:] in inline)]
+        for i, subject in enumerate(sorted(subjects, key=lambda s: (s != graph, s))):
+            preds = described[subject]
             lines.append(("" if i == 0 else "\n") + f"    {subject if subject.startswith('_:') else _iri(subject)}")
             pred_order = sorted(preds, key=lambda p: (p != _RDF_TYPE, _iri(p)))
             for j, pred in enumerate(pred_order):
-                objects = " ,\n            ".join(sorted(preds[pred]))
+                objects = " ,\n            ".join(sorted({obj(o) for o in preds[pred]}))
                 end = " ." if j == len(pred_order) - 1 else " ;"
                 lines.append(f"        {term_text(ox.NamedNode(pred))} {objects}{end}")
         lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _key(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return "_:" + str(getattr(term, "value", ""))

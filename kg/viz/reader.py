@@ -13,7 +13,8 @@ from typing import Any
 from kg.layout import Layout
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
-from kg.viz.drawing import local_name, words
+from kg.iris import local_name
+from kg.viz.drawing import words
 
 __all__ = ["Reader"]
 
