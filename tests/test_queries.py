@@ -410,3 +410,12 @@ def test_find_entity(built_store: Store) -> None:
     rows = ask(built_store, "find-entity", text="ivoire")
     assert ("Côte d'Ivoire", "member/CIV") in {(r["name"], r["key"]) for r in rows}
     assert ask(built_store, "find-entity", text="no such thing anywhere") == []
+
+
+def test_participation_over_time_shows_the_certainty_of_each_count(built_store: Store) -> None:
+    """Issue 13: the count of 2 April 2019 (78, a single secondary source) is low certainty, and says so."""
+    rows = ask(built_store, "participation-over-time")
+    april = [r for r in rows if r["date"] == "2019-04-02"]
+    assert [(r["count"], r["certainty"]) for r in april] == [("78", "low")]
+    assert "uncertain" in (april[0]["certainty_note"] or "")
+    assert all(r["certainty"] in ("high", "medium", "low") for r in rows)
