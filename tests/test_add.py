@@ -302,3 +302,36 @@ def test_the_committed_sheets_give_the_committed_files(project) -> None:  # type
     for kind, name in sheets:  # and a second time, nothing new
         result = project("add", kind, str(ROOT / "data_entry" / name))
         assert result.exit_code == 0 and "added:" not in result.output
+
+
+def test_rows_are_validated_with_the_project_shapes(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same SHACL shapes as 'kg build': a project whose shapes ask more refuses the row, naming it."""
+    shapes = project.home / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + '''
+jsish:CommunicationTitleShape a sh:NodeShape ;
+    sh:targetClass jsi:Communication ;
+    sh:property [ sh:path dcterms:description ; sh:minCount 1 ;
+        sh:message "A communication needs its topic (dcterms:description)." ] .
+''', encoding="utf-8")
+    sheet = _write_csv(tmp_path / "t.csv", HEADER, [
+        ["INF/ECOM/905", "communication", "2024-06", "", "Kenya", "", "", "", "INF/ECOM/905", "p. 1", "high", ""]])
+    before = _snapshot(project.home / "graph_data")
+    result = project("add", "document", str(sheet))
+    assert result.exit_code == 1
+    assert "t.csv, row 2: the graph would not validate: doc/INF-ECOM-905, property" in result.output
+    assert "A communication needs its topic" in result.output
+    assert _snapshot(project.home / "graph_data") == before
+
+
+def test_an_element_can_be_added_to_a_document_of_the_graph(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # INF/ECOM/49 (Côte d'Ivoire) has elements 1-3 from IISD 2022 Table 5; a new source adds a fourth
+    sheet = _write_csv(tmp_path / "e.csv", HEADER, [
+        ["INF/ECOM/49", "", "", "", "", "Made-up fourth element", "capacity-building", "D.3.1", "A made-up reading",
+         "p. 4", "low", "a made-up example"]])
+    result = project("add", "document", str(sheet))
+    assert result.exit_code == 0, result.output
+    text = (project.home / "graph_data" / "added-document.trig").read_text(encoding="utf-8")
+    block = text[text.index("graph:a-made-up-reading"):]
+    block = block[:block.index("\n}")]
+    assert "    doc:INF-ECOM-49\n        jsi:hasElement element:INF-ECOM-49-4 .\n" in block
+    assert "a jsi:Proposal ;" not in block and "jsi:sponsoredBy" not in block  # the graph's own facts stay where they are

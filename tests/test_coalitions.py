@@ -363,6 +363,15 @@ def test_eu_canada_and_uk_are_tied_through_participation_and_stances(real: Calla
                    for _, _, d in g.edges(data=True) for r in d["reasons"])
 
 
+def test_a_joint_paper_is_a_shared_position(real: Callable[..., nx.Graph]) -> None:
+    """data_entry/stances-2024.csv: India, South Africa and Namibia's joint paper on JSIs (2022, medium)."""
+    g = real()
+    assert set(_partners(g, "IND", top=2)) == {"NAM", "ZAF"}
+    reason = g.edges[member("IND"), member("ZAF")]["reasons"][0]
+    assert (reason["kind"], reason["shared_by"], reason["certainty"]) == ("position", 3, "medium")
+    assert reason["weight"] == 1.5
+
+
 def test_participation_and_stances_need_no_issue(real: Callable[..., nx.Graph]) -> None:
     assert not any(r["kind"] in ("participation", "stance") for _, _, d in real("D.3").edges(data=True)
                    for r in d["reasons"])

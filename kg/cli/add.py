@@ -82,6 +82,9 @@ def add(context: Context, kind: str, file: Path | None, template: bool, output: 
     except KGError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # e.g. graph_data/ not writable: the atomic write leaves the old file in place
+        click.echo(f"Error: {exc.filename or file}: {exc.strerror or exc}; nothing written", err=True)
+        sys.exit(1)
     for line in report.added:
         click.echo(f"{'would add' if dry_run else 'added'}: {line}")
     for line in report.unchanged:
@@ -102,7 +105,9 @@ def _store(context: Context) -> object:
     try:
         return context.store()
     except StoreError as exc:
-        raise StoreError(f"{exc} (kg add resolves names in the built graph: run 'kg build' first)") from exc
+        if "kg build" in str(exc):
+            raise StoreError(f"{exc} (kg add resolves names in the built graph)") from exc
+        raise
 
 
 COMMANDS = [add]

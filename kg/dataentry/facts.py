@@ -288,9 +288,10 @@ class Builder:
             prop = "supportedText" if stance == "supported" else "didNotSupportText"
             facts.quads.append(ox.Quad(N(member), N(J + prop), N(target), graph))
         if statement:
-            key = "-".join(x.rsplit("/", 1)[-1] for x in (member, target))
-            node = N(f"{ID}position/{slug(key, 60)}-{stance}" + (f"-{date.value}" if date is not None else "")
-                     + f"-{_hash(statement)[:6]}")
+            # One position per text, stance, date and words: rows that give the same words for several
+            # members (a joint paper, a source naming them together) make one position they all raised.
+            node = N(f"{ID}position/{slug(target.rsplit('/', 1)[-1], 40)}-{stance}"
+                     + (f"-{date.value}" if date is not None else "") + f"-{_hash(statement)[:8]}")
             label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
                             ox.Quad(node, N(RDFS + "label"), en(label), graph),
@@ -385,13 +386,15 @@ class Builder:
         else:
             cells = {col: c.get(col, "").strip() for col in doc_cells}
         kind = cells["kind"].lower()
-        if kind not in DOC_KINDS:
-            raise RowError("kind", f"{c.get('kind', '')!r} is not a kind of document; write {', '.join(DOC_KINDS)}")
+        exists = self.known(doc)  # a document of the graph: a row may just add elements or a source
+        if kind not in DOC_KINDS and not (exists and not kind):
+            raise RowError("kind", f"{c.get('kind', '')!r} is not a kind of document; write {', '.join(DOC_KINDS)}"
+                           + (" (or leave it empty: the document is in the graph)" if exists else ""))
         date = self.date(cells["date"], "date") if cells["date"] and not first else None
         sponsors = [] if first else [self.resolve("actor", s, "sponsors") for s in split_list(cells["sponsors"])]
-        if kind == "proposal" and first is None and not sponsors:
+        if kind == "proposal" and first is None and not exists and not sponsors:
             raise RowError("sponsors", "empty; a proposal needs at least one sponsor")
-        if kind == "proposal" and first is None and date is None and not cells["date_note"]:
+        if kind == "proposal" and first is None and not exists and date is None and not cells["date_note"]:
             raise RowError("date", "empty, and so is date_note; a proposal needs a date or a note on its date")
         element, column = c.get("element", "").strip(), c.get("column", "").strip()
         if column and not element:
@@ -408,8 +411,9 @@ class Builder:
         d = N(doc)
         if first is None:
             self.documents[doc] = (row, cells)
-            q += [ox.Quad(d, RDF_TYPE, N(J + DOC_KINDS[kind]), graph),
-                  ox.Quad(d, N(RDFS + "label"), en(symbol), graph),
+            if kind:
+                q.append(ox.Quad(d, RDF_TYPE, N(J + DOC_KINDS[kind]), graph))
+            q += [ox.Quad(d, N(RDFS + "label"), en(symbol), graph),
                   ox.Quad(d, N(J + "symbol"), ox.Literal(symbol), graph)]
             if date is not None:
                 q.append(ox.Quad(d, N(DCT + "date"), date, graph))
@@ -418,7 +422,7 @@ class Builder:
             if cells["title"]:
                 q.append(ox.Quad(d, N(DCT + "description"), en(cells["title"]), graph))
             q += [ox.Quad(d, N(J + "sponsoredBy"), N(s), graph) for s in sponsors]
-        parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if first is None else "")]
+        parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if sponsors else "")]
         if element and col_iri is not None:
             known = self.elements.setdefault(doc, {})
             el_iri = known.get(element.casefold())

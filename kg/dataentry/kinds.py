@@ -58,7 +58,8 @@ KINDS: dict[str, KindSpec] = {
         "repeat the symbol on each row of the same document (its other cells may then stay empty)",
         (
             ColumnSpec("symbol", True, "the WTO document symbol", "INF/ECOM/99"),
-            ColumnSpec("kind", True, "proposal, communication, negotiating-text, joint-statement or agreement-text",
+            ColumnSpec("kind", True, "proposal, communication, negotiating-text, joint-statement or agreement-text "
+                       "(may stay empty for a document already in the graph)",
                        "communication"),
             ColumnSpec("date", False, _DATE + " (a proposal needs a date or a date_note)", "2024-03-01"),
             ColumnSpec("date_note", False, "what is known of the date when the source gives none, e.g. "
@@ -85,7 +86,8 @@ KINDS: dict[str, KindSpec] = {
             ColumnSpec("stance", True, "supported, did-not-support (both: on a text) or position (on a text or "
                        "an issue: give the statement)", "supported"),
             ColumnSpec("statement", False, "what the member said or held, in the source's words (required for a "
-                       "position)", "welcomed the stabilised text"),
+                       "position); rows with the same words, target and date make one position of all their members "
+                       "(a joint paper, a source naming them together)", "welcomed the stabilised text"),
             ColumnSpec("date", False, _DATE, "2024-07-26"),
         ) + SOURCE_COLUMNS,
     ),
