@@ -43,7 +43,7 @@ def test_sparql_formats(invoke) -> None:  # type: ignore[no-untyped-def]
     assert invoke("sparql", q, "-f", "markdown").output.startswith("| code |\n|---|\n| A |")
     assert invoke("sparql", "ASK { member:CIV a jsi:Member }").output.strip() == "true"
     turtle = invoke("sparql", "CONSTRUCT { jsi:Binding jsi:rank ?r } WHERE { jsi:Binding jsi:rank ?r }").output
-    assert "jsi:Binding jsi:rank 5" in turtle
+    assert "jsi:Binding jsi:rank 6" in turtle
 
 
 def test_sparql_from_file_to_file_with_binding(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
