@@ -117,7 +117,7 @@ def http_request(
             while True:
                 if time.monotonic() > deadline:
                     raise StoreError(f"{what} {url} did not answer within {timeout:g} s (KG_STORE_TIMEOUT)")
-                chunk = response.read(65536)
+                chunk = response.read1(65536)  # what has arrived: a trickling server meets the deadline
                 if not chunk:
                     break
                 size += len(chunk)
