@@ -240,7 +240,8 @@ def main() -> None:
 
     import networkx as nx
 
-    from kg.coalitions import _tied, build_member_graph, find_coalitions, rank_partners
+    from kg.coalitions import build_member_graph, find_coalitions, rank_partners
+    from kg.coalitions.analysis import _tied
     from kg.store import memory_store
 
     rows: list[tuple[str, float, str]] = []

@@ -1,29 +1,31 @@
 """The build pipeline: parse → SHACL and checks → OWL-RL closure → on-disk Oxigraph store.
 
+The stages before the store are in :mod:`kg.pipeline` (compiled SHACL and OWL 2 RL rules on
+Oxigraph by default; pySHACL and owlrl on request).
+
 Each build goes to a new folder; the ``CURRENT`` file that names it is replaced
-atomically only after the store is complete, so a failed build leaves the previous built
-graph usable. Unchanged sources (same fingerprint) skip the work.
+atomically only after the store is complete, so a failed or killed build leaves the
+previous built graph usable (:mod:`kg.storedir`: the lock, the switch, the leftovers).
+Unchanged sources (same fingerprint) over a store that opens and holds what ``CURRENT``
+says skip the work; a damaged ``CURRENT`` or store is rebuilt.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 
-from kg import __version__, iris
-from kg.errors import StoreError, ValidationFailed
+from kg import __version__
+from kg.errors import StoreError
 from kg.layout import Layout
-from kg.output import write_text_atomic
-from kg.loading import LoadedSources, fingerprint_files, from_rdflib_term, load_sources
-from kg.store import MANIFEST, read_manifest
+from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
+from kg.store import read_manifest
+from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
 
@@ -55,7 +57,7 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "reasoning.py", "build.py", "iris.py")
+_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py", "labels.py")
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -63,7 +65,8 @@ def source_files(layout: Layout) -> list[Path]:
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        layout.ontology_file,
+        *ontology_files(layout.ontology_file),
+        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),
         *layout.data_files(),
@@ -75,7 +78,14 @@ def load_layout(layout: Layout) -> LoadedSources:
     return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
 
 
-def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
+def build_graph(
+    layout: Layout,
+    *,
+    force: bool = False,
+    reasoner: str = "rules",
+    validator: str = "sparql",
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the graph of a project into ``layout.build_dir``.
 
     Parameters
@@ -84,6 +94,11 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         Where the sources are and where the store goes.
     force : bool
         Rebuild even when the sources have not changed.
+    reasoner, validator : str
+        ``"rules"`` or ``"owlrl"``; ``"sparql"`` or ``"pyshacl"`` (see :mod:`kg.pipeline`).
+        Asking for a referee (owlrl, pyshacl) rebuilds even when nothing changed.
+    progress : callable, optional
+        Receives one line per stage and step (what it does, how far it is).
 
     Raises
     ------
@@ -93,22 +108,21 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
         SHACL or a violation check failed; ``.violations`` lists the problems.
     InconsistencyError
         OWL-RL reasoning found a contradiction.
+    StoreError
+        The build folder cannot be written, or another build holds the lock.
     """
-    from kg.loading import to_rdflib
-    from kg.reasoning import infer
-    from kg.validation import validate_sources
-
+    force = force or reasoner != "rules" or validator != "sparql"
     build_dir = layout.build_dir
     files = source_files(layout)
     fingerprint = fingerprint_files(files)
-    current = read_manifest(build_dir)
-    if (
-        not force
-        and current is not None
-        and current.get("fingerprint") == fingerprint
-        and (build_dir / current["store"]).is_dir()
-    ):
+    try:
+        current = read_manifest(build_dir)
+    except StoreError as exc:
+        log.warning("%s; rebuilding", exc)
+        current = None
+    if not force and current is not None and current.get("fingerprint") == fingerprint and is_usable(build_dir, current):
         log.info("sources unchanged; keeping %s", current["store"])
+        _tidy(build_dir, current["store"])
         return BuildReport(
             skipped=True,
             store=build_dir / current["store"],
@@ -116,77 +130,72 @@ def build_graph(layout: Layout, *, force: bool = False) -> BuildReport:
             asserted=current.get("asserted", 0),
             inferred=current.get("inferred", 0),
         )
+    with build_lock(build_dir):
+        removed = remove_old_stores(build_dir, keep=current["store"] if current else None, leftovers_only=current is None)
+        if removed:
+            log.info("removed leftovers of earlier builds: %s", ", ".join(removed))
+        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress)
 
-    seconds: dict[str, float] = {}
-    t0 = time.perf_counter()
-    loaded = load_layout(layout)
-    seconds["parse"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
-    violations = validate_sources(loaded, layout.shapes_file, checks)
-    errors = [v for v in violations if v.severity == "Violation"]
-    seconds["validate"] = time.perf_counter() - t0
-    if errors:
-        raise ValidationFailed(
-            f"{len(errors)} violation(s) in the data; run 'kg validate' for the table, fix them and build again",
-            errors,
-        )
-
-    t0 = time.perf_counter()
-    union = to_rdflib(loaded.quads)
-    inferred = infer(union)
-    seconds["reason"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    inferred_graph = ox.NamedNode(iris.INFERRED_GRAPH)
-    inferred_quads = [
-        ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), inferred_graph)  # type: ignore[arg-type]
-        for s, p, o in sorted(inferred)
-    ]
-    asserted = loaded.quads
-    build_dir.mkdir(parents=True, exist_ok=True)
-    name = f"store-{fingerprint[:16]}"
-    tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
+def _tidy(build_dir: Path, keep: str) -> None:
+    """Remove what killed builds left behind, when no build is running and the folder is writable."""
     try:
-        store = ox.Store(str(tmp_dir))
-        store.bulk_extend(asserted + inferred_quads)
-        store.flush()
-        store.optimize()
-        del store  # closes the database before the folder is renamed
-        final = build_dir / name
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(tmp_dir, final)
-    except OSError as exc:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-        raise StoreError(f"cannot write the built graph in {str(build_dir)!r}: {exc}") from exc
-    except BaseException:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-        raise
+        with build_lock(build_dir):
+            remove_old_stores(build_dir, keep=keep)
+    except StoreError as exc:
+        log.info("leftovers not removed: %s", exc)
+
+
+def _build(
+    layout: Layout,
+    files: list[Path],
+    fingerprint: str,
+    *,
+    reasoner: str,
+    validator: str,
+    progress: Callable[[str], None] | None,
+) -> BuildReport:
+    """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
+    from kg.pipeline import Progress, run_stages
+
+    build_dir = layout.build_dir
+    steps = Progress(progress, total=4)
+    staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
+    seconds = steps.seconds
+    asserted, inferred = staged.asserted, staged.inferred
+    t0 = time.perf_counter()
+    steps.done += 1
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
+    name = new_store_name(fingerprint)
+    # The working store holds exactly the quads to store; they are copied one by one (a file
+    # would rename the blank nodes).
+    statements = write_store(build_dir, name, staged.work)
+    del staged
     manifest = json.dumps(
         {
             "store": name,
             "fingerprint": fingerprint,
             "kg_version": __version__,
-            "asserted": len(asserted),
-            "inferred": len(inferred_quads),
+            "asserted": asserted,
+            "inferred": inferred,
+            "statements": statements,
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
         indent=2,
         sort_keys=True,
     )
-    write_text_atomic(build_dir / MANIFEST, manifest + "\n")
-    for old in build_dir.glob("store-*"):
-        if old.name != name:
-            shutil.rmtree(old, ignore_errors=True)
+    switch_current(build_dir, manifest + "\n")
+    remove_old_stores(build_dir, keep=name)
     seconds["store"] = time.perf_counter() - t0
-    log.info("built %s: %d asserted, %d inferred", name, len(asserted), len(inferred_quads))
+    if progress is not None:
+        progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
+    log.info("built %s: %d asserted, %d inferred", name, asserted, inferred)
     return BuildReport(
         skipped=False,
         store=build_dir / name,
         fingerprint=fingerprint,
-        asserted=len(asserted),
-        inferred=len(inferred_quads),
+        asserted=asserted,
+        inferred=inferred,
         seconds=seconds,
     )

@@ -16,7 +16,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
+from kg.errors import DataError, DependencyError, OutputError, UsageError
+from kg.loading import CATALOG, ontology_files
 
 __all__ = ["MARKER", "render_ontology_docs", "write_ontology_docs"]
 
@@ -38,8 +39,14 @@ def _in_language(ontology_file: Path, lang: str) -> Any:
     graph = rdflib.Graph()
     try:
         graph.parse(ontology_file, format="turtle")
+        for path in ontology_files(ontology_file)[1:]:  # its imports module, without its header
+            module = rdflib.Graph().parse(path, format="turtle")
+            headers = set(module.subjects(rdflib.RDF.type, rdflib.OWL.Ontology))
+            for triple in module:
+                if triple[0] not in headers:
+                    graph.add(triple)
     except (OSError, SyntaxError, ValueError) as exc:
-        raise KGError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
+        raise DataError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
     has_lang = {(s, p) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.language in (lang, None)}
     drop = [(s, p, o) for s, p, o in graph
             if isinstance(o, rdflib.Literal) and o.language not in (lang, None) and (s, p) in has_lang]
@@ -53,8 +60,10 @@ def render_ontology_docs(ontology_file: Path, lang: str = "en") -> str:
 
     Raises
     ------
-    KGError
-        pyLODE is missing, or cannot document the file (e.g. no ``dcterms:title``).
+    DependencyError
+        pyLODE is missing.
+    DataError
+        pyLODE cannot document the file (e.g. no ``dcterms:title``).
     """
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
@@ -63,7 +72,7 @@ def render_ontology_docs(ontology_file: Path, lang: str = "en") -> str:
         # undo it, so that a library user's logging is left as it was.
         from pylode import OntPub, PylodeError
     except ImportError as exc:
-        raise KGError("pyLODE is not installed; install the project again ('pip install -e .') "
+        raise DependencyError("pyLODE is not installed; install the project again ('pip install -e .') "
                       "or 'pip install pylode==3.3.4'") from exc
     finally:
         root.setLevel(level)
@@ -77,7 +86,7 @@ def render_ontology_docs(ontology_file: Path, lang: str = "en") -> str:
         try:
             return str(OntPub(graph, sort_subjects=True).make_html())
         except PylodeError as exc:
-            raise KGError(f"pyLODE cannot document {str(ontology_file)!r}: {exc}") from exc
+            raise DataError(f"pyLODE cannot document {str(ontology_file)!r}: {exc}") from exc
 
 
 def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") -> Path:
@@ -94,14 +103,14 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
 
     Raises
     ------
-    KGError
+    UsageError, OutputError
         The folder exists and holds something else, or cannot be written.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
-        raise KGError(f"{str(directory)!r} is a file; give a folder for the documentation")
+        raise UsageError(f"{str(directory)!r} is a file; give a folder for the documentation")
     if directory.is_dir() and any(directory.iterdir()) and not (directory / MARKER).exists():
-        raise KGError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
+        raise UsageError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
                       "choose another folder or empty it")
     html = render_ontology_docs(ontology_file, lang)
     parent = directory.resolve().parent
@@ -110,7 +119,10 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
     old: Path | None = None
     try:
         (tmp / "index.html").write_text(html, encoding="utf-8")
-        shutil.copyfile(ontology_file, tmp / ontology_file.name)
+        for path in ontology_files(ontology_file):
+            shutil.copyfile(path, tmp / path.name)
+        if (ontology_file.parent / CATALOG).exists():
+            shutil.copyfile(ontology_file.parent / CATALOG, tmp / CATALOG)
         (tmp / MARKER).write_text("written by 'kg docs'; the folder is replaced by the next run\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         if directory.exists():
@@ -121,7 +133,7 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None and not directory.exists() and (old / "previous").exists():
             os.replace(old / "previous", directory)
-        raise KGError(f"cannot write the documentation in {str(directory)!r}: {exc}") from exc
+        raise OutputError(f"cannot write the documentation in {str(directory)!r}: {exc}") from exc
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

@@ -1,7 +1,8 @@
 """Errors a person can act on: one hierarchy under :class:`KGError`.
 
 Each message names the problem, the bad value (``!r``) and what to do next; the CLI
-prints it on one line and exits 1.
+prints it on one line and exits with the class's :attr:`KGError.exit_code` (1 for the data,
+a query or the store; 2 for a wrong use of a command, as click's own usage errors).
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ __all__ = [
     "StoreError",
     "QueryError",
     "ParameterError",
+    "UsageError",
+    "OutputError",
+    "CheckFailedToRun",
+    "DependencyError",
 ]
 
 
 class KGError(Exception):
     """Base of every error this package raises on purpose."""
+
+    #: The exit status of the command line for this kind of error.
+    exit_code = 1
 
 
 class DataError(KGError):
@@ -81,3 +89,24 @@ class QueryError(KGError):
 
 class ParameterError(KGError):
     """A query parameter is missing, unknown or ambiguous."""
+
+
+class UsageError(KGError):
+    """A value given to a function or option is not one it accepts (an unknown format …)."""
+
+    exit_code = 2
+
+
+class OutputError(KGError):
+    """A result cannot be written where it was asked to go (a file, a folder, standard output)."""
+
+
+class CheckFailedToRun(KGError):
+    """``kg validate`` could not check the data (unreadable file, syntax error): exit 2,
+    which tells it apart from violations found (exit 1)."""
+
+    exit_code = 2
+
+
+class DependencyError(KGError):
+    """A library a command needs is not installed (install the project again)."""

@@ -11,12 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import iris
+from kg.choices import EXPORT_FORMATS
+from kg.errors import UsageError
 from kg.output import write_text_atomic
 from kg.store import Store
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
-EXPORT_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "graphml")
 
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -59,7 +60,7 @@ def export_graph(store: Store, fmt: str, path: Path, *, asserted_only: bool = Fa
         return len(triples)
     if fmt == "graphml":
         return _export_graphml(triples, path)
-    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
 
 
 def _export_graphml(triples: list[ox.Triple], path: Path) -> int:

@@ -11,7 +11,10 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "INFERRED_GRAPH",
     "BUILD_GRAPH",
+    "LABELS_GRAPH",
     "PREFIXES",
+    "compact",
+    "local_name",
 ]
 
 #: Namespace of the ontology's terms.
@@ -26,6 +29,8 @@ ONTOLOGY_GRAPH = ID + "graph/ontology"
 INFERRED_GRAPH = ID + "graph/inferred"
 #: Named graph describing the build (fingerprint, counts).
 BUILD_GRAPH = ID + "graph/build"
+#: Start of the named graphs of display labels, one per language (``…/labels/fr``; :mod:`kg.labels`).
+LABELS_GRAPH = ID + "graph/labels/"
 
 #: Prefixes known to every query (a query may still declare its own).
 PREFIXES = {
@@ -40,6 +45,7 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "dcterms": "http://purl.org/dc/terms/",
     "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
     # Instance kinds (SPARQL local names cannot hold "/": write member:CIV, issue:A.1.2).
     "member": ID + "member/",
     "group": ID + "group/",
@@ -53,4 +59,51 @@ PREFIXES = {
     "source": ID + "source/",
     "graph": ID + "graph/",
     "role": ID + "role/",
+    "membership": ID + "membership/",
+    "period": ID + "period/",
 }
+
+
+def compact(iri: str) -> str:
+    """The short form of an IRI that people read and type back: ``prefix:local`` for the
+    longest known namespace, the path under :data:`ID` for other instances, else the IRI.
+
+    The one IRI-shortening rule of the package (tables, messages, validation reports,
+    coalition explanations); :func:`kg.catalogue.resolve_parameter` accepts every form it gives.
+
+    Examples
+    --------
+    >>> compact("https://w3id.org/jsi-ecom/id/member/CIV")
+    'member:CIV'
+    >>> compact("https://w3id.org/jsi-ecom/id/obs/x-2019")
+    'obs/x-2019'
+    >>> compact("https://w3id.org/jsi-ecom/ontology#Member")
+    'jsi:Member'
+    >>> compact("http://example.org/x")
+    'http://example.org/x'
+    """
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if prefix != "id" and iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best:
+        return f"{best}:{iri[len(PREFIXES[best]):]}"
+    if iri.startswith(ID):
+        return iri[len(ID):]
+    return iri
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after its last ``#`` or ``/``): a key such as a concept's.
+
+    Examples
+    --------
+    >>> local_name("https://w3id.org/jsi-ecom/ontology#BestEndeavour")
+    'BestEndeavour'
+    >>> local_name("https://w3id.org/jsi-ecom/id/issue/A.1.2")
+    'A.1.2'
+    >>> local_name("http://www.w3.org/ns/shacl#Violation")
+    'Violation'
+    """
+    stripped = iri.rstrip("/#")
+    return stripped[max(stripped.rfind("/"), stripped.rfind("#")) + 1:]

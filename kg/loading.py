@@ -1,12 +1,16 @@
 """Parse the ontology (Turtle) and the curated facts (TriG) into quads.
 
 Parsing uses Oxigraph's RDF 1.1 Turtle/TriG parsers, which report errors with line and
-column; :func:`to_rdflib` hands the same statements to pySHACL and owlrl.
+column; :func:`to_rdflib` hands the same statements to pySHACL and owlrl. The ontology's
+``owl:imports`` (OWL 2 Structural Specification, 3.4) are read from local files named by
+the OASIS XML catalog ``catalog-v001.xml`` beside it, as Protégé and the ODK resolve them:
+nothing is ever fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +29,8 @@ __all__ = [
     "LoadedSources",
     "parse_file",
     "load_sources",
+    "ontology_files",
+    "CATALOG",
     "fingerprint_files",
     "to_rdflib",
     "to_rdflib_term",
@@ -67,9 +73,48 @@ def _display(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        except (ValueError, RuntimeError, OSError):  # outside the project, or a symlink loop
+            try:
+                return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+            except ValueError:
+                pass
     return str(path)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TZ = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+#: Lexical forms of the XSD datatypes the data uses (XML Schema 1.1 Part 2), checked on load.
+_LEXICAL = {
+    "date": (re.compile(r"-?\d{4,}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TZ), "YYYY-MM-DD"),
+    "dateTime": (re.compile(r"-?\d{4,}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-4]):[0-5]\d:[0-5]\d(?:\.\d+)?" + _TZ), "YYYY-MM-DDThh:mm:ss"),
+    "gYear": (re.compile(r"-?\d{4,}" + _TZ), "YYYY"),
+    "gYearMonth": (re.compile(r"-?\d{4,}-(?:0[1-9]|1[0-2])" + _TZ), "YYYY-MM"),
+    "integer": (re.compile(r"[+-]?\d+"), "a whole number"),
+    "nonNegativeInteger": (re.compile(r"\+?\d+|-0+"), "a whole number ≥ 0"),
+    "positiveInteger": (re.compile(r"\+?0*[1-9]\d*"), "a whole number > 0"),
+    "decimal": (re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"), "a decimal number"),
+    "double": (re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN"), "a number"),
+    "boolean": (re.compile(r"true|false|1|0"), "true or false"),
+}
+
+
+def _check_literals(quads: list[ox.Quad], data: bytes, shown: str) -> None:
+    """Refuse a typed literal whose text is not of its datatype (e.g. "abc"^^xsd:date), naming its line."""
+    for quad in quads:
+        obj = quad.object
+        if not isinstance(obj, ox.Literal) or not obj.datatype.value.startswith(_XSD):
+            continue
+        rule = _LEXICAL.get(obj.datatype.value[len(_XSD):])
+        if rule is None or rule[0].fullmatch(obj.value):
+            continue
+        needle = obj.value.encode("utf-8")
+        offset = data.find(b'"' + needle + b'"')
+        line = data.count(b"\n", 0, offset) + 1 if offset >= 0 else None
+        raise DataError(
+            f"{obj.value!r} is not a valid xsd:{obj.datatype.value[len(_XSD):]} (expected {rule[1]}); fix the value",
+            shown,
+            line,
+        )
 
 
 def parse_file(path: Path, *, root: Path | None = None) -> list[ox.Quad]:
@@ -110,6 +155,14 @@ def parse_file(path: Path, *, root: Path | None = None) -> list[ox.Quad]:
         # Oxigraph repeats the position in its message; the DataError shows it once.
         message = _POSITION.sub("", str(exc.msg))
         raise DataError(f"syntax error: {message}", shown, exc.lineno, exc.offset) from exc
+    except MemoryError as exc:  # Oxigraph's parser holds one token in at most 16 MB
+        long_line = next((i for i, text in enumerate(data.split(b"\n"), 1) if len(text) > 1 << 24), None)
+        raise DataError(
+            f"a value is too long to parse ({exc}); keep literals and IRIs under 16 MB", shown, long_line
+        ) from exc
+    except (ValueError, OSError) as exc:
+        raise DataError(f"cannot parse the file: {exc}", shown) from exc
+    _check_literals(quads, data, shown)
     return _relabel_blank_nodes(quads, stem)
 
 
@@ -131,6 +184,61 @@ def _relabel_blank_nodes(quads: list[ox.Quad], stem: str) -> list[ox.Quad]:
     return [ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name)) for q in quads]
 
 
+#: The OASIS XML catalog that maps each imported ontology IRI to a file beside the ontology.
+CATALOG = "catalog-v001.xml"
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+_CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+
+
+def _catalog(directory: Path) -> dict[str, Path]:
+    """The ``<uri name=… uri=…/>`` entries of the catalog of ``directory`` (none when absent)."""
+    import xml.etree.ElementTree as ET
+
+    path = directory / CATALOG
+    if not path.exists():
+        return {}
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise DataError(f"cannot read the import catalog: {exc}", str(path)) from exc
+    return {
+        entry.attrib["name"]: directory / entry.attrib["uri"]
+        for entry in root.iter(f"{_CATALOG_NS}uri")
+        if "name" in entry.attrib and "uri" in entry.attrib
+    }
+
+
+def ontology_files(ontology_file: Path) -> list[Path]:
+    """The ontology file, then the local files of its ``owl:imports``, transitively.
+
+    Raises
+    ------
+    DataError
+        When an import is not mapped to a local file by ``catalog-v001.xml`` (it is never
+        fetched), or a file cannot be parsed.
+    """
+    catalog = _catalog(ontology_file.parent)
+    files = [ontology_file]
+    todo = [ontology_file]
+    while todo:
+        current = todo.pop(0)
+        imported = sorted(
+            quad.object.value
+            for quad in parse_file(current)
+            if quad.predicate.value == _OWL_IMPORTS and isinstance(quad.object, ox.NamedNode)
+        )
+        for iri in imported:
+            local = catalog.get(iri)
+            if local is None:
+                raise DataError(
+                    f"owl:imports <{iri}> has no local file; map it in {CATALOG} beside the ontology "
+                    "(nothing is fetched from the web)", str(current))
+            if local not in files:
+                files.append(local)
+                todo.append(local)
+    return files
+
+
 def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path | None = None) -> LoadedSources:
     """Parse the ontology and every data file.
 
@@ -139,9 +247,10 @@ def load_sources(ontology_file: Path, data_files: Sequence[Path], *, root: Path 
     """
     loaded = LoadedSources()
     onto_graph = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for quad in parse_file(ontology_file, root=root):
-        loaded.ontology.append(ox.Quad(quad.subject, quad.predicate, quad.object, onto_graph))
-    loaded.files.append(ontology_file)
+    for path in ontology_files(ontology_file):
+        for quad in parse_file(path, root=root):
+            loaded.ontology.append(ox.Quad(quad.subject, quad.predicate, quad.object, onto_graph))
+        loaded.files.append(path)
     for path in data_files:
         shown = _display(path, root)
         for quad in parse_file(path, root=root):
@@ -166,7 +275,10 @@ def fingerprint_files(paths: Iterable[Path]) -> str:
     digest = hashlib.sha256(__version__.encode())
     for path in paths:
         digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        try:
+            digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        except OSError as exc:  # a folder named *.trig, a symlink loop, no permission
+            raise DataError(f"cannot read the file: {exc.strerror}", str(path)) from exc
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -235,7 +347,12 @@ def from_rdflib_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """The union of the quads' triples as one rdflib graph (for pySHACL and owlrl)."""
+    import logging
+
     import rdflib
+
+    # rdflib logs a traceback for a literal it cannot convert; parse_file reports bad literals itself.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
     graph = rdflib.Graph()
     for q in quads:

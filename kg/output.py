@@ -1,4 +1,4 @@
-"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write files atomically.
+"""Render query results as a text table, CSV, TSV, JSON or Markdown, and write them safely.
 
 CSV follows RFC 4180; JSON is a list of objects (column → value, ``null`` when unbound).
 """
@@ -10,57 +10,45 @@ import io
 import json
 import os
 import secrets
-import unicodedata
+import stat
+import sys
 from pathlib import Path
 
 from kg import iris
+from kg.choices import TABLE_FORMATS
+from kg.errors import OutputError, UsageError
 from kg.store import Cell, Table
 
-__all__ = ["FORMATS", "render_table", "shorten", "write_text_atomic"]
+__all__ = ["FORMATS", "cell_text", "render_table", "render_xlsx", "shorten", "write_text_atomic", "write_bytes_atomic",
+           "write_stdout", "silence_stdout"]
 
-#: The formats a SELECT result can be written in.
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+#: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
+FORMATS = TABLE_FORMATS
 
 
-def shorten(cell: Cell | None) -> str:
-    """A readable form of a value: IRIs of known namespaces are compacted.
+def cell_text(cell: Cell | None) -> str:
+    """A value as a table shows it: IRIs compacted (:func:`kg.iris.compact`), literals as they are.
 
     Examples
     --------
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
+    >>> cell_text(Cell("iri", "https://w3id.org/jsi-ecom/id/member/CIV"))
     'member:CIV'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/id/obs/x-2019"))
-    'obs/x-2019'
-    >>> shorten(Cell("iri", "https://w3id.org/jsi-ecom/ontology#Member"))
-    'jsi:Member'
-    >>> shorten(None)
+    >>> cell_text(Cell("literal", "Kenya", lang="en"))
+    'Kenya'
+    >>> cell_text(None)
     ''
     """
     if cell is None:
         return ""
-    if cell.kind != "iri":
-        return cell.value
-    best = max(
-        ((prefix, ns) for prefix, ns in iris.PREFIXES.items() if cell.value.startswith(ns) and prefix != "id"),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    if best is not None:
-        return f"{best[0]}:{cell.value[len(best[1]):]}"
-    if cell.value.startswith(iris.ID):
-        return cell.value[len(iris.ID):]
-    return cell.value
+    return iris.compact(cell.value) if cell.kind == "iri" else cell.value
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+#: The old name of :func:`cell_text`, importable until the other branches have moved.
+shorten = cell_text
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def render_table(table: Table, fmt: str) -> str:
+def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool = False, lang: str = "en",
+                 bom: bool = False) -> str:
     """Render a SELECT result.
 
     Parameters
@@ -69,7 +57,21 @@ def render_table(table: Table, fmt: str) -> str:
         The rows.
     fmt : {'table', 'csv', 'tsv', 'json', 'markdown'}
         ``table`` and ``markdown`` compact IRIs for reading; ``csv``, ``tsv`` and
-        ``json`` keep full IRIs for further processing.
+        ``json`` keep full IRIs for further processing. (``xlsx`` is bytes: see
+        :func:`render_xlsx`.)
+    width : int, optional
+        ``table``: the width to fit to (default: the terminal's, 100 when not a terminal;
+        see :mod:`kg.formats`).
+    wide : bool
+        ``table``: every cell in full, whatever the width.
+    lang : str
+        Language of the column headers (en, fr, es) of ``table`` and ``markdown``; the
+        machine formats (csv, tsv, json) keep the query's own column names.
+    bom : bool
+        ``csv``/``tsv``: start with a UTF-8 byte order mark, for Excel.
+
+    CSV and TSV cells that a spreadsheet would read as a formula are neutralised
+    (:func:`kg.formats.neutralise`).
 
     Examples
     --------
@@ -78,51 +80,141 @@ def render_table(table: Table, fmt: str) -> str:
     | model | fit |
     |---|---|
     | TFA SDT | appropriate |
+    >>> print(render_table(t, "markdown", lang="fr"))
+    | modèle | adéquation |
+    |---|---|
+    | TFA SDT | appropriate |
     """
+    from kg.formats import fit_table, neutralise, terminal_width
+    from kg.headers import header
+
     if fmt == "json":
         return json.dumps(
             [{c: (None if v is None else v.value) for c, v in zip(table.columns, row)} for row in table.rows],
             ensure_ascii=False,
             indent=2,
         ) + "\n"
+    headers = [header(c, lang) for c in table.columns]
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(table.columns)
         for row in table.rows:
-            writer.writerow(["" if v is None else _one_line(v.value) if fmt == "tsv" else v.value for v in row])
-        return buf.getvalue()
-    cells: list[list[str]] = [[_one_line(shorten(v)) for v in row] for row in table.rows]
+            writer.writerow(["" if v is None else neutralise(_one_line(v.value) if fmt == "tsv" else v.value) for v in row])
+        return ("\ufeff" if bom else "") + buf.getvalue()
+    cells: list[list[str]] = [[_one_line(cell_text(v)) for v in row] for row in table.rows]
     if fmt == "markdown":
-        lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
         return "\n".join(lines)
     if fmt == "table":
-        widths = [_width(c) for c in table.columns]
-        for cell_row in cells:
-            widths = [max(w, _width(c)) for w, c in zip(widths, cell_row)]
-        lines = ["  ".join(_pad(c, w) for c, w in zip(table.columns, widths)).rstrip()]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(_pad(c, w) for c, w in zip(cell_row, widths)).rstrip() for cell_row in cells]
-        return "\n".join(lines)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return fit_table(headers, cells, None if wide else (width or terminal_width()))
+    raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_xlsx(table: Table, *, lang: str = "en", title: str = "answer", notes: tuple[str, ...] = ()) -> bytes:
+    """A SELECT result as an Excel workbook (.xlsx): IRIs compacted, headers in ``lang``."""
+    from kg.formats import xlsx_bytes
+    from kg.headers import header
+
+    rows = [[None if v is None else cell_text(v) for v in row] for row in table.rows]
+    return xlsx_bytes([header(c, lang) for c in table.columns], rows, title=title, notes=notes)
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary file and a rename: readers never see half a file."""
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes (an .xlsx) like :func:`write_text_atomic`: through a temporary file and a rename."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _written_in_place(path: Path) -> bool:
+    """True for what must not be replaced: a device, a FIFO, a socket, /dev/stdout and the like."""
+    name = str(path)
+    if name.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links
+    except FileNotFoundError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text to a file so that nothing is lost or half-written.
+
+    * ``-`` is standard output.
+    * A regular file (or a new one) is written to a temporary file in the same folder and
+      renamed over it: readers never see half a file, and a failed write leaves the old one.
+    * A symbolic link is followed: its target is replaced that way, the link stays.
+    * Anything else (``/dev/null``, ``/dev/stdout``, a named pipe, a terminal) is written in
+      place, never replaced.
+
+    Raises
+    ------
+    OutputError
+        The file cannot be written (one line: the file and the reason).
+    """
+    path = Path(path)
+    try:
+        if str(path) == "-":
+            write_stdout(text)
+            return
+        if _written_in_place(path):
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            return
+        _replace_atomically(Path(os.path.realpath(path)), text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     # A new unique name opened with "x" gets the usual permissions (umask), unlike mkstemp's 0600.
     tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        try:
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # keep the replaced file's permissions
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_stdout(text: str) -> None:
+    """Write text to standard output and flush it, so that a full disk or a closed pipe is
+    an :class:`OSError` here (and not a traceback when Python exits)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError:
+        silence_stdout()
+        raise
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

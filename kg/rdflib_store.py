@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import QueryError
+from kg.guard import check_read_only_query
 from kg.loading import from_rdflib_term
 from kg.loading import to_rdflib_term as _to_rdflib_term
 from kg.store import Cell, Graph, Result, Store, Table
@@ -87,7 +88,16 @@ class RdflibStore:
             Variable name → Oxigraph term, handed to rdflib as ``initBindings``.
         """
         from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
 
+        check_read_only_query(text)
+        try:
+            prepared = prepareQuery(text, initNs=iris.PREFIXES)
+        except ParseException as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        if prepared.algebra.get("datasetClause"):
+            # rdflib would fetch each FROM / FROM NAMED graph from the web (Oxigraph does not).
+            raise QueryError("FROM and FROM NAMED are refused on the rdflib engine: it would fetch those graphs from the web")
         init = {k: to_rdflib_term(v) for k, v in (bindings or {}).items()}
         # rdflib 7.6 warns about its own use of Dataset.default_context and Dataset.contexts
         # while it evaluates a query on a Dataset; the results are complete, so only those
@@ -97,7 +107,7 @@ class RdflibStore:
                 "ignore", message=r"Dataset\.(default_context|contexts) is deprecated", category=DeprecationWarning
             )
             try:
-                result = self._dataset.query(text, initNs=iris.PREFIXES, initBindings=init or None)
+                result = self._dataset.query(prepared, initBindings=init or None)
                 if result.type == "ASK":
                     return bool(result.askAnswer)
                 if result.type == "SELECT":
@@ -110,6 +120,33 @@ class RdflibStore:
             except Exception as exc:  # rdflib's evaluator raises bare exceptions
                 raise QueryError(f"the query cannot run on rdflib: {exc}") from exc
         return Graph(triples)
+
+    #: Run a SELECT query; anything else is an error (the same method as the Oxigraph store's).
+    select = Store.select
+
+    def count_graph(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        from rdflib import URIRef
+
+        return len(self._dataset.graph(URIRef(graph_iri)))
+
+    def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
+        """Every statement as an Oxigraph quad (in its named graph), optionally without the derived graphs."""
+        from rdflib import URIRef
+
+        from kg.labels import is_derived_graph
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|contexts) is deprecated",
+                                    category=DeprecationWarning)
+            for s, p, o, g in self._dataset.quads((None, None, None, None)):
+                name = getattr(g, "identifier", g)
+                if asserted_only and is_derived_graph(str(name)):
+                    continue
+                graph = from_rdflib_term(name) if isinstance(name, URIRef) and str(name) != _DEFAULT else ox.DefaultGraph()
+                yield ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)  # type: ignore[arg-type]
+
+
+_DEFAULT = "urn:x-rdflib:default"
 
 
 def _load(quads: Iterable[ox.Quad]) -> rdflib.Dataset:

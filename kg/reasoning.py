@@ -1,4 +1,13 @@
-"""OWL 2 RL closure of the knowledge graph with owlrl (W3C OWL 2 Profiles, section 4.3).
+"""OWL 2 RL closure of the knowledge graph (W3C OWL 2 Profiles, section 4.3): which entailments are kept.
+
+Two reasoners give the same statements: the rules compiled to SPARQL Update on pyoxigraph
+(:func:`infer_store`, :mod:`kg.rules`; the default of ``kg build``) and owlrl, the reference
+(:func:`infer`, ``kg build --reasoner owlrl``). Both keep only the "meaningful" entailments
+(:func:`meaningful`).
+
+Before either closure, one closed-world rule that OWL cannot state
+(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+OWL-Time interval has no end.
 
 owlrl does not raise on an inconsistency: it adds error triples (see its test
 ``test_cls_maxc1``). :func:`infer` reads them and raises :class:`InconsistencyError`.
@@ -7,14 +16,16 @@ owlrl does not raise on an inconsistency: it adds error triples (see its test
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from kg.errors import InconsistencyError
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer"]
+__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "CURRENT_MEMBERSHIP"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +41,30 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ORG = "http://www.w3.org/ns/org#"
+_TIME = "http://www.w3.org/2006/time#"
+
+#: org:memberOf means a current membership: a member belongs to a group when one of its
+#: org:Membership nodes names the group and the membership's org:memberDuring interval has
+#: no time:hasEnd (an ended membership, or one whose end any graph records, gives no
+#: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
+#: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
+#: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
+CURRENT_MEMBERSHIP = f"""
+  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
+  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
+  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
+
+
+def meaningful(s: str, p: str, o: str) -> bool:
+    """Keep the entailments a person can use (IRIs only: see :func:`_meaningful`)."""
+    if s == o and p.startswith(_BUILTIN):
+        return False  # reflexive sameAs, subClassOf, equivalentProperty …
+    if s.startswith(_BUILTIN):
+        return False
+    if p == _RDF_TYPE and (o == _OWL_THING or o.startswith(_BUILTIN)):
+        return False
+    return True
 
 
 def _meaningful(s: object, p: object, o: object) -> bool:
@@ -48,13 +83,7 @@ def _meaningful(s: object, p: object, o: object) -> bool:
         return False
     if not isinstance(o, URIRef):
         return False
-    if s == o and str(p).startswith(_BUILTIN):
-        return False  # reflexive sameAs, subClassOf, equivalentProperty …
-    if str(s).startswith(_BUILTIN):
-        return False
-    if str(p) == _RDF_TYPE and (str(o) == _OWL_THING or str(o).startswith(_BUILTIN)):
-        return False
-    return True
+    return meaningful(str(s), str(p), str(o))
 
 
 def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
@@ -93,6 +122,8 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
+    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+        work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
         axiomatic_triples=False,
@@ -112,3 +143,71 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     added = {t for t in work if t not in graph and _meaningful(*t)}
     log.info("OWL-RL closure added %d meaningful triples", len(added))
     return added
+
+
+def _meaningful_filter() -> str:
+    """:func:`meaningful` as a SPARQL FILTER on ``?s ?p ?o`` (IRIs only), for the store."""
+    builtin = lambda var: " || ".join(f'STRSTARTS(STR({var}), "{ns}")' for ns in _BUILTIN)  # noqa: E731
+    return (
+        f"FILTER(isIRI(?s) && isIRI(?o) && !(sameTerm(?s, ?o) && ({builtin('?p')})) && !({builtin('?s')}) "
+        f"&& !(?p = <{_RDF_TYPE}> && (?o = <{_OWL_THING}> || {builtin('?o')})))"
+    )
+
+
+def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] | None = None) -> int:
+    """The compiled OWL 2 RL rules on a store whose named graphs hold the asserted statements.
+
+    The meaningful entailments (the same set as :func:`infer` gives) are written into
+    ``graph``; the rules' working graphs are dropped. Returns how many were written.
+
+    Raises
+    ------
+    InconsistencyError, kg.rules.UnsupportedAxiom
+    """
+    import pyoxigraph as ox
+
+    from kg import rules
+
+    # The closed-world rule first, as :func:`infer` does before owlrl; its statements join the
+    # rules' working graphs.
+    current = rules.WORKING + "current-membership"
+    derived = store.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}", use_default_graph_as_union=True)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(current)) for t in derived)  # type: ignore[union-attr]
+    closure = rules.run_rules(store, progress=progress)
+    graphs = [current, *closure.graphs]
+    if graphs:
+        rounds = " ".join(f"<{g}>" for g in graphs)
+        store.update(
+            f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?r {{ {rounds} }} GRAPH ?r {{ ?s ?p ?o }} {_meaningful_filter()} }}"
+        )
+        store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+    count = int(rows[0]["n"].value)
+    log.info("compiled rules added %d meaningful triples", count)
+    return count
+
+
+def infer_quads(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """:func:`infer_store` on the quads, in a new in-memory store; the entailments, sorted.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> e = lambda n: ox.NamedNode("http://e/" + n)
+    >>> sco = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    >>> typ = ox.NamedNode(_RDF_TYPE)
+    >>> [t.object.value for t in infer_quads([ox.Quad(e("LDC"), sco, e("Developing"), e("g")), ox.Quad(e("x"), typ, e("LDC"), e("g"))])]
+    ['http://e/Developing']
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    graph = "urn:x-kg:inferred"
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, q.graph_name if isinstance(q.graph_name, ox.NamedNode) else ox.NamedNode("urn:x-kg:asserted"))
+        for q in quads
+    )
+    infer_store(store, graph)
+    found = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+    found.sort(key=lambda t: (t.subject.value, t.predicate.value, t.object.value))  # type: ignore[union-attr]
+    return found

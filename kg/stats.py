@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from kg.layout import Layout
-from kg.store import Store, Table
+from kg.queryfiles import run_rq
+from kg.store import QueryEngine, Table
 
 __all__ = ["graph_stats"]
 
 
-def graph_stats(store: Store, layout: Layout) -> dict[str, Table]:
+def graph_stats(store: QueryEngine, layout: Layout) -> dict[str, Table]:
     """Run the queries of ``queries/stats/`` and return their tables by name.
 
     Returns
@@ -19,6 +20,6 @@ def graph_stats(store: Store, layout: Layout) -> dict[str, Table]:
     """
     order = ("graphs", "classes", "citations")
     return {
-        name: store.select((layout.queries_dir / "stats" / f"{name}.rq").read_text(encoding="utf-8"))
+        name: run_rq(store, layout.queries_dir / "stats" / f"{name}.rq", what="statistics query")
         for name in order
     }

@@ -7,58 +7,43 @@ pasted into query text. Opening the store read-only costs tens of milliseconds.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import pyoxigraph as ox
 
 from kg import iris
-from kg.errors import QueryError, StoreError
+from kg.errors import KGError, QueryError, StoreError
+from kg.guard import check_read_only_query
 
 __all__ = [
     "Cell",
     "Table",
     "Graph",
     "Result",
+    "QueryEngine",
     "Store",
     "read_manifest",
     "open_store",
     "memory_store",
     "cell_from_term",
     "refuse_federation",
+    "current_store_path",
+    "hold_for_reading",
 ]
 
 MANIFEST = "CURRENT"
 
-# Strings, IRIs and comments, which may contain the word SERVICE without meaning it.
-_LONG_DQ = r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-_LONG_SQ = r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-_DQ = r'"(?:[^"\\\n]|\\.)*"'
-_SQ = r"'(?:[^'\\\n]|\\.)*'"
-_IRI = r"<[^<>\"{}|^`\\\s]*>"
-_COMMENT = r"#[^\n]*"
-_SKIP = re.compile("|".join((_LONG_DQ, _LONG_SQ, _DQ, _SQ, _IRI, _COMMENT)))
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-
-
 def refuse_federation(text: str) -> None:
-    """Refuse a query that would fetch from another server (``SERVICE``).
+    """Refuse a query that would fetch from another server; kept for callers of the old name.
 
-    Oxigraph would send the request; kg answers from the local graph only, offline.
-
-    Examples
-    --------
-    >>> refuse_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
-    >>> refuse_federation("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryError: SERVICE (a federated query) is refused: kg answers from the local graph only, offline
+    Use :func:`kg.guard.check_read_only_query`, which also returns the query form.
     """
-    if _SERVICE.search(_SKIP.sub(" ", text)):
-        raise QueryError("SERVICE (a federated query) is refused: kg answers from the local graph only, offline")
+    check_read_only_query(text)
 
 
 @dataclass(frozen=True, order=True)
@@ -129,6 +114,33 @@ def cell_from_term(term: Any) -> Cell | None:
     return Cell("literal", str(term))
 
 
+class QueryEngine(Protocol):
+    """What every SPARQL backend of a built graph offers (:class:`Store` on Oxigraph,
+    :class:`kg.rdflib_store.RdflibStore` on rdflib, its referee).
+
+    Library code takes a ``QueryEngine`` so that any backend can answer.
+    """
+
+    #: Where the statements come from, for messages.
+    location: str
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+        """Run any SPARQL query with the variables of ``bindings`` bound to terms."""
+        ...
+
+    def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> Table:
+        """Run a SELECT query; anything else is a :class:`~kg.errors.QueryError`."""
+        ...
+
+    def count_graph(self, graph_iri: str) -> int:
+        """The number of triples in one named graph."""
+        ...
+
+    def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
+        """Every statement as an Oxigraph quad, optionally without the inferred graph."""
+        ...
+
+
 class Store:
     """A read-only view of a built graph answering SPARQL queries.
 
@@ -137,11 +149,26 @@ class Store:
     :func:`memory_store` to get one.
     """
 
-    def __init__(self, store: ox.Store, *, location: str = "memory") -> None:
+    def __init__(self, store: ox.Store, *, location: str = "memory", reader_lock: int | None = None) -> None:
         self._store = store
         self.location = location
+        self._reader_lock = reader_lock
 
-    def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
+    def close(self) -> None:
+        """Let go of the store (and of the folder's reader lock, so a later build may delete it)."""
+        self._store = None  # type: ignore[assignment]
+        if self._reader_lock is not None:
+            os.close(self._reader_lock)
+            self._reader_lock = None
+
+    def __del__(self) -> None:
+        if getattr(self, "_reader_lock", None) is not None:
+            try:
+                os.close(self._reader_lock)  # type: ignore[arg-type]
+            except OSError:
+                pass
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, *, max_bytes: int | None = None) -> Result:
         """Run any SPARQL query.
 
         Parameters
@@ -161,7 +188,7 @@ class Store:
         >>> s.query("SELECT ?s ?o WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e/a")}).column("o")
         ['x']
         """
-        refuse_federation(text)
+        check_read_only_query(text)
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(
@@ -175,14 +202,34 @@ class Store:
         except RuntimeError as exc:
             raise QueryError(f"the query cannot run: {exc}") from exc
         except OSError as exc:
-            raise QueryError(f"the query failed: {exc}") from exc
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            rows = [tuple(cell_from_term(sol[i]) for i in range(len(columns))) for sol in result]
-            return Table(columns, rows)
-        return Graph(list(result))
+            raise self._failure(exc) from exc
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            if isinstance(result, ox.QuerySolutions):
+                columns = [v.value for v in result.variables]
+                if max_bytes is None:
+                    rows = [tuple(cell_from_term(sol[i]) for i in range(len(columns))) for sol in result]
+                    return Table(columns, rows)
+                return Table(columns, _bounded_rows(result, len(columns), max_bytes))
+            if max_bytes is None:
+                return Graph(list(result))
+            triples, size = [], 0
+            for triple in result:
+                triples.append(triple)
+                size += len(str(triple))
+                if size > max_bytes:
+                    raise _too_large(max_bytes)
+            return Graph(triples)
+        except OSError as exc:
+            raise self._failure(exc) from exc
+        except RuntimeError as exc:
+            raise QueryError(f"the query cannot run: {exc}") from exc
+
+    def _failure(self, exc: Exception) -> KGError:
+        if "corrupt" in str(exc).lower() or "No such file" in str(exc):
+            return StoreError(f"the built graph {self.location!r} is damaged ({exc}); run 'kg build' to repair it")
+        return QueryError(f"the query failed: {exc}")
 
     def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> Table:
         """Run a SELECT query; anything else is an error."""
@@ -196,42 +243,141 @@ class Store:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
 
     def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
-        """Every statement, optionally without the inferred graph."""
-        inferred = ox.NamedNode(iris.INFERRED_GRAPH)
+        """Every statement, optionally without the graphs the build derives (inferred, display labels)."""
+        from kg.labels import is_derived_graph
+
         for q in self._store.quads_for_pattern(None, None, None, None):
-            if asserted_only and q.graph_name == inferred:
+            if asserted_only and is_derived_graph(getattr(q.graph_name, "value", "")):
                 continue
             yield q
 
 
+#: The name of a store folder that CURRENT may point at (never a path elsewhere).
+STORE_NAME = re.compile(r"store-[0-9a-f]{16}(?:-[0-9a-f]+)?")
+
+
+def _damaged(path: Path, why: str) -> StoreError:
+    return StoreError(f"the build description {str(path)!r} is damaged ({why}); run 'kg build' to repair it")
+
+
+def _too_large(max_bytes: int) -> QueryError:
+    from kg.limits import LimitExceeded
+
+    return LimitExceeded(
+        f"the result is larger than {max_bytes / 1048576:g} MB; narrow the query (LIMIT, fewer columns), "
+        "allow more with --max-result-mb, or use 'kg export' for the whole graph"
+    )
+
+
+def _bounded_rows(solutions: Any, width: int, max_bytes: int) -> list[tuple[Cell | None, ...]]:
+    """The rows of a SELECT result, read until they hold more than ``max_bytes`` characters."""
+    rows, size = [], 0
+    for sol in solutions:
+        row = tuple(cell_from_term(sol[i]) for i in range(width))
+        size += sum(len(c.value) + 3 if c is not None else 1 for c in row)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        rows.append(row)
+    return rows
+
+
 def read_manifest(build_dir: Path) -> dict[str, Any] | None:
-    """The description of the current build, or ``None`` if nothing was built."""
-    path = build_dir / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"the build description {str(path)!r} is unreadable ({exc}); run 'kg build --force'") from exc
-
-
-def open_store(build_dir: Path) -> Store:
-    """Open the current built graph read-only.
+    """The description of the current build, or ``None`` if nothing was built.
 
     Raises
     ------
     StoreError
-        When nothing has been built yet, or the store cannot be opened.
+        ``CURRENT`` is unreadable, not JSON, or does not name a store folder of ``build_dir``.
+    """
+    path = build_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise _damaged(path, f"not UTF-8 text: {exc.reason}") from exc
+    except ValueError as exc:
+        raise _damaged(path, f"not JSON: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read {str(path)!r} ({exc.strerror}); check its permissions, or run 'kg build'") from exc
+    if not isinstance(manifest, dict):
+        raise _damaged(path, "not a JSON object")
+    name = manifest.get("store")
+    if not isinstance(name, str) or not STORE_NAME.fullmatch(name):
+        raise _damaged(path, f"'store' is {name!r}, not the name of a store folder")
+    for key in ("asserted", "inferred", "statements"):
+        if not isinstance(manifest.get(key, 0), int):
+            raise _damaged(path, f"{key!r} is not a number")
+    return manifest
+
+
+def current_store_path(build_dir: Path) -> Path:
+    """The folder of the store ``build_dir/CURRENT`` points at: what a reader should open.
+
+    A build writes a new folder and then replaces ``CURRENT`` atomically; it never deletes
+    a folder that a reader holds (see :func:`open_store`), so a long-running reader such as
+    the endpoint can call this (or watch ``CURRENT``'s modification time) to switch to a
+    new build, and keep the old :class:`Store` open until its queries end.
+
+    Raises
+    ------
+    StoreError
+        Nothing built, a damaged ``CURRENT``, or the folder it names is gone.
     """
     manifest = read_manifest(build_dir)
     if manifest is None:
         raise StoreError(f"no built graph in {str(build_dir)!r}; run 'kg build' first")
     location = build_dir / manifest["store"]
+    if not location.is_dir():
+        raise StoreError(f"the built graph {str(location)!r} named by {MANIFEST} is gone; run 'kg build' to repair it")
+    return location
+
+
+def hold_for_reading(location: Path) -> int | None:
+    """Take a shared lock on a store folder (released when the returned descriptor is closed).
+
+    A build deletes an old store folder only when it can take that lock exclusively, so a
+    folder is never deleted under a reader. ``None`` where locks are not available.
+    """
     try:
-        store = ox.Store.read_only(str(location))
-    except OSError as exc:
-        raise StoreError(f"cannot open the built graph {str(location)!r} ({exc}); run 'kg build --force'") from exc
-    return Store(store, location=str(location))
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        return None
+    fd = os.open(location, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def open_store(build_dir: Path) -> Store:
+    """Open the current built graph read-only, holding its folder for as long as the store lives.
+
+    Raises
+    ------
+    StoreError
+        When nothing has been built yet, or the store is damaged or cannot be opened.
+    """
+    for attempt in range(3):
+        location = current_store_path(build_dir)
+        try:
+            lock = hold_for_reading(location)
+        except FileNotFoundError:
+            continue  # a build switched CURRENT and removed that folder meanwhile: read CURRENT again
+        try:
+            store = ox.Store.read_only(str(location))
+        except (OSError, RuntimeError) as exc:
+            if lock is not None:
+                os.close(lock)
+            if attempt < 2 and not location.is_dir():
+                continue
+            raise StoreError(
+                f"the built graph {str(location)!r} is damaged or unreadable ({exc}); run 'kg build' to repair it"
+            ) from exc
+        return Store(store, location=str(location), reader_lock=lock)
+    raise StoreError(f"the built graph in {str(build_dir)!r} keeps changing; run the command again")
 
 
 def memory_store(quads: Iterable[ox.Quad]) -> Store:

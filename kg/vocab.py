@@ -120,7 +120,6 @@ class JSI(DefinedNamespace):
     fit: URIRef
     hasElement: URIRef
     hasInterestIn: URIRef
-    hasMembership: URIRef
     heading: URIRef
     inCategory: URIRef
     inColumn: URIRef
@@ -150,7 +149,6 @@ class JSI(DefinedNamespace):
     relatedIssue: URIRef
     requestedBy: URIRef
     sharePercent: URIRef
-    since: URIRef
     sponsoredBy: URIRef
     sponsors: URIRef
     statement: URIRef
@@ -158,7 +156,6 @@ class JSI(DefinedNamespace):
     symbol: URIRef
     takenUpIn: URIRef
     theme: URIRef
-    until: URIRef
     wording: URIRef
     wordingChanged: URIRef
     wtoMemberSince: URIRef

@@ -136,7 +136,7 @@ def test_literal_kinds() -> None:
 
 
 def test_unknown_value_says_did_you_mean(built_store: Store) -> None:
-    with pytest.raises(ParameterError, match=r"unknown member 'Cote dIvoir'\. Did you mean: Côte d'Ivoire \(member/CIV\)"):
+    with pytest.raises(ParameterError, match=r"unknown member 'Cote dIvoir'\. Did you mean: Côte d'Ivoire \(member:CIV\)"):
         resolve_parameter(built_store, "member", "Cote dIvoir")
     with pytest.raises(ParameterError, match=r"unknown issue 'Z\.9'\..*Expected an issue of INF/ECOM/62/Rev\.2"):
         resolve_parameter(built_store, "issue", "Z.9")
@@ -151,7 +151,7 @@ def test_suggestions_are_in_the_asked_language(built_store: Store) -> None:
 
 def test_ambiguous_value_lists_the_candidates(built_store: Store) -> None:
     # "Costa" is Costa Rica, and Côte d'Ivoire in Spanish (Costa de Marfil)
-    with pytest.raises(ParameterError, match=r"ambiguous member 'Costa': it names .*Côte d'Ivoire \(member/CIV\).*Costa Rica \(member/CRI\)"):
+    with pytest.raises(ParameterError, match=r"ambiguous member 'Costa': it names .*Côte d'Ivoire \(member:CIV\).*Costa Rica \(member:CRI\)"):
         resolve_parameter(built_store, "member", "Costa")
 
 
@@ -230,7 +230,8 @@ def test_cli_list_shows_every_question(invoke: Callable[..., object]) -> None:
 def test_cli_runs_a_question_with_a_name_in_any_language(invoke: Callable[..., object]) -> None:
     result = invoke("query", "proposals-of-member", "-p", "member=Costa de Marfil", "--format", "csv", "--lang", "fr")
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    lines = result.output.splitlines()  # type: ignore[attr-defined]
+    lines = result.stdout.splitlines()  # type: ignore[attr-defined]
+    assert "'Costa de Marfil' → Côte d'Ivoire (member:CIV)" in result.stderr  # type: ignore[attr-defined]
     assert lines[0] == "document,kind,date,date_note,sponsors,element,column"
     assert any(line.startswith("INF/ECOM/66,proposition,2021-07,") for line in lines)
 
@@ -246,7 +247,7 @@ def test_cli_errors_are_one_clean_line(invoke: Callable[..., object]) -> None:
     assert "Error: Unknown query 'proposals-of-membre'. Did you mean 'proposals-of-member'" in unknown.output  # type: ignore[attr-defined]
     bad_value = invoke("query", "group-members", "-p", "group=Friends of E-comerce")
     assert bad_value.exit_code == 1  # type: ignore[attr-defined]
-    assert "Friends of E-commerce for Development (group/FED)" in bad_value.output  # type: ignore[attr-defined]
+    assert "Friends of E-commerce for Development (group:FED)" in bad_value.output  # type: ignore[attr-defined]
     usage = invoke("query", "group-members", "-p", "FED")
     assert usage.exit_code == 2 and "is not NAME=VALUE" in usage.output  # type: ignore[attr-defined]
     assert "Traceback" not in unknown.output + bad_value.output  # type: ignore[attr-defined]
@@ -317,7 +318,9 @@ t:graph-checks {
       jsi:certainty jsi:HighCertainty .
   t:doc a jsi:Proposal ; jsi:symbol "INF/ECOM/999" ; jsi:sponsoredBy member:CVI .
   issue:A.9 a jsi:Section ; jsi:code "A.8" .
-  t:membership jsi:since "2020-05-01"^^xsd:date ; jsi:until "2019"^^xsd:gYear .
+  t:membership <http://www.w3.org/ns/org#memberDuring> [
+      <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2020-05-01"^^xsd:date ] ;
+      <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDgYear> "2019"^^xsd:gYear ] ] .
   t:element jsi:answersConcern t:concern .
 }
 """

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from kg.cli import cli
@@ -24,7 +25,9 @@ SELECT ?model WHERE {
 
 def test_every_command_has_help_with_an_example() -> None:
     runner = CliRunner()
-    for name in sorted(cli.commands):
+    names = cli.list_commands(click.Context(cli))
+    assert "build" in names and "sparql" in names
+    for name in names:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"kg {name} --help shows no example"
@@ -88,7 +91,7 @@ def test_validate_exit_codes(fixture_layout, monkeypatch) -> None:  # type: igno
     runner = CliRunner()
     ok = runner.invoke(cli, ["validate"])
     assert ok.exit_code == 0
-    bad = runner.invoke(cli, ["validate", str(DATA / "broken-member.trig")])
+    bad = runner.invoke(cli, ["validate", str(DATA / "broken-member.trig")], env={"COLUMNS": "400"})  # one line a row
     assert bad.exit_code == 1
     assert "A WTO member needs exactly one jsi:isoCode" in bad.output
     assert "broken-member.trig" in bad.output
@@ -141,3 +144,24 @@ def test_query_path_does_not_import_heavy_libraries(built_dir: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(built_dir)], capture_output=True, text=True, check=True)
     assert "true" in out.stdout
     assert "HEAVY []" in out.stdout
+
+
+def test_library_errors_are_kg_errors_with_their_exit_code(tmp_path: Path) -> None:
+    """output, export and docs raise the KGError hierarchy (never a bare ValueError or KGError)."""
+    import pytest
+
+    from kg.docs import write_ontology_docs
+    from kg.errors import KGError, UsageError
+    from kg.export import export_graph
+    from kg.output import render_table
+    from kg.store import Table, memory_store
+
+    with pytest.raises(UsageError, match="unknown format 'xml'") as raised:
+        render_table(Table(["a"], []), "xml")
+    assert raised.value.exit_code == 2
+    with pytest.raises(UsageError, match="unknown export format 'rdfxml'"):
+        export_graph(memory_store([]), "rdfxml", tmp_path / "x.rdf")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match="is a file"):
+        write_ontology_docs(DATA.parent.parent / "ontology" / "jsi.ttl", tmp_path / "file")
+    assert KGError.exit_code == 1

@@ -280,7 +280,14 @@ def test_brief_korea_and_japan_are_partners(real: Callable[..., nx.Graph], on: s
     """IISD 2022 §3.2: "For South Korea and Japan, regulatory cooperation and notification procedures are important"."""
     g = real(on)
     assert _partners(g, "KOR", top=1) == ["JPN"]
-    assert _partners(g, "JPN", top=1) == ["KOR"]
+    if on is None:
+        # Beyond the brief, Japan and China co-sponsored JOB/GC/138 (2017; medium certainty, the
+        # source names only these two of its sponsors): across all issues China comes first.
+        assert _partners(g, "JPN", top=2) == ["CHN", "KOR"]
+        first = g.edges[member("JPN"), member("CHN")]["reasons"][0]
+        assert (first["kind"], first["what"], first["certainty"]) == ("cosponsor", "JOB/GC/138", "medium")
+    else:
+        assert _partners(g, "JPN", top=1) == ["KOR"]
     reasons = g.edges[member("KOR"), member("JPN")]["reasons"]
     assert reasons[0]["kind"] == "position" and "IISD 2022, section 3.2" in reasons[0]["citations"]
     assert {"KOR", "JPN"} <= _community_of(find_coalitions(g), "KOR")
@@ -338,6 +345,38 @@ def test_ldc_members_are_tied_through_their_group(real: Callable[..., nx.Graph])
     assert "LDC Group" in {grp for p in ranked for r in p.reasons for grp in r["groups"]}
 
 
+def test_eu_canada_and_uk_are_tied_through_participation_and_stances(real: Callable[..., nx.Graph]) -> None:
+    """The joint statements (WT/MIN(17)/60, WT/L/1056) and the stances on INF/ECOM/87 (data_entry/)."""
+    g = real()
+    for code in ("EUN", "CAN", "GBR"):
+        assert _partners(g, code), f"{code} has no partner"
+    canada_albania = {(r["kind"], r["item"][len(iris.ID):], r["shared_by"], r["certainty"])
+                      for r in g.edges[member("CAN"), member("ALB")]["reasons"]}
+    assert canada_albania == {("participation", "role/signatory-2017", 43, "high"),
+                              ("participation", "role/signatory-2019", 49, "medium")}
+    uk_benin = g.edges[member("GBR"), member("BEN")]["reasons"]
+    assert [(r["kind"], r["what"], r["certainty"]) for r in uk_benin] == [("stance", "supported INF/ECOM/87", "medium")]
+    assert describe_reason(uk_benin[0], with_sources=False) == "both supported INF/ECOM/87 (medium certainty)"
+    # evidence that two members took part by the same date is not a tie (only dated events are)
+    assert not g.has_edge(member("GBR"), member("RUS"))
+    assert not any(r["kind"] == "participation" and r["item"].endswith("/participant")
+                   for _, _, d in g.edges(data=True) for r in d["reasons"])
+
+
+def test_a_joint_paper_is_a_shared_position(real: Callable[..., nx.Graph]) -> None:
+    """data_entry/stances-2024.csv: India, South Africa and Namibia's joint paper on JSIs (2022, medium)."""
+    g = real()
+    assert set(_partners(g, "IND", top=2)) == {"NAM", "ZAF"}
+    reason = g.edges[member("IND"), member("ZAF")]["reasons"][0]
+    assert (reason["kind"], reason["shared_by"], reason["certainty"]) == ("position", 3, "medium")
+    assert reason["weight"] == 1.5
+
+
+def test_participation_and_stances_need_no_issue(real: Callable[..., nx.Graph]) -> None:
+    assert not any(r["kind"] in ("participation", "stance") for _, _, d in real("D.3").edges(data=True)
+                   for r in d["reasons"])
+
+
 def test_real_graph_is_deterministic(built_store: Store, layout: Layout) -> None:
     def run() -> str:
         g = build_member_graph(built_store, layout=layout)
@@ -370,19 +409,19 @@ def test_modularity_is_networkx_modularity(real: Callable[..., nx.Graph]) -> Non
 
 
 def test_cli_partners_table(invoke: Callable[..., object]) -> None:
-    result = invoke("partners", "Côte d'Ivoire", "--on", "capacity-building", "--top", "3")
+    result = invoke("partners", "Côte d'Ivoire", "--on", "capacity-building", "--top", "3", "--wide")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     lines = result.output.splitlines()  # type: ignore[attr-defined]
     assert lines[0].startswith("Partners of Côte d'Ivoire (on the column “capacity building")
     assert lines[4].split()[:2] == ["1", "Indonesia"]
-    assert "both propose “Binding support from capable members”: INF/ECOM/52, INF/ECOM/66" in lines[4]
+    assert "both propose “Binding support from capable members” (medium certainty): INF/ECOM/52, INF/ECOM/66" in lines[4]
 
 
 def test_cli_partners_json_and_csv(invoke: Callable[..., object]) -> None:
     data = json.loads(invoke("partners", "KOR", "--on", "D.1", "-f", "json").output)  # type: ignore[attr-defined]
     assert data["member"] == member("KOR") and data["partners"][0]["member"] == member("JPN")
     assert data["partners"][0]["reasons"][0]["kind"] == "position"
-    csv_text = invoke("partners", "Japan", "-f", "csv", "--top", "2").output  # type: ignore[attr-defined]
+    csv_text = invoke("partners", "Japan", "--on", "D.1", "-f", "csv", "--top", "2").output  # type: ignore[attr-defined]
     assert csv_text.splitlines()[0] == "rank,partner,score,own_score,group_score,reasons"
     assert csv_text.splitlines()[1].startswith(f"1,{member('KOR')},")
 
@@ -403,10 +442,31 @@ def test_cli_coalitions_table(invoke: Callable[..., object]) -> None:
     assert "Korea, Republic of" in out and "Bridges" in out and "Without ties" in out
 
 
+def test_cli_close_typo_is_corrected_and_said(invoke: Callable[..., object]) -> None:
+    result = invoke("partners", "Cote d Ivoir", "--top", "1")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "'Cote d Ivoir' is not a known actor name; read as Côte d'Ivoire (member:CIV)" in result.stderr  # type: ignore[attr-defined]
+    assert result.stdout.startswith("Partners of Côte d'Ivoire")  # type: ignore[attr-defined]
+
+
 def test_cli_unknown_member_says_did_you_mean(invoke: Callable[..., object]) -> None:
-    result = invoke("partners", "Cote d Ivoir")
+    result = invoke("partners", "Keny Republic")
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "unknown member 'Cote d Ivoir'. Did you mean: Côte d'Ivoire (member/CIV)" in result.output  # type: ignore[attr-defined]
+    assert "unknown actor 'Keny Republic'. Did you mean:" in result.output  # type: ignore[attr-defined]
+
+
+def test_cli_partners_of_a_group(invoke: Callable[..., object]) -> None:
+    result = invoke("partners", "LDC", "--top", "3", "--format", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    import json
+
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    assert data["member"].endswith("/group/LDC") and len(data["partners"]) == 3
+    from kg.iris import ID
+
+    ldc = {"AFG", "AGO", "BGD", "BEN"}
+    assert not {p["member"] for p in data["partners"]} & {ID + "member/" + c for c in ldc}
+    assert all(r["via"].startswith(ID + "member/") for p in data["partners"] for r in p["reasons"])
 
 
 def test_cli_unknown_issue_says_did_you_mean(invoke: Callable[..., object]) -> None:

@@ -73,6 +73,7 @@ def test_every_data_statement_has_a_source(built_store: Store) -> None:
     q = """SELECT (COUNT(*) AS ?n) WHERE {
       GRAPH ?g { ?s ?p ?o }
       FILTER (?g NOT IN (<https://w3id.org/jsi-ecom/id/graph/ontology>, <https://w3id.org/jsi-ecom/id/graph/inferred>))
+      FILTER (!STRSTARTS(STR(?g), "https://w3id.org/jsi-ecom/id/graph/labels/"))  # derived: display labels
       FILTER NOT EXISTS { ?g dcterms:bibliographicCitation ?c ; dcterms:source ?src ; jsi:certainty ?k }
     }"""
     assert built_store.select(q).column("n") == ["0"]
@@ -83,3 +84,25 @@ def test_reasoning_adds_interest_from_sponsorship(built_store: Store) -> None:
     q = """SELECT ?code WHERE { member:CIV jsi:hasInterestIn/jsi:code ?code } ORDER BY ?code"""
     codes = built_store.select(q).column("code")
     assert "D.3.1" in codes and "D" in codes
+
+
+def test_display_labels_one_per_language_chosen_from_the_data(built_store: Store) -> None:
+    """kg/labels.py: per language, one skos:prefLabel per labelled thing, one of its own
+    labels (the asked language, else English, else any), and at most one per tag (SKOS S14)."""
+    q = """SELECT ?lang ?name WHERE { ?g dcterms:language ?lang . GRAPH ?g { member:CIV skos:prefLabel ?name } }
+           ORDER BY ?lang"""
+    rows = [(r["lang"], r["name"]) for r in built_store.select(q).records()]
+    assert rows == [("en", "Côte d'Ivoire"), ("es", "Costa de Marfíl"), ("fr", "Côte d'Ivoire")]
+    not_own = """SELECT (COUNT(*) AS ?n) WHERE {
+      ?g dcterms:language ?lang . GRAPH ?g { ?x skos:prefLabel ?name }
+      FILTER NOT EXISTS { GRAPH ?src { ?x rdfs:label|skos:prefLabel ?name } FILTER (?src != ?g) } }"""
+    assert built_store.select(not_own).column("n") == ["0"]
+    two_per_tag = """SELECT (COUNT(*) AS ?n) WHERE {
+      { SELECT DISTINCT ?x ?a ?b WHERE { ?g1 dcterms:language ?l1 . ?g2 dcterms:language ?l2 .
+        GRAPH ?g1 { ?x skos:prefLabel ?a } GRAPH ?g2 { ?x skos:prefLabel ?b }
+        FILTER (LANG(?a) = LANG(?b) && STR(?a) != STR(?b)) } } }"""
+    assert built_store.select(two_per_tag).column("n") == ["0"]
+    # a French page shows an English name where there is no French one, and says so by its tag
+    fallback = """SELECT ?name WHERE { ?g dcterms:language "fr" . GRAPH ?g { ?x skos:prefLabel ?name }
+                  FILTER (LANG(?name) = "en") } LIMIT 1"""
+    assert built_store.select(fallback).rows

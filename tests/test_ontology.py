@@ -39,9 +39,42 @@ def test_header_is_complete(layout: Layout) -> None:
         assert langs == {"en", "fr", "es"}, prop
 
 
-def test_no_web_imports(layout: Layout) -> None:
-    """Nothing is ever fetched: the ontology imports nothing."""
-    assert not list(_onto(layout).objects(None, OWL.imports))
+def test_imports_are_local_files(layout: Layout) -> None:
+    """Nothing is ever fetched: each owl:imports maps to a file beside the ontology (catalog-v001.xml)."""
+    from kg.loading import ontology_files
+
+    imported = set(_onto(layout).objects(None, OWL.imports))
+    assert imported == {rdflib.URIRef(iris.ONTOLOGY_IRI + "/imports")}
+    files = ontology_files(layout.ontology_file)
+    assert files == [layout.ontology_file, layout.ontology_dir / "imports.ttl"]
+    module = rdflib.Graph().parse(files[1], format="turtle")
+    assert (rdflib.URIRef(iris.ONTOLOGY_IRI + "/imports"), RDF.type, OWL.Ontology) in module
+
+
+def test_imports_module_declares_only_other_vocabularies_terms(layout: Layout) -> None:
+    """jsi.ttl says nothing about other vocabularies' terms; the imports module nothing about jsi: terms."""
+    onto = _onto(layout)
+    reused = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
+              "http://purl.org/dc/terms/", "http://purl.org/linked-data/cube#", "http://www.w3.org/2006/time#")
+    assert [s for s in onto.subjects() if str(s).startswith(reused)] == []
+    module = rdflib.Graph().parse(layout.ontology_dir / "imports.ttl", format="turtle")
+    assert [s for s in module.subjects() if str(s).startswith(iris.JSI)] == []
+    # title and description are of one kind (annotation properties), as the ontology header needs
+    assert (DCT.title, RDF.type, OWL.AnnotationProperty) in module
+    assert (DCT.description, RDF.type, OWL.AnnotationProperty) in module
+
+
+def test_missing_import_is_refused_not_fetched(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from kg.errors import DataError
+    from kg.loading import ontology_files
+
+    onto = tmp_path / "o.ttl"
+    onto.write_text("<http://e/o> a <http://www.w3.org/2002/07/owl#Ontology> ; "
+                    "<http://www.w3.org/2002/07/owl#imports> <http://e/elsewhere> .", encoding="utf-8")
+    with pytest.raises(DataError, match="has no local file"):
+        ontology_files(onto)
 
 
 def test_every_term_has_labels_in_three_languages_and_a_comment(layout: Layout) -> None:

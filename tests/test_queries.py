@@ -85,6 +85,26 @@ def test_same_rows_on_both_backends(path: Path, built_store: Store, rdflib_backe
     assert _order_ties(actual, query) == _order_ties(expected, query)
 
 
+def test_rdflib_backend_implements_the_whole_interface(built_store: Store, rdflib_backend: object) -> None:
+    """rdflib is a full second backend: the same statements in the same named graphs, the
+    same graph sizes, SELECT-only ``select``, both typed as a ``QueryEngine``."""
+    from kg import iris
+    from kg.errors import QueryError
+    from kg.rdflib_store import RdflibStore
+    from kg.store import QueryEngine
+
+    assert isinstance(rdflib_backend, RdflibStore)
+    engines: list[QueryEngine] = [built_store, rdflib_backend]
+    oxi, rdf = engines
+    assert {str(q) for q in rdf.quads()} == {str(q) for q in oxi.quads()}
+    assert {str(q) for q in rdf.quads(asserted_only=True)} == {str(q) for q in oxi.quads(asserted_only=True)}
+    assert rdf.count_graph(iris.INFERRED_GRAPH) == oxi.count_graph(iris.INFERRED_GRAPH) > 0
+    text = "SELECT DISTINCT ?label WHERE { member:CIV rdfs:label ?label }"
+    assert sorted(rdf.select(text).rows) == sorted(oxi.select(text).rows)
+    with pytest.raises(QueryError, match="SELECT"):
+        rdf.select("ASK { ?s ?p ?o }")
+
+
 def _order_ties(table: Table, query: CatalogueQuery) -> list[tuple[object, ...]]:
     """The rows, in order. Both engines order ties the same way on this graph so far; where
     a query's ORDER BY leaves ties, this is where to sort them before comparing."""

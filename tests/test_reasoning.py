@@ -57,10 +57,22 @@ def test_prp_spo2_element_addresses_the_issue_of_its_column(inferred: set) -> No
     assert (T.element, JSI.addressesIssue, T["A.1"]) in inferred
 
 
-def test_prp_spo2_member_of_from_dated_membership(inferred: set) -> None:  # type: ignore[type-arg]
-    """prp-spo2 with prp-inv: hasMembership (inverse of org:member) ∘ org:organization ⊑ org:memberOf."""
+def test_current_membership_gives_member_of_and_its_inverse(inferred: set) -> None:  # type: ignore[type-arg]
+    """The closed-world rule CURRENT_MEMBERSHIP, then prp-inv1 (org:memberOf inverse of org:hasMember)."""
     assert (T.AAA, ORG.memberOf, T.group) in inferred
     assert (T.group, ORG.hasMember, T.AAA) in inferred
+
+
+def test_an_ended_membership_gives_no_current_member_of(inferred: set) -> None:  # type: ignore[type-arg]
+    """t:BBB's membership has a time:hasEnd: BBB is not a current member of the group."""
+    assert (T.BBB, ORG.memberOf, T.group) not in inferred
+    assert (T.group, ORG.hasMember, T.BBB) not in inferred
+
+
+def test_org_has_membership_is_the_inverse_of_org_member(inferred: set) -> None:  # type: ignore[type-arg]
+    """prp-inv2 on ORG's own inverse pair: org:hasMembership ≡ org:member⁻."""
+    assert (T.AAA, ORG.hasMembership, T.membership) in inferred
+    assert (T.BBB, ORG.hasMembership, T["old-membership"]) in inferred
 
 
 def test_prp_rng_types_the_range(inferred: set) -> None:  # type: ignore[type-arg]
@@ -78,3 +90,14 @@ def test_cax_dw_disjoint_classes_make_the_build_fail(layout: Layout) -> None:
 def test_no_literal_or_reflexive_noise(inferred: set) -> None:  # type: ignore[type-arg]
     assert all(not isinstance(o, rdflib.Literal) for _, _, o in inferred)
     assert all(s != o for s, p, o in inferred if str(p).startswith("http://www.w3.org/2002/07/owl#"))
+
+
+def test_compiled_rules_apply_the_same_current_membership_rule(layout: Layout) -> None:
+    """kg build's default reasoner (compiled rules) agrees with owlrl on org:memberOf."""
+    from kg.reasoning import infer_quads
+
+    loaded = load_sources(layout.ontology_file, [DATA / "minimal.trig"], root=DATA)
+    found = {(t.subject.value, t.predicate.value, t.object.value) for t in infer_quads(loaded.quads)}
+    assert (str(T.AAA), str(ORG.memberOf), str(T.group)) in found
+    assert (str(T.group), str(ORG.hasMember), str(T.AAA)) in found
+    assert (str(T.BBB), str(ORG.memberOf), str(T.group)) not in found

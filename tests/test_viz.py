@@ -410,6 +410,7 @@ def test_docs_page_is_offline_and_replaceable(tmp_path: Path) -> None:
              or (t == "link" and not (a.get("href") or "").startswith("data:"))]
     assert loads == [], "the page loads nothing from anywhere"
     assert (out / "jsi.ttl").read_bytes() == (ROOT / "ontology" / "jsi.ttl").read_bytes()
+    assert (out / "imports.ttl").read_bytes() == (ROOT / "ontology" / "imports.ttl").read_bytes()
     again = CliRunner().invoke(cli, ["docs", "-o", str(out)])
     assert again.exit_code == 0 and (out / "index.html").read_text(encoding="utf-8") == page, "same bytes, replaced"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"], "no temporary folder left behind"

@@ -3,11 +3,14 @@
 Only the ``kg.cli`` modules print. Errors of the package (:class:`kg.errors.KGError`)
 become one line on stderr and exit code 1; usage errors exit 2. Each module of this
 package holds the commands of one concern and is registered below.
+
+The group is lazy (click's documented LazyGroup pattern): a command's module is imported
+only when that command runs; ``kg --help`` shows the short help kept in :data:`LAZY_COMMANDS`
+(a test checks it against each command's own).
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -20,7 +23,60 @@ from kg.layout import Layout, default_layout
 __all__ = ["main", "cli"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: name → (module, attribute, short help) of each command, loaded only when it runs.
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("kg.cli.add", "add", "Add facts from a filled-in sheet (FILE.csv or FILE.xlsx) to graph_data/."),
+    "app": ("kg.cli.app", "app", "Open the web app on this computer: works with the network unplugged."),
+    "brief": ("kg.cli.brief", "brief", 'Write a one-page briefing on MEMBER (or a group: LDC, ACP, "African Group").'),
+    "build": ("kg.cli.graph", "build", "Parse, validate (SHACL), reason (OWL-RL) and store the graph."),
+    "coalitions": ("kg.cli.coalitions", "coalitions", "Communities of members who share interests, what binds each, and who bridges them."),
+    "docs": ("kg.cli.viz", "docs", "Write a human-readable page of the ontology (pyLODE), offline."),
+    "export": ("kg.cli.graph", "export", "Export the built graph to a file."),
+    "partners": ("kg.cli.coalitions", "partners", "Rank the partners of MEMBER, with a score and the reasons, each with its source."),
+    "push": ("kg.cli.push", "push", "Load the built graph into a SPARQL server, keeping every named graph."),
+    "query": ("kg.cli.query", "query", "Answer a question of the catalogue (queries/*.rq) without writing SPARQL."),
+    "serve": ("kg.cli.serve", "serve", "Serve the built graph as a read-only SPARQL endpoint."),
+    "sparql": ("kg.cli.graph", "sparql", "Run a SPARQL query (text, or @FILE) on the built graph."),
+    "stats": ("kg.cli.graph", "stats", "Counts: statements asserted vs inferred, instances per class, statements per source."),
+    "validate": ("kg.cli.graph", "validate", "Check the data against the SHACL shapes and the violation queries."),
+    "viz": ("kg.cli.viz", "viz", "Draw a view of the graph as one HTML file that works offline."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when the command is called."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, without importing their modules."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, click.Command(name, help=LAZY_COMMANDS[name][2]).get_short_help_str(limit)))
+            else:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 @click.option(
     "--build-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KG_BUILD_DIR",
@@ -44,6 +100,8 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
       kg build
       kg sparql 'SELECT ?label WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?label FILTER(LANG(?label)="en") } ORDER BY ?label'
     """
+    import logging
+
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     layout = default_layout()
     if build_dir is not None:
@@ -51,8 +109,9 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
     ctx.obj = Context(layout, store_url=store_url or None)
 
 
-#: The modules of ``kg.cli`` whose ``COMMANDS`` list is added to the group, in help order.
-COMMAND_MODULES = ("graph", "query", "coalitions", "serve", "viz", "push")
+#: Modules of ``kg.cli`` whose ``COMMANDS`` are registered eagerly (imported at start):
+#: prefer an entry in :data:`LAZY_COMMANDS`.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _register() -> None:
@@ -68,5 +127,45 @@ _register()
 
 
 def main() -> None:
-    """Entry point of the ``kg`` command."""
-    cli(prog_name="kg")
+    """Entry point of the ``kg`` command: never a traceback.
+
+    Errors of the package are handled by each command; what is left here is standard
+    output failing (a full disk, a closed pipe) and, as a last resort, an unexpected
+    error, printed as one line (``KG_TRACEBACK=1`` shows the traceback).
+    """
+    import os
+
+    def silence_stdout() -> None:  # kg.output (and pyoxigraph with it) only when needed
+        from kg.output import silence_stdout
+
+        silence_stdout()
+
+    code: int | str | None = 0
+    try:
+        cli(prog_name="kg")
+    except SystemExit as exc:
+        code = exc.code
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        code = 130
+    except BrokenPipeError:
+        silence_stdout()
+        code = 1
+    except OSError as exc:
+        where = f" {exc.filename!r}" if exc.filename else ""
+        click.echo(f"Error: cannot read or write{where}: {exc.strerror or exc}", err=True)
+        code = 1
+    except Exception as exc:  # the last line of defence: one line, and how to see more
+        if os.environ.get("KG_TRACEBACK"):
+            raise
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it (KG_TRACEBACK=1 shows where)", err=True)
+        code = 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as exc:
+        silence_stdout()
+        click.echo(f"Error: cannot write to standard output: {exc.strerror or exc}", err=True)
+        code = code or 1
+    sys.exit(code)

@@ -53,8 +53,8 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
 
     def decorator(fn: F) -> F:
         fn = click.option(
-            "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-            help="Write to this file (atomically) instead of standard output.",
+            "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+            help="Write to this file (a regular file is replaced atomically; '-' is standard output).",
         )(fn)
         fn = click.option(
             "-f", "--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
@@ -66,16 +66,30 @@ def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print data to stdout, or write it atomically to a file."""
-    from kg.output import write_text_atomic
+    """Print data to stdout (``output`` None or ``-``), or write it to a file (see
+    :func:`kg.output.write_text_atomic`: atomic for regular files, in place for devices)."""
+    from kg.output import write_stdout, write_text_atomic
 
     if not text.endswith("\n"):
         text += "\n"
-    if output is None:
-        click.echo(text, nl=False)
+    if output is None or str(output) == "-":
+        try:
+            write_stdout(text)
+        except BrokenPipeError:
+            raise SystemExit(1) from None  # the reader went away (e.g. '| head'): nothing to say
+        except OSError as exc:
+            from kg.errors import OutputError
+
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
     else:
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
+
+
+class _ExitTwo(click.ClickException):
+    """One line ``Error: …`` and exit 2 (a usage error of :mod:`kg.errors`, without click's usage text)."""
+
+    exit_code = 2
 
 
 def handle_errors(fn: F) -> F:
@@ -96,16 +110,16 @@ def handle_errors(fn: F) -> F:
             click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
             raise click.ClickException(str(exc)) from None
         except KGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise (_ExitTwo if exc.exit_code == 2 else click.ClickException)(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def short_iri(iri: str) -> str:
-    from kg.output import shorten
-    from kg.store import Cell
+    """An IRI as tables show it (:func:`kg.iris.compact`); empty stays empty."""
+    from kg.iris import compact
 
-    return shorten(Cell("iri", iri)) if iri else ""
+    return compact(iri) if iri else ""
 
 
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
+from kg import choices
+from kg.cli._answers import answer_options
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 from kg.coalitions import DEFAULT_WEIGHTS, TIE_KINDS
 from kg.errors import ParameterError
 
 __all__ = ["COMMANDS"]
 
-_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 _WEIGHTS = ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
 #: In the text table, long lists are cut to this many names or reasons.
 _SHOWN_MEMBERS = 8
@@ -23,7 +24,7 @@ _SHOWN_REASONS = 3
 
 def _selection_options(fn: Any) -> Any:
     """``--on``, ``--ties``, ``--weight`` and ``--lang``, shared by both commands."""
-    fn = click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+    fn = click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
                       help="Language of the names.")(fn)
     fn = click.option("--weight", "weights", multiple=True, metavar="KIND=W",
                       help=f"Change the weight of a kind of tie (repeatable). Defaults: {_WEIGHTS}.")(fn)
@@ -91,11 +92,12 @@ def _fmt(x: float) -> str:
               help="Seed of the Louvain method: the same data and seed give the same communities.")
 @click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
               help="Above 1: smaller communities; below 1: larger ones.")
-@output_options(_FORMATS)
+@output_options(choices.TABLE_FORMATS)
+@answer_options
 @pass_context
 @handle_errors
 def coalitions(context: Context, on: str | None, ties: str | None, weights: tuple[str, ...], lang: str,
-               seed: int, resolution: float, fmt: str, output: Path | None) -> None:
+               seed: int, resolution: float, fmt: str, output: Path | None, wide: bool, bom: bool) -> None:
     """Communities of members who share interests, what binds each, and who bridges them.
 
     Builds the member graph from the knowledge graph (co-sponsorship, positions the
@@ -118,11 +120,15 @@ def coalitions(context: Context, on: str | None, ties: str | None, weights: tupl
     if graph.number_of_edges() == 0:
         raise ParameterError(_empty(graph))
     report = find_coalitions(graph, seed=seed, resolution=resolution)
-    emit(_render_coalitions(graph, report, fmt), output)
+    emit(_render_coalitions(graph, report, fmt, wide=wide, lang=lang, bom=bom), output)
 
 
-def _render_coalitions(graph: Any, report: Any, fmt: str) -> str:
-    from kg.output import render_table
+def _render_coalitions(graph: Any, report: Any, fmt: str, *, wide: bool = False, lang: str = "en", bom: bool = False) -> str:
+    import functools
+
+    from kg.output import render_table as render
+
+    render_table = functools.partial(render, wide=wide, lang=lang, bom=bom)
     from kg.store import Cell, Table
 
     def lit(x: Any) -> Cell:
@@ -214,14 +220,17 @@ def _render_coalitions(graph: Any, report: Any, fmt: str) -> str:
 @click.argument("member")
 @_selection_options
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many partners.")
-@output_options(_FORMATS)
+@output_options(choices.TABLE_FORMATS)
+@answer_options
 @pass_context
 @handle_errors
 def partners(context: Context, member: str, on: str | None, ties: str | None, weights: tuple[str, ...], lang: str,
-             top: int, fmt: str, output: Path | None) -> None:
+             top: int, fmt: str, output: Path | None, wide: bool, bom: bool) -> None:
     """Rank the partners of MEMBER, with a score and the reasons, each with its source.
 
-    MEMBER is a name (English, French or Spanish), an ISO code (CIV) or an IRI. A
+    MEMBER is a name (English, French or Spanish), an ISO code (CIV) or an IRI, or a
+    group (LDC, ACP, "African Group"): then the members outside it most tied to its
+    members, each reason saying which of its members it comes from. A
     partner's score adds up what the two share, each shared item weighted by its kind
     and divided among all who share it (docs/coalitions.md). Partners who share
     MEMBER's own positions come first; those tied only through common groups (LDC
@@ -233,12 +242,28 @@ def partners(context: Context, member: str, on: str | None, ties: str | None, we
       kg partners "Côte d'Ivoire" --on capacity-building
       kg partners KOR --on D.1 --format markdown
       kg partners Japan --ties position,theme,cosponsor --top 5 --format json
+      kg partners LDC --on capacity-building
     """
-    from kg.catalogue import resolve_parameter
+    from kg.cli._answers import say_note
     from kg.coalitions import rank_partners
+    from kg.corrections import label_of, resolve_noting
 
     store, graph = _build(context, on, ties, weights, lang)
-    iri = resolve_parameter(store, "member", member, lang, layout=context.layout).value
+    term, note = resolve_noting(store, "actor", member, lang, layout=context.layout)
+    say_note(note)
+    iri = term.value
+    if "/group/" in iri:
+        from kg.coalitions.groups import group_members, rank_group_partners
+
+        group_name = label_of(store, "actor", iri, lang, layout=context.layout)
+        inside = group_members(store, iri)
+        ranked = rank_group_partners(graph, inside, top=top)
+        if not ranked:
+            raise ParameterError(f"{group_name} has no partner outside it ({_scope(graph)}): "
+                                 f"its {len(inside)} member(s) share nothing with another member")
+        emit(_render_partners(graph, iri, ranked, fmt, wide=wide, lang=lang, bom=bom,
+                              name=f"{group_name}, outside its {len(inside)} members"), output)
+        return
     name = str(graph.nodes[iri]["label"]) if iri in graph else member
     if iri not in graph or graph.degree(iri) == 0:
         on_label = graph.graph.get("on_label")
@@ -247,12 +272,34 @@ def partners(context: Context, member: str, on: str | None, ties: str | None, we
                                  "ask without --on, or on a broader issue")
         raise ParameterError(f"{name} has no partner ({_scope(graph)}): it shares nothing with another member")
     ranked = rank_partners(graph, iri, top=top)
-    emit(_render_partners(graph, iri, ranked, fmt), output)
+    emit(_render_partners(graph, iri, ranked, fmt, wide=wide, lang=lang, bom=bom), output)
 
 
-def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str) -> str:
+def _reason_texts(graph: Any, reasons: Any) -> list[str]:
+    """Each reason in words; for a group's partner, the same reason with several of its members is said once."""
     from kg.coalitions import describe_reason
-    from kg.output import render_table
+
+    vias: dict[str, list[str]] = {}
+    for r in reasons:
+        vias.setdefault(describe_reason(r), [])
+        if "via" in r:
+            vias[describe_reason(r)].append(str(graph.nodes[r["via"]].get("label", r["via"])) if r["via"] in graph else r["via"])
+    texts = []
+    for text, who in vias.items():
+        if who:
+            shown = ", ".join(who[:3]) + (f" and {len(who) - 3} more" if len(who) > 3 else "")
+            text = f"with {shown}: {text}"
+        texts.append(text)
+    return texts
+
+
+def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str, *, wide: bool = False, lang: str = "en",
+                     bom: bool = False, name: str | None = None) -> str:
+    import functools
+
+    from kg.output import render_table as render
+
+    render_table = functools.partial(render, wide=wide, lang=lang, bom=bom)
     from kg.store import Cell, Table
 
     def lit(x: Any) -> Cell:
@@ -261,7 +308,7 @@ def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str) -> str:
     if fmt == "json":
         data = {
             "member": iri,
-            "label": graph.nodes[iri]["label"],
+            "label": name or graph.nodes[iri]["label"],
             "on": graph.graph.get("on"),
             "on_label": graph.graph.get("on_label"),
             "ties": graph.graph.get("ties"),
@@ -272,7 +319,7 @@ def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str) -> str:
     full = fmt != "table"
     rows = []
     for i, p in enumerate(ranked, 1):
-        reasons = [describe_reason(r) for r in p.reasons]
+        reasons = _reason_texts(graph, p.reasons)
         if not full and len(reasons) > _SHOWN_REASONS:
             reasons = reasons[:_SHOWN_REASONS] + [f"… (+{len(p.reasons) - _SHOWN_REASONS} more)"]
         who = Cell("iri", p.member) if fmt in ("csv", "tsv") else lit(f"{p.label} ({graph.nodes[p.member].get('code', '')})")
@@ -283,7 +330,7 @@ def _render_partners(graph: Any, iri: str, ranked: list[Any], fmt: str) -> str:
     table = render_table(Table(columns, rows), fmt)  # type: ignore[arg-type]
     if fmt in ("csv", "tsv"):
         return table
-    head = f"Partners of {graph.nodes[iri]['label']} ({_scope(graph)})"
+    head = f"Partners of {name or graph.nodes[iri]['label']} ({_scope(graph)})"
     return (f"# {head}\n\n" if fmt == "markdown" else f"{head}\n\n") + table + "\n"
 
 

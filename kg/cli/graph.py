@@ -2,36 +2,55 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kg import choices
+from kg.cli._answers import answer_options, emit_answer
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
-from kg.errors import DataError, KGError, QueryError
+from kg.errors import CheckFailedToRun, KGError
 
 __all__ = ["COMMANDS"]
 
 
 @click.command()
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option(
+    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
+)
+@click.option(
+    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
+)
 @pass_context
 @handle_errors
-def build(context: Context, force: bool) -> None:
+def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
     writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place.
+    build leaves the previous built graph in place. Each stage reports its progress on
+    standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
       kg build            # or: kg build --force
+      kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
+    import logging
+
     from kg.build import build_graph
 
-    report = build_graph(context.layout, force=force)
+    verbose = sys.stderr.isatty() or logging.getLogger().isEnabledFor(logging.INFO)
+    report = build_graph(
+        context.layout, force=force, reasoner=reasoner, validator=validator,
+        progress=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
     if report.skipped:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
@@ -41,8 +60,9 @@ def build(context: Context, force: bool) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
+@handle_errors
 def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Check the data against the SHACL shapes and the violation queries.
 
@@ -63,12 +83,19 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     layout = context.layout
     try:
         data_files = [Path(f) for f in files] if files else layout.data_files()
-        loaded = load_sources(layout.ontology_file, data_files, root=layout.root)
+        # FILES are checked in the context of the whole graph (references to other files are
+        # seen), and only the problems of what FILES state are reported; FILES come first, so
+        # that a node they describe is reported under their name.
+        given = {os.path.realpath(f) for f in data_files}  # realpath: no error on a symlink loop
+        context_files = data_files + [f for f in layout.data_files() if os.path.realpath(f) not in given]
+        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
         checks = sorted(layout.checks_dir.glob("*-violation.rq"))
         violations = validate_sources(loaded, layout.shapes_file, checks)
-    except (DataError, QueryError, KGError) as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        if files:
+            shown = {_shown(f, layout.root) for f in data_files}
+            violations = [v for v in violations if v.file in shown]
+    except KGError as exc:  # exit 2: the check could not run (1 means violations found)
+        raise CheckFailedToRun(str(exc)) from exc
     if not violations:
         click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
         return
@@ -82,6 +109,14 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     sys.exit(1 if errors else 0)
 
 
+def _shown(path: Path, root: Path) -> str:
+    """A file as validation names it (relative to the project, else as given)."""
+    try:
+        return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _parse_binding(text: str) -> tuple[str, Any]:
     """``name=value``: ``<iri>`` or ``prefix:local`` is an IRI, anything else a string literal."""
     import pyoxigraph as ox
@@ -93,10 +128,16 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     if not sep or not name.isidentifier():
         raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--bind")
     if value.startswith("<") and value.endswith(">"):
-        return name, ox.NamedNode(value[1:-1])
+        try:
+            return name, ox.NamedNode(value[1:-1])
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r} is not an IRI ({exc}); write a full IRI such as <https://example.org/x>", param_hint="--bind") from None
     prefix, colon, local = value.partition(":")
     if colon and prefix in iris.PREFIXES and " " not in local:
-        return name, ox.NamedNode(iris.PREFIXES[prefix] + local)
+        try:
+            return name, ox.NamedNode(iris.PREFIXES[prefix] + local)
+        except ValueError as exc:
+            raise click.BadParameter(f"{value!r} is not a valid name ({exc})", param_hint="--bind") from None
     return name, ox.Literal(value)
 
 
@@ -106,23 +147,33 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options((*choices.TABLE_FORMATS, "xlsx"))
+@answer_options
+@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--max-result-mb", type=click.FloatRange(min=0), default=10, show_default=True,
+              help="Refuse a result larger than this many megabytes (0: no limit; 'kg export' writes the whole graph).")
+@click.option("--max-memory-mb", type=click.FloatRange(min=0), default=2048, show_default=True,
+              help="Stop the query if it needs more memory than this (0: no limit).")
 @pass_context
 @handle_errors
-def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None) -> None:
+def sparql(
+    context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None, wide: bool, bom: bool,
+    timeout: float, max_result_mb: float, max_memory_mb: float,
+) -> None:
     """Run a SPARQL query (text, or @FILE) on the built graph.
 
     SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
     The prefixes jsi, id, rdf, rdfs, owl, xsd, skos, org, prov, dcterms and qb are
     predeclared. The default graph is the union of all citation graphs; use
-    GRAPH ?g to reach the source of a statement.
+    GRAPH ?g to reach the source of a statement. SERVICE and updates are refused; the
+    query runs in a child process stopped at the time, memory and result-size limits.
 
     \b
     Example:
       kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
-    from kg.output import render_table
     from kg.store import Graph, Table
 
     if query.startswith("@"):
@@ -131,12 +182,21 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise click.BadParameter(f"cannot read {str(path)!r}: {exc.strerror}", param_hint="QUERY") from None
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(
+                f"{str(path)!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                param_hint="QUERY",
+            ) from None
     else:
         text = query
     bindings = dict(_parse_binding(b) for b in binds)
-    result = context.store().query(text, bindings)
+    from kg.limits import query_limited
+
+    result = query_limited(context.store, text, bindings, timeout=timeout, max_result_mb=max_result_mb, memory_mb=max_memory_mb)
     if isinstance(result, Table):
-        emit(render_table(result, fmt), output)
+        emit_answer(result, fmt, output, wide=wide, bom=bom, title="sparql")
+    elif fmt == "xlsx":
+        raise click.UsageError("--format xlsx is for SELECT queries (rows); CONSTRUCT, DESCRIBE and ASK give text")
     elif isinstance(result, Graph):
         emit(result.to_turtle(), output)
     else:
@@ -144,7 +204,7 @@ def sparql(context: Context, query: str, binds: tuple[str, ...], fmt: str, outpu
 
 
 @click.command()
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options(choices.TABLE_FORMATS)
 @pass_context
 @handle_errors
 def stats(context: Context, fmt: str, output: Path | None) -> None:
@@ -175,7 +235,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
 @click.command()
 @click.option(
     "-f", "--format", "fmt", required=True,
-    type=click.Choice(("ttl", "nt", "trig", "nq", "jsonld", "graphml")),
+    type=click.Choice(choices.EXPORT_FORMATS),
     help="ttl, nt, jsonld, graphml: all statements merged; trig, nq: keep each statement's citation graph.",
 )
 @click.option("--asserted", is_flag=True, help="Leave out what OWL-RL reasoning inferred.")

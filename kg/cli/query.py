@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from kg.cli._answers import answer_options, emit_answer, say_note
+from kg import choices
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 
 if TYPE_CHECKING:
@@ -15,8 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS"]
 
-#: The store backends a catalogue query can run on.
-BACKENDS = ("oxigraph", "rdflib")
 
 
 def _parse_parameter(text: str) -> tuple[str, str]:
@@ -61,17 +62,18 @@ def _describe(context: Context, name: str) -> str:
     help="A parameter: a name (English, French or Spanish), code, symbol or IRI. Repeatable.",
 )
 @click.option(
-    "--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+    "--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
     help="Language of the names in the answer (English where a name has no translation).",
 )
-@click.option("--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True,
+@click.option("--backend", type=click.Choice(choices.BACKENDS), default="oxigraph", show_default=True,
               help="SPARQL engine: the built Oxigraph store, or rdflib over the same statements (slow; for checks).")
 @click.option("--show-params", is_flag=True, help="Keep the columns of the bound parameters in the answer.")
 @click.option(
     "--update-readme", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE",
     help="With --list: write the catalogue table between the catalogue markers of FILE (README.md).",
 )
-@output_options(("table", "csv", "tsv", "json", "markdown"))
+@output_options((*choices.TABLE_FORMATS, "xlsx"))
+@answer_options
 @pass_context
 @handle_errors
 def query(
@@ -86,6 +88,8 @@ def query(
     update_readme: Path | None,
     fmt: str,
     output: Path | None,
+    wide: bool,
+    bom: bool,
 ) -> None:
     """Answer a question of the catalogue (queries/*.rq) without writing SPARQL.
 
@@ -100,9 +104,14 @@ def query(
       kg query issue-overview -p issue=D.3 --format markdown
       kg query members-sharing-interests -p member=Indonesia --lang fr
       kg query --describe sdt-models-for-concern-category
+      kg query agreement-sdt-model --format xlsx -o sdt.xlsx
+      kg query group-members -p group=LDC --format csv --bom -o ldc.csv
+
+    Tables fit the terminal (100 columns when not a terminal): long cells wrap, and an
+    answer with too many columns is shown one record per block; --wide prints them in
+    full. --lang also translates the column headers.
     """
     from kg.catalogue import catalogue_table, find_query, list_queries, run_query
-    from kg.output import render_table
 
     layout = context.layout
     if update_readme is not None and not list_:
@@ -118,7 +127,10 @@ def query(
             write_text_atomic(update_readme, update(update_readme.read_text(encoding="utf-8"), queries))
             click.echo(f"updated the catalogue of {update_readme} ({len(queries)} questions)", err=True)
             return
-        emit(_readable_list(queries) if fmt == "table" else render_table(catalogue_table(queries), fmt), output)
+        if fmt == "table":
+            emit(_readable_list(queries), output)
+        else:
+            emit_answer(catalogue_table(queries), fmt, output, lang=lang, wide=wide, bom=bom, title="catalogue")
         return
     if not name:
         raise click.UsageError("give a query NAME (see 'kg query --list')")
@@ -127,16 +139,49 @@ def query(
         return
     catalogue_query = find_query(name, layout)
     values = dict(_parse_parameter(p) for p in params)
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("an .xlsx workbook is not text: give -o FILE.xlsx (or redirect standard output)")
     if backend == "rdflib":
         from kg.rdflib_store import rdflib_store
 
         store = rdflib_store(context.store())
     else:
         store = context.store()
+    values = _corrected(store, catalogue_query, values, lang, layout)
     table = run_query(store, catalogue_query, values, lang, show_parameters=show_params, layout=layout)
-    emit(render_table(table, fmt), output)
+    notes = (f"question: {catalogue_query.summary}", f"command: {_command_line(catalogue_query.name, values, lang)}")
+    emit_answer(table, fmt, output, lang=lang, wide=wide, bom=bom, title=catalogue_query.name, notes=notes)
     if not table.rows:
         click.echo("no rows", err=True)
+
+
+def _corrected(store: object, query: CatalogueQuery, values: dict[str, str], lang: str, layout: object) -> dict[str, str]:
+    """Each value as the catalogue will read it; a correction or another reading is said on stderr."""
+    from kg.corrections import resolve_noting
+
+    out = dict(values)
+    for name, value in values.items():
+        p = query.parameter(name)
+        if p is None or p.kind in ("lang", "text"):
+            continue
+        term, note = resolve_noting(store, p.kind, value, lang, layout=layout)  # type: ignore[arg-type]
+        say_note(note and f"{name}: {note}")
+        out[name] = f"<{term.value}>"
+    return out
+
+
+def _command_line(name: str, values: dict[str, str], lang: str) -> str:
+    """The ``kg query`` command that gives this answer again."""
+    from kg.catalogue import shell_quote
+    from kg.iris import compact
+
+    parts = ["kg", "query", name]
+    for key, value in values.items():
+        shown = compact(value[1:-1]) if value.startswith("<") else value
+        parts += ["-p", f"{key}={shell_quote(shown)}"]
+    if lang != "en":
+        parts += ["--lang", lang]
+    return " ".join(parts)
 
 
 def _readable_list(queries: Sequence[CatalogueQuery]) -> str:

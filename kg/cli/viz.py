@@ -6,20 +6,19 @@ from pathlib import Path
 
 import click
 
+from kg import choices
 from kg.cli._common import Context, handle_errors, pass_context
 from kg.errors import ParameterError
 
 __all__ = ["COMMANDS"]
 
-_VIEWS = ("coalitions", "issues", "member", "sdt", "graph")
-
 
 @click.command()
-@click.argument("view", type=click.Choice(_VIEWS), metavar="VIEW")
+@click.argument("view", type=click.Choice(choices.VIEWS), metavar="VIEW")
 @click.argument("name", required=False, metavar="[NAME]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (atomically).")
-@click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
               help="Language of the names and of the page.")
 @click.option("--on", metavar="ISSUE|SECTION|COLUMN",
               help="coalitions: only what is about this issue or section (code or name, e.g. D.3) or Table 5 "
@@ -91,7 +90,7 @@ def viz(context: Context, view: str, name: str | None, output: Path, lang: str, 
 @click.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The folder to write (replaced atomically; an existing folder must be one 'kg docs' wrote).")
-@click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
               help="Language of the labels and definitions.")
 @pass_context
 @handle_errors

@@ -10,8 +10,9 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kg.coalitions.ties import TIE_KINDS, _short
+from kg.coalitions.ties import TIE_KINDS
 from kg.errors import ParameterError
+from kg.iris import compact
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
@@ -206,7 +207,7 @@ def _tied(graph: nx.Graph) -> nx.Graph:
 
 
 def _label(graph: nx.Graph, node: str) -> str:
-    return str(graph.nodes[node].get("label") or _short(node))
+    return str(graph.nodes[node].get("label") or compact(node))
 
 
 def find_coalitions(
@@ -394,7 +395,7 @@ def rank_partners(graph: nx.Graph, member_iri: str, top: int | None = 10) -> lis
     if member_iri not in graph:
         on = graph.graph.get("on_label")
         where = f" with an interest in {on}" if on else ""
-        raise ParameterError(f"{_short(member_iri)!r} is not among the members{where} in this graph")
+        raise ParameterError(f"{compact(member_iri)!r} is not among the members{where} in this graph")
     partners = []
     for other in graph.neighbors(member_iri):
         data = graph.edges[member_iri, other]

@@ -11,19 +11,18 @@ import difflib
 import itertools
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import iris
+from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
-from kg.store import Table
+from kg.queryfiles import run_rq
+from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _reason, _value, _what, describe_reason
+from kg.store import QueryEngine, Table
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
-
-    from kg.catalogue import QueryEngine
 
 __all__ = [
     "TIE_KINDS",
@@ -40,7 +39,8 @@ log = logging.getLogger(__name__)
 
 #: The kinds of tie between two members, strongest evidence first. Each is read by the query
 #: ``queries/coalitions/<kind>.rq`` (``group`` by ``memberships.rq``).
-TIE_KINDS: tuple[str, ...] = ("cosponsor", "position", "theme", "column", "issue", "stance", "concern", "group")
+TIE_KINDS: tuple[str, ...] = ("cosponsor", "position", "theme", "column", "issue", "stance", "participation", "concern",
+                              "group")
 
 #: The weight of one shared item of each kind, before it is divided among the members sharing it.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -50,6 +50,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "column": 1.0,
     "issue": 1.0,
     "stance": 1.0,
+    "participation": 1.0,
     "concern": 1.0,
     "group": 1.0,
 }
@@ -62,25 +63,11 @@ KIND_HELP: dict[str, str] = {
     "column": "both propose elements in the same horizontal column of Table 5",
     "issue": "both have an interest in the same issue of INF/ECOM/62/Rev.2, counted at the most specific issue they share",
     "stance": "both supported, or both did not support, the same text",
+    "participation": "both took part in the initiative in the same way at the same date (e.g. both signed the 2019 Joint "
+                     "Statement, WT/L/1056)",
     "concern": "both raise the same development concern",
     "group": "both belong to the same coalition or group of convenors",
 }
-
-#: How a reason reads, by kind; ``{what}`` is the shared item.
-_PHRASES: dict[str, str] = {
-    "cosponsor": "co-sponsor {what}",
-    "position": "named together: “{what}”",
-    "theme": "both propose “{what}”",
-    "column": "both propose in the column “{what}”",
-    "issue": "both have an interest in {what}",
-    "stance": "both {what}",
-    "concern": "both raise the concern “{what}”",
-    "group": "both in the {what}",
-}
-
-_JSI = "https://w3id.org/jsi-ecom/ontology#"
-_STANCE = {_JSI + "supportedText": "supported", _JSI + "didNotSupportText": "did not support"}
-
 
 # --------------------------------------------------------------------------- parameters
 
@@ -183,105 +170,8 @@ def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) 
 # --------------------------------------------------------------------------- reading the graph
 
 
-@dataclass
-class _Holding:
-    """What one member holds of one shared item: its own, or through groups."""
-
-    own: bool = False
-    groups: set[str] = field(default_factory=set)
-    documents: set[str] = field(default_factory=set)
-    citations: set[str] = field(default_factory=set)
-    froms: set[str] = field(default_factory=set)
-    # the same, named (once per holding, not once per pair)
-    group_names: tuple[str, ...] = ()
-    document_names: tuple[str, ...] = ()
-    citation_names: tuple[str, ...] = ()
-    from_codes: frozenset[tuple[str, str]] = frozenset()
-
-    def finish(self, names: _Names) -> None:
-        self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
-        self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
-        self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, _short(f))) for f in self.froms)
-
-
-class _Names:
-    """Labels, codes and citation texts, in one language with English as fallback."""
-
-    def __init__(self, table: Table, lang: str) -> None:
-        labels: dict[str, dict[str, str]] = {}
-        self.codes: dict[str, str] = {}
-        self.citations: dict[str, str] = {}
-        self.sources: dict[str, str] = {}
-        cols = {c: i for i, c in enumerate(table.columns)}
-        for row in table.rows:
-            entity = _value(row, cols["entity"])
-            if entity is None:
-                continue
-            label = row[cols["label"]]
-            if label is not None:
-                langs = labels.setdefault(entity, {})
-                tag = label.lang or ""
-                if tag not in langs or label.value < langs[tag]:
-                    langs[tag] = label.value
-            for column, found in (("code", self.codes), ("citation", self.citations), ("source", self.sources)):
-                value = _value(row, cols.get(column))
-                if value is not None and (entity not in found or value < found[entity]):
-                    found[entity] = value  # the smallest, so that the choice never depends on row order
-        self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
-
-    def label(self, iri: str) -> str:
-        return self.labels.get(iri) or self.codes.get(iri) or _short(iri)
-
-    def member(self, iri: str) -> str:
-        return self.label(iri)
-
-    def document(self, iri: str) -> str:
-        return self.codes.get(iri) or self.labels.get(iri) or _short(iri)
-
-    def citation(self, iri: str) -> str:
-        """The citation's label, else its text, unless that is a bare URL and its source has a title."""
-        text = self.citations.get(iri)
-        if iri in self.labels:
-            return self.labels[iri]
-        if text and not (text.startswith("http") and iri in self.sources):
-            return text
-        return self.sources.get(iri) or text or _short(iri)
-
-    def topic(self, iri: str, ancestors: Mapping[str, set[str]]) -> str:
-        """An issue as 'code label', a column as 'the column “label”'."""
-        if iri in ancestors:
-            return self.issue(iri)
-        return f"the column “{self.label(iri)}”"
-
-    def issue(self, iri: str) -> str:
-        code, label = self.codes.get(iri), self.labels.get(iri)
-        if code and label and label != code:
-            return f"{code} {label}"
-        return code or label or _short(iri)
-
-
-def _short(iri: str) -> str:
-    return iri[len(iris.ID):] if iri.startswith(iris.ID) else iri.rsplit("#", 1)[-1]
-
-
 def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
-    path = queries_dir / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"the coalition query {str(path)!r} is missing ({exc.strerror}); is this a full clone?") from exc
-    result = store.query(text)
-    if not isinstance(result, Table):
-        raise QueryError(f"{path.name}: expected a select query (rows), not a graph or a boolean")
-    return result
-
-
-def _value(row: tuple[Any, ...], index: int | None) -> str | None:
-    if index is None:
-        return None
-    cell = row[index]
-    return None if cell is None else str(cell.value)
+    return run_rq(store, queries_dir / f"{name}.rq", what="coalition query")
 
 
 def build_member_graph(
@@ -428,7 +318,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, _short(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
                        activity=activity, participant=participant)
 
     # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
@@ -496,6 +386,7 @@ def _holdings(
         if needed not in cols:
             raise QueryError(f"the coalition query {kind}.rq must select ?{needed}")
     rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
+    best: dict[tuple[str, str, str, str, str, str], int] = {}
     for row in table.rows:
         holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
         if holder is None or item is None:
@@ -508,6 +399,8 @@ def _holdings(
             _value(row, cols["citation"]) or "",
             _value(row, cols.get("from")) or "",
         )
+        certainty = _CERTAINTY.get(_value(row, cols.get("certainty")) or "", 2)
+        best[key] = max(best.get(key, -1), certainty)
         topics = rows.setdefault(key, set())
         topic = _value(row, cols.get("topic"))
         if topic is not None:
@@ -515,18 +408,21 @@ def _holdings(
         if kind == "issue":
             topics.update(ancestors.get(item, (item,)))
     result: dict[tuple[str, str], dict[str, _Holding]] = {}
-    for (holder, item, facet, evidence, citation, origin), topics in sorted(rows.items()):
+    for key, topics in sorted(rows.items()):
+        holder, item, facet, evidence, citation, origin = key
         if on is not None and on not in topics:
             continue
         holders = result.setdefault((item, facet), {})
         if holder in members:
             h = holders.setdefault(holder, _Holding())
             h.own = True
+            h.certainty = max(h.certainty, best[key])
             _note(h, evidence, citation, origin)
         elif holder in group_members:
             for member, membership_citations in group_members[holder].items():
                 h = holders.setdefault(member, _Holding())
                 h.groups.add(holder)
+                h.certainty = max(h.certainty, best[key])
                 h.citations.update(membership_citations)
                 _note(h, evidence, citation, origin)
     return result
@@ -539,74 +435,3 @@ def _note(h: _Holding, evidence: str, citation: str, origin: str) -> None:
         h.citations.add(citation)
     if origin:
         h.froms.add(origin)
-
-
-def _what(kind: str, item: str, facet: str, names: _Names) -> str:
-    if kind == "cosponsor":
-        return names.document(item)
-    if kind == "issue":
-        return names.issue(item)
-    if kind == "stance":
-        return f"{_STANCE.get(facet, 'took the same stance on')} {names.document(item)}"
-    return names.label(item)
-
-
-def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
-    """The sorted union of two sorted tuples (most pairs hold the same sources)."""
-    if a == b or not b:
-        return list(a)
-    if not a:
-        return list(b)
-    return sorted(set(a).union(b))
-
-
-def _reason(kind: str, item: str, what: str, share: float, n: int, ha: _Holding, hb: _Holding) -> dict[str, Any]:
-    own = ha.own and hb.own
-    groups = _merge(() if ha.own else ha.group_names, () if hb.own else hb.group_names)
-    documents = _merge(ha.document_names, hb.document_names)
-    citations = _merge(ha.citation_names, hb.citation_names)
-    reason: dict[str, Any] = {
-        "kind": kind,
-        "item": item,
-        "what": what,
-        "basis": "own" if own else "group",
-        "weight": share,
-        "shared_by": n,
-        "groups": groups,
-        "documents": documents,
-        "citations": citations,
-        "sources": documents + citations,
-    }
-    if kind == "issue":
-        reason["through"] = sorted({code for f, code in ha.from_codes | hb.from_codes if f != item})
-    return reason
-
-
-def describe_reason(reason: Mapping[str, Any], *, with_sources: bool = True) -> str:
-    """A reason of a tie in words, with its sources.
-
-    Documents are named when there are any (other than the shared document itself), else the
-    citations.
-
-    Examples
-    --------
-    >>> describe_reason({"kind": "theme", "what": "Binding support from capable members", "basis": "own",
-    ...                  "documents": ["INF/ECOM/52", "INF/ECOM/66"], "citations": ["IISD 2022, Table 5"]})
-    'both propose “Binding support from capable members”: INF/ECOM/52, INF/ECOM/66'
-    >>> describe_reason({"kind": "group", "what": "LDC Group", "basis": "group", "groups": ["LDC Group"],
-    ...                  "documents": [], "citations": ["WTO LDC list"]})
-    'both in the LDC Group: WTO LDC list'
-    """
-    text = _PHRASES.get(str(reason["kind"]), "{what}").format(what=reason["what"])
-    through = reason.get("through") or []
-    if through:
-        text += f" (through {', '.join(through)})"
-    groups = reason.get("groups") or []
-    if reason.get("basis") == "group" and reason["kind"] != "group" and groups:
-        text += f" (as members of the {' and the '.join(groups)})"
-    if with_sources:
-        documents = [d for d in reason.get("documents") or [] if d not in str(reason["what"]).split()]
-        sources = documents or list(reason.get("citations") or [])
-        if sources:
-            text += ": " + ", ".join(sources)
-    return text

@@ -13,18 +13,16 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
+from kg.choices import LANGS, VIEWS
 from kg.errors import ParameterError
 from kg.layout import Layout, default_layout
 from kg.store import Store
-from kg.viz.drawing import LANGS, Drawing
+from kg.viz.drawing import Drawing
 from kg.viz.page import Page, page_references, render_page, write_page
 from kg.viz.views import PHYSICS_MAX_NODES
 
 __all__ = ["VIEWS", "LANGS", "PHYSICS_MAX_NODES", "Drawing", "Page", "draw", "draw_view", "render_page",
            "write_page", "page_references"]
-
-#: The views ``kg viz`` draws.
-VIEWS = ("coalitions", "issues", "member", "sdt", "graph")
 
 
 def draw(

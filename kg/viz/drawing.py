@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "words", "local_name", "natural_key", "shorten"]
+from kg.choices import LANGS
+from kg.iris import local_name
 
-#: The languages of labels and of the page's own words (the WTO's working languages).
-LANGS = ("en", "fr", "es")
+__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "words", "local_name", "natural_key", "truncate"]
 
 
 @lru_cache(maxsize=None)
@@ -131,19 +131,6 @@ class Drawing:
     version: str = ""
 
 
-def local_name(iri: str) -> str:
-    """The last segment of an IRI.
-
-    Examples
-    --------
-    >>> local_name("https://w3id.org/jsi-ecom/ontology#BestEndeavour")
-    'BestEndeavour'
-    >>> local_name("https://w3id.org/jsi-ecom/id/issue/A.1.2")
-    'A.1.2'
-    """
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
-
-
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort "A.2" before "A.10" and "ANNEX1.2" before "ANNEX1.11".
 
@@ -155,12 +142,12 @@ def natural_key(text: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
 
 
-def shorten(text: str, limit: int = 42) -> str:
+def truncate(text: str, limit: int = 42) -> str:
     """A label short enough for the canvas (the tooltip keeps all of it).
 
     Examples
     --------
-    >>> shorten("Electronic payment services/facilitation of e-payments", 30)
+    >>> truncate("Electronic payment services/facilitation of e-payments", 30)
     'Electronic payment services/f…'
     """
     text = " ".join(text.split())

@@ -265,7 +265,8 @@ def write_page(page: Page, path: Path) -> None:
     from kg.output import write_text_atomic
 
     write_text_atomic(Path(path), page.html)
-    os.chmod(path, 0o644)
+    if str(path) != "-" and os.path.isfile(path) and not str(path).startswith(("/dev/", "/proc/")):
+        os.chmod(path, 0o644)
 
 
 def page_references(text: str) -> list[str]:

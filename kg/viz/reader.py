@@ -10,10 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kg.errors import KGError
 from kg.layout import Layout
+from kg.queryfiles import run_rq
 from kg.store import Store, Table
-from kg.viz.drawing import local_name, words
+from kg.iris import local_name
+from kg.viz.drawing import words
 
 __all__ = ["Reader"]
 
@@ -48,12 +49,7 @@ class Reader:
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
-        path = self.layout.queries_dir / "viz" / f"{name}.rq"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise KGError(f"cannot read the view query {str(path)!r}: {exc.strerror}") from exc
-        return self.store.select(text, bindings or None)
+        return run_rq(self.store, self.layout.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
 
     def records(self, name: str, **bindings: Any) -> list[dict[str, str | None]]:
         """The rows of a view query as dicts of text (``None`` where unbound)."""

@@ -13,9 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import ORG
 
 from kg import iris
-from kg.viz.drawing import Drawing, Edge, LegendGroup, LegendItem, Node, local_name, natural_key, shorten
+from kg.iris import local_name
+from kg.vocab import JSI
+from kg.viz.drawing import Drawing, Edge, LegendGroup, LegendItem, Node, natural_key, truncate
 from kg.viz.positions import spread, spring_positions
 from kg.viz.reader import Reader
 
@@ -25,7 +28,6 @@ __all__ = ["PHYSICS_MAX_NODES", "issues_view", "sdt_view", "member_view", "graph
 #: the page is usable at once instead of spinning (pyvis#204).
 PHYSICS_MAX_NODES = 300
 
-_JSI = iris.JSI
 
 #: Commitment strengths, strongest first (jsi:rank order), in ColorBrewer RdBu: red commits most.
 STRENGTH_COLOURS = {
@@ -108,7 +110,7 @@ def issues_view(r: Reader) -> Drawing:
         name = r.label(iri, with_code=True)
         done = outcome.get(iri)
         lines = [f"{w['outcome']}: {w['outcome_' + done]}"] if done in OUTCOME_COLOURS else []
-        nodes.append(Node(iri, shorten(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
+        nodes.append(Node(iri, truncate(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
                           col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
                           OUTCOME_COLOURS.get(done or "")))
         for parent in sorted(p for p in info["broader"] if p in issues):
@@ -149,7 +151,7 @@ def issues_view(r: Reader) -> Drawing:
         key = local_name(strength) if strength else ""
         graded[key] += 1
         colour = STRENGTH_COLOURS.get(key, UNGRADED)
-        nodes.append(Node(prov, shorten(r.label(prov), 40), f"strength:{key or 'none'}", r.tooltip(prov, lines), 11.0,
+        nodes.append(Node(prov, truncate(r.label(prov), 40), f"strength:{key or 'none'}", r.tooltip(prov, lines), 11.0,
                           col[3], None, colour, "dot", r.search_text(prov)))
         wanted.append((prov, sum(ys[i] for i in targets) / len(targets)))
         for issue in targets:
@@ -180,7 +182,7 @@ def issues_view(r: Reader) -> Drawing:
             edges.append(Edge(prop, issue, "proposal",
                               f"{r.label(prop)} → {w['edge_addresses']} → {r.label(issue, with_code=True)}"
                               + "".join(f"\n  · {d}" for d in details), 2.0, "#41ab5d"))
-        nodes.append(Node(prop, shorten(r.label(prop), 30), "proposal", r.tooltip(prop, lines), 15.0, col[4], None,
+        nodes.append(Node(prop, truncate(r.label(prop), 30), "proposal", r.tooltip(prop, lines), 15.0, col[4], None,
                           "#41ab5d", "diamond", r.search_text(prop)))
         wanted.append((prop, sum(ys[i] for i in by_proposal[prop]) / len(by_proposal[prop])))
     prop_y = spread(wanted, 40.0)
@@ -192,7 +194,7 @@ def issues_view(r: Reader) -> Drawing:
     for s in sorted(sponsored):
         member = is_member.get(s, False)
         lines = [f"{w['sponsored']}: " + ", ".join(sorted((r.label(p) for p in sponsored[s]), key=natural_key))]
-        nodes.append(Node(s, shorten(r.label(s), 30), "sponsor-member" if member else "sponsor-group", r.tooltip(s, lines),
+        nodes.append(Node(s, truncate(r.label(s), 30), "sponsor-member" if member else "sponsor-group", r.tooltip(s, lines),
                           13.0, col[5], None, "#fd8d3c" if member else "#807dba", "dot" if member else "triangle",
                           r.search_text(s)))
         wanted.append((s, sum(prop_y[p] for p in sponsored[s]) / len(sponsored[s])))
@@ -206,21 +208,21 @@ def issues_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_issues"], [
-            LegendItem("section", r.label(_JSI + "Section"), "#08306b", "box", count=count["section"]),
-            LegendItem("subsection", r.label(_JSI + "Subsection"), "#4292c6", "box", count=count["subsection"]),
-            LegendItem("issue", r.label(_JSI + "SpecificIssue"), "#c6dbef", "box", count=count["issue"]),
+            LegendItem("section", r.label(JSI.Section), "#08306b", "box", count=count["section"]),
+            LegendItem("subsection", r.label(JSI.Subsection), "#4292c6", "box", count=count["subsection"]),
+            LegendItem("issue", r.label(JSI.SpecificIssue), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
             LegendItem(f"outcome:{k}", w[f"outcome_{k}"], c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
-            LegendItem(f"strength:{k}", r.label(_JSI + k), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
+            LegendItem(f"strength:{k}", r.label(JSI[k]), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
         ] + [LegendItem("strength:none", w["not_graded"], UNGRADED, "dot", count=graded[""])]),
         LegendGroup(w["legend_actors"], [
-            LegendItem("proposal", r.label(_JSI + "Proposal"), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("sponsor-member", r.label(_JSI + "Member"), "#fd8d3c", "dot", count=count["sponsor-member"]),
-            LegendItem("sponsor-group", r.label(_JSI + "Group"), "#807dba", "triangle", count=count["sponsor-group"]),
+            LegendItem("proposal", r.label(JSI.Proposal), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("sponsor-member", r.label(JSI.Member), "#fd8d3c", "dot", count=count["sponsor-member"]),
+            LegendItem("sponsor-group", r.label(JSI.Group), "#807dba", "triangle", count=count["sponsor-group"]),
         ]),
     ]
     return Drawing("issues", r.lang, w["title_issues"], w["desc_issues"], nodes, edges, legend,
@@ -260,11 +262,11 @@ def sdt_view(r: Reader) -> Drawing:
         if recommended.get(m):
             lines.append(f"{w['recommended_for']}: " + "; ".join(sorted(r.label(x) for x in recommended[m])))
         hybrid = m in hybrids
-        nodes.append(Node(m, shorten(r.label(m), 34), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
+        nodes.append(Node(m, truncate(r.label(m), 34), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
                           col_x[m], -130.0 if hybrid else 0.0, "#c2a5cf" if hybrid else "#7b3294", "box",
                           r.search_text(m), "#2d004b" if hybrid else "#ffffff"))
     for c in categories:
-        nodes.append(Node(c, shorten(r.label(c), 40), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
+        nodes.append(Node(c, truncate(r.label(c), 40), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
                           r.search_text(c), "#ffffff"))
     fit_count: Counter[str] = Counter()
     for f in fits:
@@ -274,7 +276,7 @@ def sdt_view(r: Reader) -> Drawing:
         rec = c in recommended.get(m, set())
         text = r.label(fit) + (f" ★ {w['recommended']}" if rec else "")
         lines = [f"{w['fit']}: {text}", f"{r.label(m)} × {r.label(c)}"]
-        nodes.append(Node(a, shorten(text, 30), f"fit:{key}", r.tooltip(a, lines), 26.0 if rec else 18.0, col_x[m],
+        nodes.append(Node(a, truncate(text, 30), f"fit:{key}", r.tooltip(a, lines), 26.0 if rec else 18.0, col_x[m],
                           row_y[c], FIT_COLOURS.get(key, UNGRADED), "star" if rec else _FIT_SHAPES.get(key, "dot"),
                           r.search_text(a)))
         edges.append(Edge(a, m, "cell", "", 1.0, "#e0e0e0", smooth=False))
@@ -301,7 +303,7 @@ def sdt_view(r: Reader) -> Drawing:
         lines = [f"{w['category']}: {r.label(cat)}"] if cat else []
         if raised.get(concern):
             lines.append(f"{w['raised_by']}: " + ", ".join(sorted(r.label(x) for x in raised[concern])))
-        nodes.append(Node(concern, shorten(r.label(concern), 44), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
+        nodes.append(Node(concern, truncate(r.label(concern), 44), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
                           "#c7eae5", "box", r.search_text(concern), "#003c30"))
         wanted.append((concern, row_y.get(cat or "", 0.0)))
         if cat in row_y:
@@ -315,13 +317,13 @@ def sdt_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_fit"], [
-            LegendItem(f"fit:{k}", r.label(_JSI + k), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
+            LegendItem(f"fit:{k}", r.label(JSI[k]), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
         ] + [LegendItem("recommended", w["recommended"], "#555555", "star")]),
         LegendGroup(w["legend_things"], [
-            LegendItem("category", r.label(_JSI + "ConcernCategory"), "#01665e", "box", count=count["category"]),
-            LegendItem("concern", r.label(_JSI + "DevelopmentConcern"), "#c7eae5", "box", count=count["concern"]),
-            LegendItem("model", r.label(_JSI + "SDTModel"), "#7b3294", "box", count=count["model"]),
-            LegendItem("hybrid", r.label(_JSI + "HybridSDTModel"), "#c2a5cf", "box", count=count["hybrid"]),
+            LegendItem("category", r.label(JSI.ConcernCategory), "#01665e", "box", count=count["category"]),
+            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#c7eae5", "box", count=count["concern"]),
+            LegendItem("model", r.label(JSI.SDTModel), "#7b3294", "box", count=count["model"]),
+            LegendItem("hybrid", r.label(JSI.HybridSDTModel), "#c2a5cf", "box", count=count["hybrid"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("combines", w["edge_combines"], "#9970ab", line=True, dashes=True),
@@ -406,17 +408,17 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
     for iri in ids:
         kind = kinds[iri]
         colour, shape, size, font = style[kind]
-        nodes.append(Node(iri, shorten(r.label(iri, with_code=kind == "issue"), 40), kind, r.tooltip(iri), size,
+        nodes.append(Node(iri, truncate(r.label(iri, with_code=kind == "issue"), 40), kind, r.tooltip(iri), size,
                           pos[iri][0], pos[iri][1], colour, shape, r.search_text(iri), font))
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_things"], [
             LegendItem("member", f"{name} ({w['member_kind']})", "#d94801", "star"),
-            LegendItem("group", r.label(_JSI + "Group"), "#807dba", "triangle", count=count["group"]),
-            LegendItem("proposal", r.label(_JSI + "Proposal"), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("issue", r.label(_JSI + "NegotiationIssue"), "#4292c6", "box", count=count["issue"]),
+            LegendItem("group", r.label(JSI.Group), "#807dba", "triangle", count=count["group"]),
+            LegendItem("proposal", r.label(JSI.Proposal), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("issue", r.label(JSI.NegotiationIssue), "#4292c6", "box", count=count["issue"]),
             LegendItem("partner", w["partner"], "#fdae6b", "dot", count=count["partner"]),
-            LegendItem("concern", r.label(_JSI + "DevelopmentConcern"), "#80cdc1", "dot", count=count["concern"]),
+            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#80cdc1", "dot", count=count["concern"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("member-of", w["edge_member"], "#807dba", line=True),
@@ -434,12 +436,12 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
 
 #: Colour families of the whole-graph view: a class, or any subclass of it, takes the colour.
 _FAMILIES = (
-    (_JSI + "Member", "#fd8d3c"), (_JSI + "Group", "#807dba"), (_JSI + "NegotiationIssue", "#4292c6"),
-    (_JSI + "Provision", "#cb181d"), (_JSI + "ProposalElement", "#74c476"), (_JSI + "Source", "#238b45"),
-    (_JSI + "Citation", "#969696"), ("http://www.w3.org/ns/org#Membership", "#d9d9d9"),
-    (_JSI + "Finding", "#8c6d31"), (_JSI + "Position", "#bd9e39"), (_JSI + "DevelopmentConcern", "#80cdc1"),
-    (_JSI + "ConcernCategory", "#01665e"), (_JSI + "SDTModel", "#7b3294"), (_JSI + "FitAssessment", "#c2a5cf"),
-    (_JSI + "Milestone", "#e7298a"),
+    (JSI.Member, "#fd8d3c"), (JSI.Group, "#807dba"), (JSI.NegotiationIssue, "#4292c6"),
+    (JSI.Provision, "#cb181d"), (JSI.ProposalElement, "#74c476"), (JSI.Source, "#238b45"),
+    (JSI.Citation, "#969696"), (ORG.Membership, "#d9d9d9"),
+    (JSI.Finding, "#8c6d31"), (JSI.Position, "#bd9e39"), (JSI.DevelopmentConcern, "#80cdc1"),
+    (JSI.ConcernCategory, "#01665e"), (JSI.SDTModel, "#7b3294"), (JSI.FitAssessment, "#c2a5cf"),
+    (JSI.Milestone, "#e7298a"),
 )
 
 
@@ -452,7 +454,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         s, p, o = row["subject"] or "", row["predicate"] or "", row["object"] or ""
         ids.update((s, o))
         pairs[(s, o)].add(p)
-    ids.update(e for e in r.described() if e.startswith(iris.ID) or e.startswith(_JSI))
+    ids.update(e for e in r.described() if e.startswith(iris.ID) or e.startswith(iris.JSI))
     ids.discard("")
     kind_of = {i: r.kind(i) or "" for i in ids}
     ancestors = r.ancestors()
@@ -488,7 +490,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     def key(k: str) -> str:
         return local_name(k) if k else "other"
 
-    nodes = [Node(i, shorten(r.label(i, with_code=True), 32), key(kind_of[i]), r.tooltip(i, kind=kind_of[i] or None),
+    nodes = [Node(i, truncate(r.label(i, with_code=True), 32), key(kind_of[i]), r.tooltip(i, kind=kind_of[i] or None),
                   10.0, pos[i][0], pos[i][1], colour_of[kind_of[i]], shape_of[kind_of[i]], r.search_text(i))
              for i in order]
     count = Counter(n.kind for n in nodes)
@@ -553,7 +555,7 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
         lines = [w["community"].format(n=c) if c else w["isolated"], f"{w['activity']}: {activity.get(i, 0):g}"]
         if graph.nodes[i].get("participant") is False:
             lines.append(w["not_participant"])
-        nodes.append(Node(i, shorten(r.label(i), 28), f"community:{c or 0}", r.tooltip(i, lines),
+        nodes.append(Node(i, truncate(r.label(i), 28), f"community:{c or 0}", r.tooltip(i, lines),
                           round(10.0 + 22.0 * math.sqrt(activity.get(i, 0.0) / most), 1), pos[i][0], pos[i][1],
                           PALETTE[(c - 1) % len(PALETTE)] if c else "#d0d0d0", "dot", r.search_text(i)))
     count = Counter(n.kind for n in nodes)

@@ -1,0 +1,231 @@
+"""Name resolution: what a person typed (a name, code, key or IRI) → the RDF term a query binds.
+
+Names are English, French or Spanish (case, accents and apostrophes ignored); codes are ISO
+3166 alpha-3, document symbols, issue codes; keys and IRIs work too. The candidates of each
+kind come from ``queries/lookup/<kind>.rq``. The value is bound as a term (SEP-0007
+substitutions), never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.catalogue.headers import KIND_HELP, KINDS
+from kg.choices import LANGS
+from kg.errors import ParameterError, QueryError
+from kg.layout import Layout, default_layout
+from kg.queryfiles import run_rq
+from kg.store import QueryEngine
+
+__all__ = ["normalise", "resolve_parameter"]
+
+def normalise(text: str) -> str:
+    """Fold case, accents, apostrophes and spacing so that names compare as a person would.
+
+    Examples
+    --------
+    >>> normalise("  CÔTE  D’IVOIRE ")
+    "cote d'ivoire"
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return " ".join(stripped.casefold().split())
+
+
+def _compact(text: str) -> str:
+    """Only letters and digits: 'INF/ECOM/49' and 'inf-ecom-49' meet, 'A.1.(2)' and 'a12' too."""
+    return "".join(ch for ch in normalise(text) if ch.isalnum())
+
+
+#: What a name looks like: only such a value is matched word by word ("Korea" → "Korea, Republic of").
+_NAME_LIKE = re.compile(r"^[\w .,'’()/-]*\w[\w .,'’()/-]*$")
+
+
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
+
+
+@dataclass
+class _Candidate:
+    iri: str
+    names: list[tuple[str, str | None]] = field(default_factory=list)  # (text, lang)
+
+    def display(self, lang: str) -> str:
+        label = _pick_label(self.names, lang) or self.short()
+        short = self.short()
+        return f"{label} ({short})" if label != short else short
+
+    def short(self) -> str:
+        return iris.compact(self.iri)
+
+
+def _pick_label(names: Sequence[tuple[str, str | None]], lang: str) -> str | None:
+    for wanted in (lang, "en"):
+        for text, tag in names:
+            if tag == wanted:
+                return text
+    for text, tag in names:
+        if tag:
+            return text
+    return names[0][0] if names else None
+
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[_Candidate]]] = weakref.WeakKeyDictionary()
+
+
+def _candidates(store: QueryEngine, kind: str, layout: Layout) -> list[_Candidate]:
+    lookup = KINDS[kind]
+    key = (str(layout.queries_dir), lookup)
+    try:
+        cache = _CACHE.setdefault(store, {})
+    except TypeError:  # an engine that cannot be weakly referenced: no cache
+        cache = {}
+    if key in cache:
+        return cache[key]
+    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
+    result = run_rq(store, path, what=f"lookup query of the parameters of kind {kind!r}")
+    if "entity" not in result.columns or "name" not in result.columns:
+        raise QueryError(f"{path.name}: a lookup query must select ?entity ?name")
+    ie, iname = result.columns.index("entity"), result.columns.index("name")
+    by_iri: dict[str, _Candidate] = {}
+    for row in result.rows:
+        entity, name = row[ie], row[iname]
+        if entity is None or entity.kind != "iri":
+            continue
+        cand = by_iri.setdefault(entity.value, _Candidate(entity.value))
+        if name is not None and name.value:
+            cand.names.append((name.value, name.lang))
+    for cand in by_iri.values():
+        # the key of an IRI is a name too: member/CIV → CIV, doc/INF-ECOM-49 → INF-ECOM-49
+        cand.names.append((cand.iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None))
+    found = sorted(by_iri.values(), key=lambda c: c.iri)
+    cache[key] = found
+    return found
+
+
+def _as_iri(value: str) -> str | None:
+    """An IRI written in full, in angle brackets, as ``prefix:local`` or as shown in tables."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        v = v[1:-1].strip()
+    if re.match(r"^https?://\S+$", v):
+        return v
+    prefix, colon, local = v.partition(":")
+    if colon and prefix in iris.PREFIXES and local and not re.search(r"\s", local):
+        return iris.PREFIXES[prefix] + local
+    if re.match(r"^[a-z][a-z-]*/\S+$", v):  # member/CIV, as tables show it
+        return iris.ID + v
+    return None
+
+
+def resolve_parameter(
+    store: QueryEngine,
+    kind: str,
+    value: str,
+    lang: str = "en",
+    *,
+    layout: Layout | None = None,
+) -> ox.NamedNode | ox.Literal:
+    """Turn what a person typed into the RDF term a query is bound to.
+
+    Parameters
+    ----------
+    store : Store
+        The built graph (or any engine with the same ``query(text, bindings)``).
+    kind : str
+        One of :data:`KINDS`. ``lang`` gives a language literal (en, fr, es), ``text``
+        a plain string literal; the others look the value up among the things of that
+        kind with ``queries/lookup/<kind>.rq``.
+    value : str
+        A name in English, French or Spanish (case, accents and apostrophes ignored),
+        an ISO code, a document symbol, an issue code (``A.1.2`` or ``A.1.(2)``), a key
+        (``FED``, ``lack-of-capacity``) or an IRI (full, ``<…>``, ``member:CIV`` or
+        ``member/CIV``).
+    lang : str
+        The language of the names shown in error messages.
+    layout : Layout, optional
+        Where ``queries/lookup/`` is (default: this clone).
+
+    Returns
+    -------
+    pyoxigraph.NamedNode or pyoxigraph.Literal
+
+    Raises
+    ------
+    ParameterError
+        Unknown or ambiguous value, with the closest matches ("did you mean …").
+
+    Examples
+    --------
+    >>> resolve_parameter(None, "lang", "FR")
+    <Literal value=fr datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
+    if kind not in KINDS:
+        raise ParameterError(f"unknown parameter kind {kind!r}; known: {', '.join(KINDS)}")
+    if not isinstance(value, str):
+        raise ParameterError(f"a {kind} must be given as text, not {value!r}")
+    if kind == "text":
+        return ox.Literal(value)
+    if kind == "lang":
+        code = normalise(value)
+        if code not in LANGS:
+            raise ParameterError(f"unknown language {value!r}; use one of {', '.join(LANGS)}")
+        return ox.Literal(code)
+    if not value.strip():
+        raise ParameterError(f"an empty {kind} was given; {KIND_HELP[kind]}")
+    candidates = _candidates(store, kind, layout or default_layout())
+
+    iri = _as_iri(value)
+    if iri is not None:
+        for cand in candidates:
+            if cand.iri == iri:
+                return ox.NamedNode(iri)
+        # an IRI that is not a known thing of this kind falls through to name matching,
+        # so 'member/CIV' behaves like 'CIV' and a wrong IRI gets suggestions
+
+    wanted = normalise(value)
+    for match in (
+        lambda c: any(normalise(n) == wanted for n, _ in c.names),
+        lambda c: any(_compact(n) == _compact(value) for n, _ in c.names) and bool(_compact(value)),
+        lambda c: _NAME_LIKE.match(value) is not None
+        and any(_tokens(value) <= _tokens(n) for n, _ in c.names if len(n) > 3),
+    ):
+        hits = [c for c in candidates if match(c)]
+        if len(hits) == 1:
+            return ox.NamedNode(hits[0].iri)
+        if len(hits) > 1:
+            shown = ", ".join(c.display(lang) for c in hits[:8])
+            more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
+            raise ParameterError(
+                f"ambiguous {kind} {value!r}: it names {shown}{more}. Give one of the keys in brackets instead, e.g. {hits[0].short()!r}."
+            )
+    raise ParameterError(_unknown_message(kind, value, candidates, lang))
+
+
+def _unknown_message(kind: str, value: str, candidates: Sequence[_Candidate], lang: str) -> str:
+    by_name: dict[str, list[_Candidate]] = {}
+    for cand in candidates:
+        for name, _ in cand.names:
+            by_name.setdefault(normalise(name), []).append(cand)
+    wanted = normalise(value)
+    close = difflib.get_close_matches(wanted, list(by_name), n=8, cutoff=0.6)
+    close += [n for n in by_name if wanted and len(wanted) >= 3 and wanted in n and n not in close]
+    seen: list[_Candidate] = []
+    for name in close:
+        for cand in by_name[name]:
+            if cand not in seen:
+                seen.append(cand)
+    if not candidates:
+        return f"unknown {kind} {value!r}: the graph holds no {kind} at all (is it built? 'kg build')"
+    hint = f" Did you mean: {'; '.join(c.display(lang) for c in seen[:5])}?" if seen else ""
+    return f"unknown {kind} {value!r}.{hint} Expected {KIND_HELP[kind]}."

@@ -1,0 +1,100 @@
+"""Running a catalogue query: its parameters resolved and bound as terms, its rows returned."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from kg.catalogue.headers import KIND_HELP, CatalogueQuery, shell_quote
+from kg.catalogue.names import resolve_parameter
+from kg.choices import LANGS
+from kg.errors import ParameterError, QueryError
+from kg.layout import Layout
+from kg.store import QueryEngine, Table
+
+__all__ = ["bind_parameters", "run_catalogue_query", "run_query"]
+
+
+def bind_parameters(
+    store: QueryEngine,
+    query: CatalogueQuery,
+    values: Mapping[str, str],
+    lang: str = "en",
+    *,
+    layout: Layout | None = None,
+) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Resolve the values given for a query's parameters into bound RDF terms.
+
+    A parameter of kind ``lang`` that is not given takes ``lang``.
+
+    Raises
+    ------
+    ParameterError
+        A required parameter is missing, a name is not a parameter of the query, or a
+        value cannot be resolved.
+    """
+    known = {p.name for p in query.parameters}
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            allowed = ", ".join(sorted(known)) or "none"
+            raise ParameterError(f"query {query.name!r} has no parameter {name!r}.{hint} Its parameters: {allowed}.")
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
+    for p in query.parameters:
+        if p.name in values:
+            bound[p.name] = resolve_parameter(store, p.kind, values[p.name], lang, layout=layout)
+        elif p.kind == "lang":
+            bound[p.name] = resolve_parameter(store, "lang", lang)
+        elif p.required:
+            example = f", e.g. -p {p.name}={shell_quote(p.example)}" if p.example else ""
+            raise ParameterError(f"query {query.name!r} needs the parameter {p.name!r} ({KIND_HELP[p.kind]}){example}")
+    return bound
+
+
+def run_catalogue_query(
+    store: QueryEngine,
+    query: CatalogueQuery,
+    values: Mapping[str, str] | None = None,
+    lang: str = "en",
+    *,
+    show_parameters: bool = False,
+    layout: Layout | None = None,
+) -> Table:
+    """Run a catalogue query with its parameters bound.
+
+    Parameters
+    ----------
+    store : Store
+        The built graph.
+    query : CatalogueQuery
+        From :func:`find_query`.
+    values : mapping, optional
+        Parameter name → what the person typed.
+    lang : str
+        Language of labels (binds a ``lang`` parameter that was not given).
+    show_parameters : bool
+        Keep the columns of bound parameters (hidden by default: they repeat the
+        value given on every row).
+
+    Returns
+    -------
+    Table
+    """
+    if lang not in LANGS:
+        raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    bindings = bind_parameters(store, query, values or {}, lang, layout=layout)
+    result = store.query(query.text, bindings)
+    if not isinstance(result, Table):
+        raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
+    if show_parameters or not bindings:
+        return result
+    keep = [i for i, c in enumerate(result.columns) if c not in bindings]
+    return Table([result.columns[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
+
+
+#: The name this function had before the split (``kg.store`` and the endpoint also "run
+#: queries"; :func:`run_catalogue_query` says which).
+run_query = run_catalogue_query

@@ -1,0 +1,162 @@
+"""Names as a person types them: resolution with a correction that is said, and suggestions.
+
+:func:`kg.catalogue.resolve_parameter` does the resolution (English, French or Spanish
+names, codes, IRIs). This module adds what a person needs around it:
+
+* :func:`resolve_noting` resolves, and when the value was not the name shown (a Spanish
+  name, an alternative name) or was a typo close to one single thing ("Kenyaa"), returns
+  a note to say on standard error ("'kenia' → Kenya (member/KEN)").
+* :func:`names_of` lists every candidate of a kind with its names, for suggestions as
+  one types (the web app's ``<datalist>`` and search).
+
+The names come from the same lookup queries (``queries/lookup/<kind>.rq``) as the
+catalogue's, run once per store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.catalogue import KINDS, normalise, resolve_parameter
+from kg.errors import ParameterError, QueryError
+from kg.layout import Layout, default_layout
+from kg.store import Table
+
+__all__ = ["Named", "names_of", "resolve_noting", "label_of", "short_key"]
+
+#: How close a typo must be (difflib ratio of the folded names) to be corrected silently-but-said.
+CUTOFF = 0.8
+
+
+@dataclass
+class Named:
+    """A thing of the graph with all its names: ``(text, lang)``, ``lang`` None for codes."""
+
+    iri: str
+    names: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def label(self, lang: str = "en") -> str:
+        """Its name in ``lang``, else English, else any, else its key."""
+        for wanted in (lang, "en"):
+            for text, tag in self.names:
+                if tag == wanted:
+                    return text
+        for text, tag in self.names:
+            if tag:
+                return text
+        return short_key(self.iri)
+
+
+def short_key(iri: str) -> str:
+    """The short form of an IRI, as everywhere in kg (:func:`kg.iris.compact`).
+
+    Examples
+    --------
+    >>> short_key("https://w3id.org/jsi-ecom/id/member/CIV")
+    'member:CIV'
+    """
+    return iris.compact(iri)
+
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[Named]]] = weakref.WeakKeyDictionary()
+
+
+def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]:
+    """Every thing of ``kind`` (a key of :data:`kg.catalogue.KINDS`) with its names, by IRI."""
+    layout = layout or default_layout()
+    lookup = KINDS.get(kind)
+    if not lookup:
+        return []
+    key = (str(layout.queries_dir), lookup)
+    try:
+        cache = _CACHE.setdefault(store, {})
+    except TypeError:
+        cache = {}
+    if key in cache:
+        return cache[key]
+    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"the lookup query {str(path)!r} is missing") from exc
+    result = store.query(text)
+    if not isinstance(result, Table):
+        raise QueryError(f"{path.name}: a lookup query must select ?entity ?name")
+    by_iri: dict[str, Named] = {}
+    ie, iname = result.columns.index("entity"), result.columns.index("name")
+    for row in result.rows:
+        entity, name = row[ie], row[iname]
+        if entity is None or entity.kind != "iri":
+            continue
+        named = by_iri.setdefault(entity.value, Named(entity.value))
+        if name is not None and name.value and (name.value, name.lang) not in named.names:
+            named.names.append((name.value, name.lang))
+    found = sorted(by_iri.values(), key=lambda n: n.iri)
+    cache[key] = found
+    return found
+
+
+def label_of(store: Any, kind: str, iri: str, lang: str = "en", layout: Layout | None = None) -> str:
+    """The name of ``iri`` in ``lang`` among the things of ``kind`` (its key when unnamed)."""
+    for named in names_of(store, kind, layout):
+        if named.iri == iri:
+            return named.label(lang)
+    return short_key(iri)
+
+
+def _close(store: Any, kind: str, value: str, layout: Layout | None) -> Named | None:
+    """The one thing whose name is close to ``value`` (a typo), or None when none or several are."""
+    folded: dict[str, set[str]] = {}
+    things = {n.iri: n for n in names_of(store, kind, layout)}
+    for named in things.values():
+        for text, _ in named.names:
+            folded.setdefault(normalise(text), set()).add(named.iri)
+    close = difflib.get_close_matches(normalise(value), list(folded), n=5, cutoff=CUTOFF)
+    hits = {iri for name in close for iri in folded[name]}
+    if len(hits) != 1:
+        return None
+    return things[hits.pop()]
+
+
+def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
+                   layout: Layout | None = None) -> tuple[ox.NamedNode | ox.Literal, str | None]:
+    """Resolve what a person typed, with a note when it was read as something else.
+
+    Returns the bound term and a note to show the person (None when the value was the
+    very name, code or IRI of the thing). A typo close to exactly one thing is corrected
+    (and noted); otherwise the catalogue's error ("did you mean …") is raised.
+
+    Raises
+    ------
+    ParameterError
+        Unknown or ambiguous, with suggestions.
+    """
+    try:
+        term = resolve_parameter(store, kind, value, lang, layout=layout)
+    except ParameterError as exc:
+        if kind in ("lang", "text") or "ambiguous" in str(exc):
+            raise
+        guess = _close(store, kind, value, layout)
+        if guess is None:
+            raise
+        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {guess.label(lang)} ({short_key(guess.iri)})"
+    if not isinstance(term, ox.NamedNode):
+        return term, None
+    label = label_of(store, kind, term.value, lang, layout)
+    key = short_key(term.value)
+    wanted = normalise(value)
+    local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
+    shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
+             normalise(term.value)}
+    named = next((n for n in names_of(store, kind, layout) if n.iri == term.value), None)
+    if named is not None:
+        shown |= {normalise(t) for t, tag in named.names if tag is None or tag == lang}
+    if wanted in shown:
+        return term, None
+    return term, f"{value!r} → {label} ({key})"

@@ -1,0 +1,239 @@
+"""The stages of a build before the store is written: parse → validate → reason → post-reasoning steps.
+
+Validation and reasoning run on one in-memory Oxigraph store (:func:`kg.validation.working_store`):
+the shapes compiled to SPARQL (:mod:`kg.shacl`), the violation queries, then the OWL 2 RL
+rules compiled to SPARQL updates (:mod:`kg.rules`). pySHACL and owlrl, the referees, run
+instead on request (``validator="pyshacl"``, ``reasoner="owlrl"``); they give the same result.
+
+Each stage reports what it does and how far it is through a :class:`Progress`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.errors import ValidationFailed
+from kg.layout import Layout
+
+__all__ = ["REASONERS", "VALIDATORS", "POST_REASONING", "Progress", "Staged", "run_stages"]
+
+#: The reasoners of ``kg build --reasoner``: the compiled rules (default) and owlrl (the reference).
+REASONERS = ("rules", "owlrl")
+#: The validators of ``kg build --validator``: the shapes compiled to SPARQL (default) and pySHACL (the referee).
+VALIDATORS = ("sparql", "pyshacl")
+
+#: Steps run after reasoning, in order. Each gets the working store (its named graphs: the
+#: asserted statements and the inferred graph; query their union) and returns quads to add to
+#: the built store (e.g. display labels computed once at build time). A step must be deterministic.
+POST_REASONING: list[Callable[[ox.Store], Iterable[ox.Quad]]] = []
+
+
+def _display_labels(work: ox.Store) -> list[ox.Quad]:
+    """The display label of each thing per language (:mod:`kg.labels`), from every statement built."""
+    from kg.labels import display_labels
+
+    return display_labels(work.quads_for_pattern(None, None, None, None))
+
+
+POST_REASONING.append(_display_labels)
+
+
+class Progress:
+    """Numbered stage lines, e.g. ``[2/4] validate: 27 constraints, 9 checks … 0.3 s``.
+
+    Parameters
+    ----------
+    emit : callable or None
+        Receives each line (None: silent).
+    total : int
+        The number of stages.
+    """
+
+    def __init__(self, emit: Callable[[str], None] | None, total: int) -> None:
+        self.emit = emit
+        self.total = total
+        self.done = 0
+        self.seconds: dict[str, float] = {}
+
+    def say(self, line: str) -> None:
+        """A line inside the current stage (indented)."""
+        if self.emit is not None:
+            self.emit("      " + line)
+
+    @contextmanager
+    def stage(self, name: str, what: str) -> Iterator[None]:
+        """Time one stage and announce it before and after."""
+        self.done += 1
+        if self.emit is not None:
+            self.emit(f"[{self.done}/{self.total}] {name}: {what} …")
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - start
+        if self.emit is not None:
+            self.emit(f"[{self.done}/{self.total}] {name}: done in {self.seconds[name]:.1f} s")
+
+
+@dataclass
+class Staged:
+    """What the stages produced: the working store holds exactly the quads to store.
+
+    Its named graphs are the asserted ones (ontology included) and the graph of inferred
+    statements (:data:`kg.iris.INFERRED_GRAPH`).
+    """
+
+    work: ox.Store
+    asserted: int = 0
+    inferred: int = 0
+
+
+class _LazyOrigin:
+    """The first data file stating something about each subject, read only when asked for.
+
+    Only error messages need it (which file to fix), so the files are re-read in Python then.
+    """
+
+    def __init__(self, layout: Layout, files: list[Path]) -> None:
+        self.layout, self.files = layout, files
+        self.map: dict[str, str] | None = None
+
+    def get(self, key: str, default: str = "") -> str:
+        if self.map is None:
+            from kg.loading import load_sources
+
+            self.map = load_sources(self.layout.ontology_file, self.files, root=self.layout.root).origin
+        return self.map.get(key, default)
+
+
+#: Tokens of Turtle/TriG that cannot make a blank node: IRIs, long and short strings, comments.
+_INERT = re.compile(
+    rb'<[^>\s]*>'
+    rb'|"""[\s\S]*?"""'
+    rb"|'''[\s\S]*?'''"
+    rb'|"(?:[^"\\\n]|\\.)*"'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb"|#[^\n]*"
+)
+
+
+def may_have_blank_nodes(data: bytes) -> bool:
+    """Whether Turtle/TriG text may hold a blank node (``_:``, ``[ ]`` or a list) outside IRIs, strings and comments.
+
+    Examples
+    --------
+    >>> may_have_blank_nodes(b'<http://e/a#x> <http://e/p> "a [b] (c) _:d" . # [e]')
+    False
+    >>> may_have_blank_nodes(b'<http://e/a> <http://e/p> [ <http://e/q> 1 ] .')
+    True
+    """
+    rest = _INERT.sub(b"", data)
+    return b"_:" in rest or b"[" in rest or b"(" in rest
+
+
+def load_working_store(layout: Layout, files: list[Path]) -> tuple[ox.Store, int]:
+    """Parse the ontology and the data files straight into an in-memory store.
+
+    A file without blank nodes is parsed and loaded by Oxigraph alone; one with blank nodes
+    goes through :func:`kg.loading.parse_file`, which names them deterministically (so the
+    same sources give the same bytes). Returns the store and its number of quads.
+
+    Raises
+    ------
+    DataError
+        A syntax error (file:line:column), or a statement outside any named graph.
+    """
+    from kg.errors import DataError
+    from kg.loading import _display, ontology_files, parse_file
+
+    store = ox.Store()
+    onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
+    for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            parse_file(path, root=layout.root)  # raises the DataError naming the file
+            raise
+        if may_have_blank_nodes(data):
+            store.extend(parse_file(path, root=layout.root))
+        else:
+            try:
+                store.load(data, format=ox.RdfFormat.TRIG)
+            except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
+                parse_file(path, root=layout.root)  # raises the DataError with line and column
+                raise
+        for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            raise DataError(
+                f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
+                "named graph; put it inside the GRAPH block of the citation it comes from",
+                _display(path, layout.root),
+            )
+    return store, len(store)
+
+
+def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", validator: str = "sparql") -> Staged:
+    """Parse, validate and reason; return the working store holding the quads to store.
+
+    Raises
+    ------
+    DataError, ValidationFailed, InconsistencyError, kg.rules.UnsupportedAxiom, kg.shacl.UnsupportedShape
+    """
+    from kg.loading import load_sources
+    from kg.validation import validate_sources, validate_store, working_store
+
+    files = layout.data_files()
+    loaded = None
+    with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
+        if reasoner == "rules" and validator == "sparql":
+            work, asserted = load_working_store(layout, files)
+        else:
+            loaded = load_sources(layout.ontology_file, files, root=layout.root)
+            work, asserted = working_store(loaded), len(loaded.quads)
+        progress.say(f"{asserted:,} statements")
+
+    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+    with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):
+        if loaded is None:
+            violations = validate_store(work, _LazyOrigin(layout, files), layout.shapes_file, checks)  # type: ignore[arg-type]
+        else:
+            violations = validate_sources(loaded, layout.shapes_file, checks, validator=validator)
+        errors = [v for v in violations if v.severity == "Violation"]
+        progress.say(f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)")
+    if errors:
+        raise ValidationFailed(
+            f"{len(errors)} violation(s) in the data; run 'kg validate' for the table, fix them and build again",
+            errors,
+        )
+
+    with progress.stage("reason", f"OWL 2 RL closure ({'compiled rules' if reasoner == 'rules' else 'owlrl'})"):
+        if reasoner == "rules":
+            from kg.reasoning import infer_store
+
+            inferred = infer_store(work, iris.INFERRED_GRAPH, progress=progress.say)
+        else:
+            from kg.loading import from_rdflib_term, to_rdflib
+            from kg.reasoning import infer
+
+            assert loaded is not None
+            graph = ox.NamedNode(iris.INFERRED_GRAPH)
+            triples = infer(to_rdflib(loaded.quads))
+            work.extend(
+                ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), graph)  # type: ignore[arg-type]
+                for s, p, o in triples
+            )
+            inferred = len(triples)
+        progress.say(f"{inferred:,} statements entailed")
+    staged = Staged(work=work, asserted=asserted, inferred=inferred)
+    if POST_REASONING:
+        with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
+            for step in POST_REASONING:
+                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
+    return staged

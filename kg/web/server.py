@@ -1,0 +1,62 @@
+"""The loopback HTTP server of ``kg app`` (Werkzeug's threaded WSGI server, PEP 3333).
+
+Slow clients are cut after a socket timeout; the app itself limits concurrency, sizes
+and methods (:mod:`kg.web.app`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import webbrowser
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from kg.errors import KGError
+from kg.layout import Layout
+from kg.web.app import WebApp
+
+__all__ = ["serve", "make_app_server"]
+
+#: Seconds a connection may stay idle or slow before it is closed.
+SOCKET_TIMEOUT = 30
+
+
+class _Handler(WSGIRequestHandler):
+    timeout = SOCKET_TIMEOUT
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        logging.getLogger("kg.web").info("%s %s %s", self.command, self.path, code)
+
+
+def make_app_server(store: Any, layout: Layout, *, host: str = "127.0.0.1", port: int = 18400,
+                    version: str = "") -> Any:
+    """A server bound to ``host:port`` (``port`` 0: a free one), not yet serving."""
+    try:
+        server = make_server(host, port, WebApp(store, layout, host=host, port=port, version=version),
+                             threaded=True, request_handler=_Handler)
+    except OSError as exc:
+        raise KGError(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
+    if port == 0:  # the Host check needs the port actually bound
+        server.app = WebApp(store, layout, host=host, port=server.server_port, version=version)
+    return server
+
+
+def serve(store: Any, layout: Layout, *, host: str = "127.0.0.1", port: int = 18400, open_browser: bool = True,
+          version: str = "") -> None:
+    """Serve until Ctrl+C, printing the address (and opening it in the browser)."""
+    import click
+
+    server = make_app_server(store, layout, host=host, port=port, version=version)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/"
+    click.echo(f"kg app: {url} (Ctrl+C to stop)", err=True)
+    if open_browser:
+        threading.Timer(0.5, lambda: webbrowser.open(url)).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
