@@ -312,6 +312,17 @@ def test_oxigraph_server_sparql_and_environment(oxigraph: str, built_dir: Path) 
     assert _kg(built_dir, *bound, env=env).stdout == _kg(built_dir, *bound).stdout
 
 
+def test_oxigraph_server_query_and_viz(oxigraph: str, built_dir: Path, tmp_path: Path) -> None:
+    """``kg query`` by name and ``kg viz`` draw the same from the server as from the built graph."""
+    ask = ("query", "proposals-of-member", "-p", "member=Côte d'Ivoire", "--lang", "fr", "-f", "csv")
+    assert _kg(built_dir, "--store", oxigraph, *ask).stdout == _kg(built_dir, *ask).stdout
+    local, remote = tmp_path / "local.html", tmp_path / "remote.html"
+    assert _kg(built_dir, "viz", "sdt", "-o", str(local)).exit_code == 0
+    result = _kg(built_dir, "--store", oxigraph, "viz", "sdt", "-o", str(remote))
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
+
+
 def test_oxigraph_server_export_keeps_every_statement(oxigraph: str, built_dir: Path, tmp_path: Path) -> None:
     local, remote = tmp_path / "local.nq", tmp_path / "remote.nq"
     assert _kg(built_dir, "export", "-f", "nq", "-o", str(local)).exit_code == 0
