@@ -347,6 +347,28 @@ def test_push_one_graph_keeps_the_others_in_the_index(oxigraph_server: dict[str,
     assert RemoteStore(oxigraph).count_graph(graph) == 79
 
 
+def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server: dict[str, str], oxigraph: str,
+                                                                  built_dir: Path) -> None:
+    """A graph an earlier push listed (here added to the index by hand) is deleted by the next push."""
+    from kg.push import graph_url
+
+    stale = "https://w3id.org/jsi-ecom/id/graph/withdrawn-source"
+    store = oxigraph_server["store"]
+    triple = f"<{stale}> <http://www.w3.org/2000/01/rdf-schema#label> \"gone\" .\n".encode()
+    index = "".join(f"<{INDEX_GRAPH}> <http://purl.org/dc/terms/hasPart> <{g}> .\n"
+                    for g in [*RemoteStore(oxigraph).graphs(), stale]).encode()
+    for graph, body in ((stale, triple), (INDEX_GRAPH, index)):
+        req = urllib.request.Request(graph_url(store, graph), data=body, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(req, timeout=10).close()
+    assert stale in RemoteStore(oxigraph).graphs()
+    result = _kg(built_dir, "push", store)
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 graph(s) of an earlier push" in result.stderr
+    assert stale not in RemoteStore(oxigraph).graphs()
+    assert RemoteStore(oxigraph, graphs=[stale]).count_graph(stale) == 0
+
+
 def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_dir: Path) -> None:
     result = _kg(built_dir, "push", oxigraph_server["store"], "--graph", "graph:no-such-source")
     assert result.exit_code == 1

@@ -65,6 +65,8 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
         if bars:
             bars[0].__exit__(None, None, None)
     click.echo(f"pushed {report.statements} statements in {len(report.graphs)} named graphs to {url}", err=True)
+    if report.removed:
+        click.echo(f"deleted {len(report.removed)} graph(s) of an earlier push that the build no longer has", err=True)
 
 
 def _shown(graph: str | None) -> str | None:
