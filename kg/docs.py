@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DataError, DependencyError, OutputError
+from kg.errors import DataError, DependencyError, OutputError, UsageError
 from kg.loading import CATALOG, ontology_files
 
 __all__ = ["MARKER", "render_ontology_docs", "write_ontology_docs"]
@@ -47,6 +47,10 @@ def _in_language(ontology_file: Path, lang: str) -> Any:
                     graph.add(triple)
     except (OSError, SyntaxError, ValueError) as exc:
         raise DataError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
+    # pyLODE documents a graph with a skos:ConceptScheme as a SKOS vocabulary (its VocPub
+    # profile) and takes that scheme's label as the page title: the schemes of controlled
+    # values are documented as the named individuals they also are.
+    graph.remove((None, rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
     has_lang = {(s, p) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.language in (lang, None)}
     drop = [(s, p, o) for s, p, o in graph
             if isinstance(o, rdflib.Literal) and o.language not in (lang, None) and (s, p) in has_lang]
@@ -103,14 +107,16 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
 
     Raises
     ------
+    UsageError
+        The folder is a file, or holds something 'kg docs' did not write (exit 2).
     OutputError
-        The folder exists and holds something else, or cannot be written.
+        The folder cannot be written.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
-        raise OutputError(f"{str(directory)!r} is a file; give a folder for the documentation")
+        raise UsageError(f"{str(directory)!r} is a file; give a folder for the documentation")
     if directory.is_dir() and any(directory.iterdir()) and not (directory / MARKER).exists():
-        raise OutputError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
+        raise UsageError(f"{str(directory)!r} is not empty and was not written by 'kg docs'; "
                       "choose another folder or empty it")
     html = render_ontology_docs(ontology_file, lang)
     parent = directory.resolve().parent

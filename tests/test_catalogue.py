@@ -322,6 +322,10 @@ t:graph-checks {
       <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2020-05-01"^^xsd:date ] ;
       <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDgYear> "2019"^^xsd:gYear ] ] .
   t:element jsi:answersConcern t:concern .
+  t:grace a jsi:ImplementationPeriodProvision ;
+      jsi:wording "Article 27 shall not apply to the settlement of disputes against a least-developed country Party." .
+  t:dated a jsi:WTODocument ; jsi:symbol "INF/ECOM/998" ;
+      dcterms:date "2019"^^xsd:gYear ; jsi:dateNote "2019 or 2020 (not found)" .
 }
 """
 
@@ -335,6 +339,8 @@ t:graph-checks {
         ("issue-code-mismatch-violation", ID + "issue/A.9", "the code 'A.8' does not match the IRI"),
         ("membership-dates-inverted-violation", ID + "test/membership", "ends (2019) before it starts (2020-05-01)"),
         ("citation-source-undescribed-violation", ID + "test/graph-checks", "is not described anywhere as a jsi:Source"),
+        ("document-date-conflict-violation", ID + "test/dated", "does not agree with dcterms:date 2019"),
+        ("implementation-period-misfit-violation", ID + "test/grace", "grants or governs no period"),
     ],
 )
 def test_new_checks_find_what_they_look_for(tmp_path: Path, check: str, focus: str, message: str) -> None:

@@ -43,7 +43,7 @@ def test_sparql_formats(invoke) -> None:  # type: ignore[no-untyped-def]
     assert invoke("sparql", q, "-f", "markdown").output.startswith("| code |\n|---|\n| A |")
     assert invoke("sparql", "ASK { member:CIV a jsi:Member }").output.strip() == "true"
     turtle = invoke("sparql", "CONSTRUCT { jsi:Binding jsi:rank ?r } WHERE { jsi:Binding jsi:rank ?r }").output
-    assert "jsi:Binding jsi:rank 5" in turtle
+    assert "jsi:Binding jsi:rank 6" in turtle
 
 
 def test_sparql_from_file_to_file_with_binding(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -188,7 +188,7 @@ def test_library_errors_are_kg_errors_with_their_exit_code(tmp_path: Path) -> No
     import pytest
 
     from kg.docs import write_ontology_docs
-    from kg.errors import KGError, OutputError, UsageError
+    from kg.errors import KGError, UsageError
     from kg.export import export_graph
     from kg.output import render_table
     from kg.store import Table, memory_store
@@ -199,6 +199,6 @@ def test_library_errors_are_kg_errors_with_their_exit_code(tmp_path: Path) -> No
     with pytest.raises(UsageError, match="unknown export format 'rdfxml'"):
         export_graph(memory_store([]), "rdfxml", tmp_path / "x.rdf")
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    with pytest.raises(OutputError, match="is a file"):
+    with pytest.raises(UsageError, match="is a file"):
         write_ontology_docs(DATA.parent.parent / "ontology" / "jsi.ttl", tmp_path / "file")
     assert KGError.exit_code == 1

@@ -415,7 +415,7 @@ def test_docs_page_is_offline_and_replaceable(tmp_path: Path) -> None:
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me")
     refused = CliRunner().invoke(cli, ["docs", "-o", str(foreign)])
-    assert refused.exit_code == 1 and "not written by 'kg docs'" in refused.output
+    assert refused.exit_code == 2 and "not written by 'kg docs'" in refused.output
     assert (foreign / "notes.txt").read_text() == "keep me"
 
 

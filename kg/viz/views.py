@@ -18,6 +18,7 @@ from kg.vocab import JSI
 from kg.viz.drawing import Drawing, Edge, LegendGroup, LegendItem, Node, natural_key, truncate
 from kg.viz.positions import spread, spring_positions
 from kg.viz.reader import Reader
+from kg.wording import STRENGTH_TERMS
 
 __all__ = ["PHYSICS_MAX_NODES", "issues_view", "sdt_view", "member_view"]
 
@@ -26,19 +27,19 @@ __all__ = ["PHYSICS_MAX_NODES", "issues_view", "sdt_view", "member_view"]
 PHYSICS_MAX_NODES = 300
 
 
-#: Commitment strengths, strongest first (jsi:rank order), in ColorBrewer RdBu: red commits most.
-STRENGTH_COLOURS = {
-    "Binding": "#b2182b",
-    "BestEndeavour": "#ef8a62",
-    "Hortatory": "#f4c7a8",
-    "Encouraged": "#c6dbef",
-    "Voluntary": "#67a9cf",
-    "Recognition": "#2166ac",
-}
+#: Commitment strengths, strongest first (the order of kg.wording.STRENGTHS, which a test
+#: keeps equal to jsi:CommitmentStrengthScheme), in ColorBrewer RdBu: red commits most; a
+#: clause that commits no Party is grey. Names come from the graph (the values' labels).
+STRENGTH_COLOURS = dict(zip(
+    STRENGTH_TERMS.values(),
+    ("#b2182b", "#ef8a62", "#f4c7a8", "#c6dbef", "#67a9cf", "#2166ac", "#737373"),
+    strict=True,
+))
 UNGRADED = "#bdbdbd"
-#: What became of an issue in the 2024 Agreement (queries/viz/issue-outcomes.rq), as the issue's border.
-OUTCOME_COLOURS = {"taken-up": "#1a9850", "partly": "#f9a825", "not-in-agreement": "#d73027"}
-#: Fit levels: colour and a node shape, so that colour is never the only cue.
+#: What became of an issue in the 2024 Agreement (queries/viz/issue-outcomes.rq), as the
+#: issue's border; keys are the local names of the values of jsi:OutcomeScheme used for issues.
+OUTCOME_COLOURS = {"TakenUp": "#1a9850", "PartlyTakenUp": "#f9a825", "NotTakenUp": "#d73027"}
+#: Fit levels (jsi:FitLevelScheme): colour and a node shape, so that colour is never the only cue.
 FIT_COLOURS = {"Appropriate": "#1a9850", "Limited": "#f9a825", "NotAppropriate": "#d73027"}
 _FIT_SHAPES = {"Appropriate": "dot", "Limited": "square", "NotAppropriate": "triangleDown"}
 #: Twelve distinct colours (ColorBrewer Paired, reordered) for communities and types.
@@ -97,7 +98,7 @@ def issues_view(r: Reader) -> Drawing:
     for root in sorted(roots, key=by_code):
         place(root)
         next_row += row_gap * 0.6
-    outcome = {row["issue"] or "": row["outcome"] or "" for row in r.records("issue-outcomes")}
+    outcome = {row["issue"] or "": local_name(row["value"] or "") for row in r.records("issue-outcomes")}
     nodes: list[Node] = []
     edges: list[Edge] = []
     style = {0: ("section", "#08306b", "#ffffff"), 1: ("subsection", "#4292c6", "#ffffff"), 2: ("issue", "#c6dbef", "#08306b")}
@@ -106,7 +107,7 @@ def issues_view(r: Reader) -> Drawing:
         kind, colour, font = style[info["level"]]
         name = r.label(iri, with_code=True)
         done = outcome.get(iri)
-        lines = [f"{w['outcome']}: {w['outcome_' + done]}"] if done in OUTCOME_COLOURS else []
+        lines = [f"{w['outcome']}: {r.label(JSI[done])}"] if done in OUTCOME_COLOURS else []
         nodes.append(Node(iri, truncate(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
                           col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
                           OUTCOME_COLOURS.get(done or "")))
@@ -210,7 +211,7 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("issue", r.label(str(JSI.SpecificIssue)), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
-            LegendItem(f"outcome:{k}", w[f"outcome_{k}"], c, "box", count=sum(1 for v in outcome.values() if v == k),
+            LegendItem(f"outcome:{k}", r.label(JSI[k]), c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
