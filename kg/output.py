@@ -43,10 +43,6 @@ def cell_text(cell: Cell | None) -> str:
     return iris.compact(cell.value) if cell.kind == "iri" else cell.value
 
 
-#: The old name of :func:`cell_text`, importable until the other branches have moved.
-shorten = cell_text
-
-
 def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool = False, lang: str = "en",
                  bom: bool = False) -> str:
     """Render a SELECT result.
