@@ -401,7 +401,7 @@ def _read_only(folder: Path, *command: str) -> subprocess.CompletedProcess[str] 
     """Run a command with ``folder`` mounted read-only in a private mount namespace."""
     if shutil.which("unshare") is None or os.geteuid() != 0:
         return None
-    script = f'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
+    script = 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"'
     env = {**os.environ, "KG_HOME": str(folder.parent)}
     env.pop("KG_BUILD_DIR", None)
     result = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(folder), sys.executable, "-m", "kg", *command],

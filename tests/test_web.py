@@ -136,14 +136,14 @@ def test_entity_page_content_negotiation(client: Client) -> None:
     html = client.get("/id/member/CIV", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html" and html.headers["Vary"] == "Accept"
     text = html.get_data(as_text=True)
-    assert "Costa de Marfíl" in text  # its labels (the Spanish one as the graph spells it)
+    assert "Côte d&#39;Ivoire" in text or "Côte d'Ivoire" in text  # its labels
     assert "inferred" in text  # inferred facts are marked
     turtle = client.get("/id/member/CIV", headers={"Accept": "text/turtle"})
     assert turtle.mimetype == "text/turtle"
     import pyoxigraph as ox
 
     triples = list(ox.parse(turtle.get_data(), format=ox.RdfFormat.TURTLE))
-    assert any(t.object == ox.Literal("Costa de Marfíl", language="es") for t in triples)
+    assert any(t.object == ox.Literal("Côte d'Ivoire", language="es") for t in triples)  # the WTO's Spanish name
     jsonld = client.get("/id/member/CIV", headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json"
     assert len(list(ox.parse(jsonld.get_data(), format=ox.RdfFormat.JSON_LD))) == len(triples)
