@@ -52,6 +52,7 @@ class Node:
     search: str = ""
     font_color: str | None = None
     border: str | None = None
+    font_size: float | None = None
 
 
 @dataclass

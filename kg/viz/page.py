@@ -136,6 +136,8 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
             node["borderWidth"] = 3
         if n.font_color:
             node["font"] = {"color": _colour(n.font_color)}
+        if n.font_size:
+            node.setdefault("font", {})["size"] = n.font_size
         if n.x is not None and n.y is not None:
             node["x"], node["y"] = n.x, n.y
         net.nodes.append(node)
