@@ -217,7 +217,7 @@ def render_page(drawing: Drawing) -> Page:
     """Turn a drawing into one self-contained HTML page (the same drawing gives the same bytes)."""
     w = words(drawing.lang)
     nodes, edges, options = _vis_data(drawing)
-    data = {"nodes": nodes, "edges": edges, "options": options,
+    data = {"nodes": nodes, "edges": edges, "options": options, "opening": drawing.opening,
             "strings": {"found": w["found"], "none": w["none"], "empty": w["empty"]}}
     vis_js = _vis_network_js()
     page_js = (_TEMPLATES / "page.js").read_text(encoding="utf-8")

@@ -222,8 +222,12 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("sponsor-group", r.label(JSI.Group), "#807dba", "triangle", count=count["sponsor-group"]),
         ]),
     ]
+    xs = [n.x for n in nodes if n.x is not None]
+    ys_ = [n.y for n in nodes if n.y is not None]
+    opening = {"left": min(xs) - 240, "right": max(xs) + 240, "top": min(ys_) - 40} if xs and ys_ else None
     return Drawing("issues", r.lang, w["title_issues"], w["desc_issues"], nodes, edges, legend,
-                   smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})
+                   smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
+                   opening=opening)
 
 
 # --------------------------------------------------------------------------- sdt
@@ -259,11 +263,11 @@ def sdt_view(r: Reader) -> Drawing:
         if recommended.get(m):
             lines.append(f"{w['recommended_for']}: " + "; ".join(sorted(r.label(x) for x in recommended[m])))
         hybrid = m in hybrids
-        nodes.append(Node(m, truncate(r.label(m), 34), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
+        nodes.append(Node(m, truncate(r.label(m), 80), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
                           col_x[m], -130.0 if hybrid else 0.0, "#c2a5cf" if hybrid else "#7b3294", "box",
                           r.search_text(m), "#2d004b" if hybrid else "#ffffff"))
     for c in categories:
-        nodes.append(Node(c, truncate(r.label(c), 40), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
+        nodes.append(Node(c, truncate(r.label(c), 120), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
                           r.search_text(c), "#ffffff"))
     fit_count: Counter[str] = Counter()
     for f in fits:
@@ -300,14 +304,14 @@ def sdt_view(r: Reader) -> Drawing:
         lines = [f"{w['category']}: {r.label(cat)}"] if cat else []
         if raised.get(concern):
             lines.append(f"{w['raised_by']}: " + ", ".join(sorted(r.label(x) for x in raised[concern])))
-        nodes.append(Node(concern, truncate(r.label(concern), 44), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
+        nodes.append(Node(concern, truncate(r.label(concern), 160), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
                           "#c7eae5", "box", r.search_text(concern), "#003c30"))
         wanted.append((concern, row_y.get(cat or "", 0.0)))
         if cat in row_y:
             edges.append(Edge(concern, cat, "in-category",
                               f"{r.label(concern)} → {w['edge_in_category']} → {r.label(cat)}", 1.0, "#80cdc1",
                               smooth=False))
-    concern_y = spread(wanted, 52.0)
+    concern_y = spread(wanted, 66.0)
     for node in nodes:
         if node.y is None:
             node.y = concern_y.get(node.id, 0.0)
