@@ -90,8 +90,8 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         chosen = {str(c) for c in _OPENING}
     matching = {i for i, k in kind_of.items() if k and ({k} | ancestors.get(k, set())) & chosen}
     links = [(s, o) for (s, o) in pairs if s in matching and o in matching]
-    vias = _via_links(r, matching, pairs)
-    ids = set(most_linked(matching, links + [(e.source, e.target) for e in vias], MAX_DRAWN))
+    vias = _via_links(matching, pairs)
+    ids = set(most_linked(matching, links + list(vias), MAX_DRAWN))
     kinds = sorted({kind_of[i] for i in ids}, key=lambda k: (r.label(k).casefold() if k else "~", k))
     colour_of: dict[str, str] = {}
     shape_of: dict[str, str] = {}
@@ -111,7 +111,9 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         if s in ids and o in ids and s != o:
             text = "\n".join(f"{r.label(s)} → {_predicate_label(r, p)} → {r.label(o)}" for p in sorted(preds))
             edges.append(Edge(s, o, "link", text, 1.0))
-    edges += [e for e in vias if e.source in ids and e.target in ids]
+    edges += [Edge(a, b, "via", "\n".join(f"{r.label(a)} — {r.label(m)} — {r.label(b)}" for m in sorted(ms)), 1.0,
+                   "#9e9e9e", dashes=True)
+              for (a, b), ms in sorted(vias.items()) if a in ids and b in ids]
     pos = spring_positions(order, [(e.source, e.target, 1.0) for e in edges], seed=seed, spacing=90.0)
 
     def key(k: str) -> str:
@@ -132,8 +134,8 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
 
 
-def _via_links(r: Reader, ids: set[str], pairs: Mapping[tuple[str, str], set[str]]) -> list[Edge]:
-    """Links between drawn things through one thing left out that links few of them (dashed)."""
+def _via_links(ids: set[str], pairs: Mapping[tuple[str, str], set[str]]) -> dict[tuple[str, str], set[str]]:
+    """Pairs of things linked through one thing left out that links few of them, with those things."""
     touches: dict[str, set[str]] = defaultdict(set)
     for s, o in pairs:
         if s in ids and o not in ids:
@@ -148,9 +150,7 @@ def _via_links(r: Reader, ids: set[str], pairs: Mapping[tuple[str, str], set[str
                 for b in ends:
                     if a < b and (a, b) not in direct:
                         via[(a, b)].add(middle)
-    return [Edge(a, b, "via", "\n".join(f"{r.label(a)} — {r.label(m)} — {r.label(b)}" for m in sorted(ms)), 1.0,
-                 "#9e9e9e", dashes=True)
-            for (a, b), ms in sorted(via.items())]
+    return via
 
 
 def _left_out(r: Reader, kind_of: Mapping[str, str], left: set[str], typed: bool, shown: int) -> str:
