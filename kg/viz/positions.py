@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kg.viz.drawing import natural_key
 
@@ -125,7 +126,31 @@ def spring_positions(
     span = max(float(x.max() - x.min()), float(y.max() - y.min())) or 1.0
     scale = spacing * math.sqrt(n) / span * 1.6
     cx, cy = float(x.max() + x.min()) / 2, float(y.max() + y.min()) / 2
-    return {node: (round((float(x[i]) - cx) * scale), round((float(y[i]) - cy) * scale)) for i, node in enumerate(order)}
+    px, py = (x - cx) * scale, (y - cy) * scale
+    _separate(px, py, gap=spacing * 1.3)
+    return {node: (round(float(px[i])), round(float(py[i]))) for i, node in enumerate(order)}
+
+
+def _separate(x: Any, y: Any, *, gap: float, rounds: int = 100) -> None:
+    """Push apart, in place, nodes nearer than ``gap`` pixels (a dense cluster's labels would overlap).
+
+    Each round moves both nodes of every too-close pair half the missing distance apart (a label
+    is wider than tall, so the horizontal distance counts half); a few rounds untangle a clique.
+    """
+    import numpy as np
+
+    for _ in range(rounds):
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        d = np.sqrt((dx / 2.0) ** 2 + dy * dy)
+        np.fill_diagonal(d, gap)  # a node is never too close to itself
+        close = d < gap / 2.0
+        if not close.any():
+            return
+        d = np.maximum(d, 1e-6)
+        push = np.where(close, (gap / 2.0 - d) / d / 2.0, 0.0)
+        x += (dx * push).sum(axis=1)
+        y += (dy * push).sum(axis=1)
 
 
 def spread(wanted: Sequence[tuple[str, float]], gap: float) -> dict[str, float]:
