@@ -94,16 +94,33 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
         doc["outcomes"].append({"element": r["element"], "outcome": r["outcome"], "statement": r["statement"],
                                 "paragraphs": r["paragraphs"], "certainty": r["certainty"],
                                 "source": _src(r["source"], citations)})
+    if not is_group:  # what its groups put forward (the LDC Group's WT/GC/W/787 …), marked as theirs
+        from kg.coalitions.groups import groups_of
+
+        for group in groups_of(store, iri):
+            for r in _ask(store, "proposals-of-member", {"member": f"<{group}>"}, lang, layout):
+                if str(r["document"]) in documents or r["kind"] is None:
+                    continue
+                documents[str(r["document"])] = {
+                    "symbol": r["document"], "kind": r["kind"], "date": r["date"] or r["date_note"] or "",
+                    "sponsors": r["sponsors"], "elements": [], "outcomes": [],
+                    "via": label_of(store, "actor", group, lang, layout)}
     data["documents"] = sorted(documents.values(), key=lambda d: (str(d["date"]), str(d["symbol"])))
 
-    # concerns and the SDT models that fit them
+    # concerns and the SDT models that fit them: the fit is per category (IISD 2022, Table 3)
     concerns: dict[str, dict[str, Any]] = {}
+    categories: dict[str, dict[str, Any]] = {}
     for r in _ask(store, "sdt-models-for-member-concerns", bound, lang, layout):
-        c = concerns.setdefault(str(r["concern"]), {"name": r["concern"], "category": r["category"],
-                                                   "raised_by": r["raised_by"], "models": []})
-        if r["model"] and (r["fit"] or r["recommended"] == "yes"):
-            c["models"].append({"model": r["model"], "fit": r["fit"], "recommended": r["recommended"]})
+        concerns.setdefault(str(r["concern"]), {"name": r["concern"], "category": r["category"]})
+        cat = categories.setdefault(str(r["category"]), {"name": r["category"], "concerns": [], "models": [],
+                                                         "raised_by": r["raised_by"]})
+        if r["concern"] not in cat["concerns"]:
+            cat["concerns"].append(r["concern"])
+        model = {"model": r["model"], "fit": r["fit"], "recommended": r["recommended"]}
+        if r["model"] and (r["fit"] or r["recommended"] == "yes") and model not in cat["models"]:
+            cat["models"].append(model)
     data["concerns"] = list(concerns.values())
+    data["categories"] = list(categories.values())
     gaps = _ask(store, "ldc-concern-gap", {}, lang, layout)
     data["gaps"] = [g for g in gaps if g["concern"] in concerns]
 
@@ -175,8 +192,8 @@ def _partners(store: Any, iri: str, is_group: bool, lang: str, layout: Layout, t
             text = describe_reason(r)
             if text not in reasons:
                 reasons.append(text)
-        out.append({"name": p.label, "score": f"{p.score:.2f}", "own": p.own_score > 0, "reasons": reasons[:2],
-                    "more": max(0, len(reasons) - 2)})
+        out.append({"name": p.label, "score": f"{p.score:.2f}", "own": p.own_score > 0, "reasons": reasons[:1],
+                    "more": max(0, len(reasons) - 1)})
     return out
 
 
@@ -186,8 +203,10 @@ def render_brief(store: Any, who: str, lang: str = "en", *, layout: Layout | Non
 
     from kg.web.words import words
 
-    if lang not in ("en", "fr", "es"):
-        raise KGError(f"unknown language {lang!r}; use en, fr or es")
+    from kg.choices import LANGS
+
+    if lang not in LANGS:
+        raise KGError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     data = brief_data(store, who, lang, layout=layout)
     data["built"] = version[:12]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,

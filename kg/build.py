@@ -170,7 +170,7 @@ def _build(
     name = new_store_name(fingerprint)
     # The working store holds exactly the quads to store; they are copied one by one (a file
     # would rename the blank nodes).
-    write_store(build_dir, name, staged.work)
+    statements = write_store(build_dir, name, staged.work)
     del staged
     manifest = json.dumps(
         {
@@ -179,6 +179,7 @@ def _build(
             "kg_version": __version__,
             "asserted": asserted,
             "inferred": inferred,
+            "statements": statements,
             "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
         },
         indent=2,

@@ -47,6 +47,10 @@ def _in_language(ontology_file: Path, lang: str) -> Any:
                     graph.add(triple)
     except (OSError, SyntaxError, ValueError) as exc:
         raise DataError(f"cannot read the ontology {str(ontology_file)!r}: {exc}") from exc
+    # pyLODE documents a graph with a skos:ConceptScheme as a SKOS vocabulary (its VocPub
+    # profile) and takes that scheme's label as the page title: the schemes of controlled
+    # values are documented as the named individuals they also are.
+    graph.remove((None, rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
     has_lang = {(s, p) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.language in (lang, None)}
     drop = [(s, p, o) for s, p, o in graph
             if isinstance(o, rdflib.Literal) and o.language not in (lang, None) and (s, p) in has_lang]
@@ -103,8 +107,10 @@ def write_ontology_docs(ontology_file: Path, directory: Path, lang: str = "en") 
 
     Raises
     ------
-    UsageError, OutputError
-        The folder exists and holds something else, or cannot be written.
+    UsageError
+        The folder is a file, or holds something 'kg docs' did not write (exit 2).
+    OutputError
+        The folder cannot be written.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():

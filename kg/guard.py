@@ -23,8 +23,8 @@ case-insensitive match of the seven letters ``SERVICE`` at the start of a token,
 nothing required after them (``SERVICESILENT`` is accepted) and no escape processing
 (``\\u0053ERVICE`` is not a keyword; both readings are checked anyway).
 
-1. If the query text does not contain ``service`` in any case, no parse can hold the
-   keyword: accepted at once (the common case, a few microseconds).
+1. If the query text does not contain ``service`` in any ASCII case, no parse can hold
+   the keyword: accepted at once (the common case, a few microseconds).
 2. Otherwise the text is scanned with the grammar's terminals as Oxigraph lexes them
    (IRIREF, the four string forms with ECHAR/UCHAR, ``#`` comments to the end of the
    line, variables, prefixed names, blank node labels) and the set of every position at
@@ -38,7 +38,8 @@ nothing required after them (``SERVICESILENT`` is accepted) and no escape proces
    Oxigraph's own parse is one of these readings, so if no reachable position starts
    with ``service`` there is no SERVICE keyword. If one does, or no reading reaches the
    end, the query is refused. Only the prologue (``BASE``/``PREFIX`` declarations) is
-   read without that ambiguity, because the grammar allows only IRIs there.
+   read without that ambiguity, because the grammar allows only IRIs there. The scan has
+   a budget of 2 s; past it the query is refused.
 
 The price of failing closed: the word "service" inside an IRI written in full
 (``<http://x/service>``) is refused; declare a prefix for it in the prologue
@@ -49,10 +50,16 @@ prefixed names the word is fine.
 from __future__ import annotations
 
 import re
+import time
 
 from kg.errors import QueryError
 
 __all__ = ["QUERY_FORMS", "check_read_only_query"]
+
+#: Oxigraph compares keywords ASCII-only; lowering other letters could change the length.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+#: Wall-clock budget of the scan (it is linear in practice; a crafted query cannot make it hang).
+_BUDGET_SECONDS = 2.0
 
 _UPDATES = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 
@@ -194,15 +201,20 @@ def _dot_ends(text: str, start: int, end: int) -> list[int]:
 def _may_hold_service(text: str, start: int) -> str | None:
     """Why ``text[start:]`` may hold the keyword: ``"service"`` when some reading starts a
     token with it, ``"unreadable"`` when no reading reaches the end; ``None`` when free of it."""
-    lowered = text.lower()
+    lowered = text.translate(_ASCII_LOWER)  # same length: positions stay aligned with text
     seen = {start}
     todo = [start]
     reached_end = False
+    deadline = time.monotonic() + _BUDGET_SECONDS
+    steps = 0
     while todo:
         pos = todo.pop()
         if pos >= len(text):
             reached_end = True
             continue
+        steps += 1
+        if steps % 4096 == 0 and time.monotonic() > deadline:
+            return "too complex"
         if lowered.startswith("service", pos):
             return "service"
         for end in _token_ends(text, pos):
@@ -253,7 +265,12 @@ def check_read_only_query(text: str) -> str:
             "updates (INSERT, DELETE, LOAD, CLEAR …) are refused, the graph is read-only"
         )
     for version in {text, _unescape(text)}:
-        why = _may_hold_service(version, pos) if "service" in version.lower() else None
+        why = _may_hold_service(version, pos) if "service" in version.translate(_ASCII_LOWER) else None
+        if why == "too complex":
+            raise QueryError(
+                f"the query contains the word 'service' and is too intricate to be shown free of SERVICE within "
+                f"{_BUDGET_SECONDS:g} s: refused"
+            )
         if why == "unreadable":
             raise QueryError(
                 "the query contains the word 'service' and cannot be read to the end (an unterminated "

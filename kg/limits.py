@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from kg.errors import KGError, QueryError
+from kg.errors import QueryError
 
 __all__ = ["DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "run_limited", "query_limited", "LimitExceeded"]
 
@@ -47,10 +47,10 @@ def _child(work: Callable[[], Any], write_fd: int, memory_bytes: int | None) -> 
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         try:
             payload: tuple[Any, ...] = ("ok", work())
-        except KGError as exc:
-            payload = ("error", type(exc), str(exc))
         except MemoryError:
             payload = ("memory",)
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent, same class and message
+            payload = ("error", type(exc), str(exc))
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
@@ -68,7 +68,7 @@ def run_limited(work: Callable[[], T], *, timeout: float | None, memory_mb: floa
     Parameters
     ----------
     work : callable
-        Returns a picklable value, or raises a :class:`~kg.errors.KGError` (raised again here).
+        Returns a picklable value, or raises an exception (raised again here with its class and message).
     timeout : float or None
         Seconds of wall-clock time; ``None`` or 0 for no limit.
     memory_mb : float or None
@@ -126,7 +126,11 @@ def run_limited(work: Callable[[], T], *, timeout: float | None, memory_mb: floa
         return payload[1]  # type: ignore[no-any-return]
     if payload[0] == "memory":
         raise LimitExceeded(f"{what} needed more than {memory_mb:g} MB of memory; narrow it or allow more with --max-memory-mb")
-    raise payload[1](payload[2])
+    try:
+        error = payload[1](payload[2])
+    except Exception:  # noqa: BLE001 - a class that cannot be rebuilt from its message
+        error = QueryError(payload[2])
+    raise error
 
 
 def _kill(pid: int) -> None:

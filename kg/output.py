@@ -19,7 +19,7 @@ from kg.choices import TABLE_FORMATS
 from kg.errors import OutputError, UsageError
 from kg.store import Cell, Table
 
-__all__ = ["FORMATS", "cell_text", "render_table", "render_xlsx", "shorten", "write_text_atomic", "write_bytes_atomic",
+__all__ = ["FORMATS", "cell_text", "render_table", "render_xlsx", "write_text_atomic", "write_bytes_atomic",
            "write_stdout", "silence_stdout"]
 
 #: The formats a SELECT result can be written in (the list lives in :mod:`kg.choices`).
@@ -41,10 +41,6 @@ def cell_text(cell: Cell | None) -> str:
     if cell is None:
         return ""
     return iris.compact(cell.value) if cell.kind == "iri" else cell.value
-
-
-#: The old name of :func:`cell_text`, importable until the other branches have moved.
-shorten = cell_text
 
 
 def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool = False, lang: str = "en",

@@ -167,7 +167,7 @@ def load_working_store(layout: Layout, files: list[Path]) -> tuple[ox.Store, int
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
-            except SyntaxError:
+            except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
                 parse_file(path, root=layout.root)  # raises the DataError with line and column
                 raise
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):

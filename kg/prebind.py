@@ -150,8 +150,11 @@ def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
     for i, t in enumerate(tokens):
         kw = t.keyword
         if select is not None and select.paren == 0 and (t.text == "{" or kw in ("WHERE", "FROM")):
-            outer = stack[-1][1] if stack else set(names)
-            pending = set(outer) if select.star else outer & select.projected
+            if not stack:  # the query's own WHERE: bound whether projected or not (as Oxigraph does)
+                pending = set(names)
+            else:
+                outer = stack[-1][1]
+                pending = set(outer) if select.star else outer & select.projected
             select = None
         if select is not None:
             if t.text == "(":

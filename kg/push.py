@@ -6,10 +6,11 @@ URL?graph=IRI`` for its first part, ``POST`` (merge) for the next parts of a lar
 so a push shows its progress and no request grows without bound. A graph holding blank
 nodes goes in one request, since the protocol gives each request fresh blank nodes.
 
-Last, the index graph (:data:`kg.remote.INDEX_GRAPH`) is replaced: it lists with
+Then the index graph (:data:`kg.remote.INDEX_GRAPH`) is replaced: it lists with
 ``dcterms:hasPart`` every graph that makes up the pushed graph, and is what
 :class:`kg.remote.RemoteStore` reads to query exactly those graphs. It is written only
-after every graph went through, so a failed push leaves the previous index in place.
+after every graph went through, so a failed push leaves the previous index in place. Last,
+the graphs the previous index listed that the build no longer has are deleted.
 
 Oxigraph server takes writes on ``/store``; Virtuoso on ``/sparql-graph-crud-auth`` with
 HTTP Digest authentication (user and password).
@@ -25,7 +26,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import iris
 from kg.errors import StoreError
 from kg.remote import HAS_PART, INDEX_GRAPH, http_request
 
@@ -43,6 +43,8 @@ class PushReport:
     url: str
     graphs: list[str] = field(default_factory=list)
     statements: int = 0
+    #: Graphs an earlier push listed that the build no longer has, deleted after the new index.
+    removed: list[str] = field(default_factory=list)
 
 
 def graph_url(url: str, graph: str) -> str:
@@ -68,7 +70,8 @@ def _opener(url: str, user: str | None, password: str | None) -> urllib.request.
 
 
 def _turtle(triples: Sequence[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=iris.PREFIXES) or b""
+    # Full IRIs: Virtuoso 7.2 keeps the backslash of escaped local names (doc:COM\(2025\)_33).
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b""
 
 
 def _has_bnode(triples: Iterable[ox.Triple]) -> bool:
@@ -160,7 +163,7 @@ def push_graph(
             raise StoreError(f"the built graph has no named graph {missing[0]!r}; see 'kg stats' for the sources")
         graphs = {g: graphs[g] for g in only}
     opener = _opener(url, user, password)
-    listed = _indexed(url, opener, timeout) if only else []
+    listed = _indexed(url, opener, timeout)
     report = PushReport(url)
     for name, triples in graphs.items():
         size = len(triples) if _has_bnode(triples) else max(1, chunk)
@@ -176,5 +179,14 @@ def push_graph(
             if progress is not None:
                 progress(name, len(part))
         report.graphs.append(name)
-    _send(graph_url(url, INDEX_GRAPH), "PUT", _index([*listed, *report.graphs]), opener, timeout)
+    kept = listed if only else []
+    _send(graph_url(url, INDEX_GRAPH), "PUT", _index([*kept, *report.graphs]), opener, timeout)
+    if not only:  # graphs of an earlier push that this build no longer has
+        for name in sorted(set(listed) - set(report.graphs)):
+            try:
+                http_request(graph_url(url, name), method="DELETE", opener=opener, timeout=timeout, what="the graph store")
+            except StoreError as exc:
+                if " answered 404 " not in str(exc):
+                    raise
+            report.removed.append(name)
     return report

@@ -38,7 +38,8 @@ import pyoxigraph as ox
 from kg import iris
 from kg.errors import QueryError, StoreError
 from kg.prebind import bind_inline, query_form, tokenize, with_prefixes
-from kg.store import Cell, Graph, Result, Table, refuse_federation
+from kg.guard import check_read_only_query
+from kg.store import Cell, Graph, Result, Table
 
 __all__ = [
     "INDEX_GRAPH",
@@ -117,7 +118,7 @@ def http_request(
             while True:
                 if time.monotonic() > deadline:
                     raise StoreError(f"{what} {url} did not answer within {timeout:g} s (KG_STORE_TIMEOUT)")
-                chunk = response.read(65536)
+                chunk = response.read1(65536)  # what has arrived: a trickling server meets the deadline
                 if not chunk:
                     break
                 size += len(chunk)
@@ -215,7 +216,7 @@ class RemoteStore:
 
     def query(self, text: str, bindings: Mapping[str, Any] | None = None) -> Result:
         """Run any SPARQL query on the endpoint (the same contract as :meth:`kg.store.Store.query`)."""
-        refuse_federation(text)
+        check_read_only_query(text)  # SERVICE and updates: refused before anything is sent
         tokens = tokenize(text)
         form = query_form(tokens)
         for t in tokens:

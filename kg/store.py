@@ -305,7 +305,7 @@ def read_manifest(build_dir: Path) -> dict[str, Any] | None:
     name = manifest.get("store")
     if not isinstance(name, str) or not STORE_NAME.fullmatch(name):
         raise _damaged(path, f"'store' is {name!r}, not the name of a store folder")
-    for key in ("asserted", "inferred"):
+    for key in ("asserted", "inferred", "statements"):
         if not isinstance(manifest.get(key, 0), int):
             raise _damaged(path, f"{key!r} is not a number")
     return manifest

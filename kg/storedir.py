@@ -111,15 +111,16 @@ def is_usable(build_dir: Path, manifest: dict[str, Any]) -> bool:
     except (OSError, RuntimeError, ValueError) as exc:
         log.warning("the built graph %s is damaged (%s); rebuilding", location, exc)
         return False
-    expected = manifest.get("asserted", 0) + manifest.get("inferred", 0)
+    expected = manifest.get("statements", manifest.get("asserted", 0) + manifest.get("inferred", 0))
     if count != expected:
         log.warning("the built graph %s holds %d statements, not %d; rebuilding", location, count, expected)
         return False
     return True
 
 
-def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
-    """Write a complete store into ``build_dir/name`` (through a temporary folder)."""
+def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> int:
+    """Write a complete store into ``build_dir/name`` (through a temporary folder); return
+    how many statements it holds (for ``CURRENT``'s ``statements``, checked by :func:`is_usable`)."""
     try:
         tmp_dir = Path(tempfile.mkdtemp(dir=build_dir, prefix=name + ".", suffix=".tmp"))
     except OSError as exc:
@@ -127,7 +128,15 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
     try:
         store = ox.Store(str(tmp_dir))
         _pause("writing")
-        store.bulk_extend(quads)  # streamed: a list of a million quads would double the memory
+        count = 0
+
+        def counted() -> Iterator[ox.Quad]:
+            nonlocal count
+            for quad in quads:
+                count += 1
+                yield quad
+
+        store.bulk_extend(counted())  # streamed: a list of a million quads would double the memory
         store.flush()
         store.optimize()
         del store  # closes the database before the folder is renamed
@@ -139,7 +148,7 @@ def write_store(build_dir: Path, name: str, quads: Iterable[ox.Quad]) -> Path:
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
-    return final
+    return count
 
 
 def switch_current(build_dir: Path, manifest_text: str) -> None:

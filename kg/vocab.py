@@ -35,9 +35,11 @@ class JSI(DefinedNamespace):
     CapacityBuildingColumn: URIRef
     CapacityBuildingProvision: URIRef
     Certainty: URIRef
+    CertaintyScheme: URIRef
     Citation: URIRef
     Coalition: URIRef
     CommitmentStrength: URIRef
+    CommitmentStrengthScheme: URIRef
     Communication: URIRef
     ConcernCategory: URIRef
     ConvenorGroup: URIRef
@@ -49,14 +51,17 @@ class JSI(DefinedNamespace):
     DevelopedMember: URIRef
     DevelopingMember: URIRef
     DevelopmentConcern: URIRef
+    DisputeSettlementFlexibilityProvision: URIRef
     ElementTheme: URIRef
     Encouraged: URIRef
     Finding: URIRef
     FitAssessment: URIRef
     FitLevel: URIRef
+    FitLevelScheme: URIRef
     Group: URIRef
     HighCertainty: URIRef
     HorizontalColumn: URIRef
+    HorizontalColumnScheme: URIRef
     Hortatory: URIRef
     HybridSDTModel: URIRef
     ImplementationPeriodProvision: URIRef
@@ -72,11 +77,14 @@ class JSI(DefinedNamespace):
     Milestone: URIRef
     NegotiatingText: URIRef
     NegotiationIssue: URIRef
+    NoCommitment: URIRef
     NotAppropriate: URIRef
     NotTakenUp: URIRef
     Outcome: URIRef
+    OutcomeScheme: URIRef
     Paragraph: URIRef
     ParticipantCategory: URIRef
+    PartlyTakenUp: URIRef
     Position: URIRef
     Proposal: URIRef
     ProposalElement: URIRef
@@ -133,7 +141,6 @@ class JSI(DefinedNamespace):
     locator: URIRef
     maxExtensionYears: URIRef
     maxPeriodYears: URIRef
-    notInAgreement: URIRef
     outcome: URIRef
     paragraphNumber: URIRef
     participantCategory: URIRef

@@ -1,14 +1,17 @@
 """Grade how strongly a treaty provision commits, from its wording alone.
 
 Used to give every paragraph of the Agreement on Electronic Commerce (INF/ECOM/87) its
-``jsi:commitmentStrength`` and ``jsi:qualifier`` values; stdlib only, no I/O.
+``jsi:commitmentStrength`` and ``jsi:qualifier`` values; stdlib only, no I/O. A grade says
+what a Party commits to do; a text that commits no Party to anything grades
+'no-commitment' (``jsi:NoCommitment``), so that 'binding' lists real obligations only.
+docs/agreement.md explains the rule with its hard cases.
 
 The rule
 --------
-1. A definition carries no commitment: a text that opens with "For the purposes of …"
-   and then defines a quoted term ("…" means / include(s) / has the meaning) grades None.
+1. A definition commits no Party: a text that opens with "For the purposes of …" and then
+   defines a quoted term ("…" means / include(s) / has the meaning) grades 'no-commitment'.
 2. Some words are set aside before looking for the operative verb phrase, because they
-   do not commit anyone:
+   commit no Party to do anything:
 
    * saving clauses, which say what the text does *not* require: "Nothing in this
      Agreement shall prevent / preclude / be construed …", "No Party shall be
@@ -18,7 +21,23 @@ The rule
      "Recognizing that" / "Noting that" (up to the main clause's ", each Party" or
      ", the Parties"), so that "recognize that developing … Parties may require …"
      is a recognition, not a permission;
-   * "as may be available to it", a qualifier, not a permission.
+   * "as may be available to it", a qualifier, not a permission;
+   * lists of possibilities: "… may include / may involve / may take the form of";
+   * rights that the treaty gives, which a Party may use or not: "may" after a single
+     Party ("a Party may", "any Party may", "each … Party may"), and "may accept / accede /
+     withdraw / amend / request" after any subject;
+   * legal effects, which happen to the text or to a Party without anyone acting:
+     "shall take effect", "shall enter into force", "shall cease to be a Party", "shall
+     take place";
+   * a "shall", "will", "may not" or "agree to" whose subject (the words before it, back to
+     the last punctuation) is the text itself or a part of it (this Agreement, this
+     Article, Article 27, paragraph 3, the Annex, the Dispute Settlement Understanding),
+     a legal act or event (an amendment, the withdrawal, acceptance, reservations, the
+     interpretation, such obligations, a decision by the Committee), or a body or person
+     that is not a Party (the Committee, subsidiary bodies, the Director-General, the WTO
+     Secretariat, the General Council, any Member of the WTO or WTO observer): scope
+     ("This Agreement shall apply to …"), application of other rules ("Article XX of the
+     GATT 1994 … shall apply"), institutional and final clauses.
 3. The operative verb phrases of the parties are, from strongest to weakest:
 
    * binding: "shall" and "shall not", "may not" (a prohibition), "agree(s) to", and
@@ -34,10 +53,12 @@ The rule
      -s/-ing forms.
 4. The strongest operative phrase found anywhere in the text governs it: a paragraph
    that recognises something and then says "each Party shall endeavour" is
-   best-endeavour. A text with none of these phrases grades None.
+   best-endeavour. A text with none of these phrases left grades 'no-commitment'
+   (definitions, saving clauses, scope, rights, legal effects, institutional clauses).
+   Only an empty text grades None.
 5. Qualifiers are the softening phrases of ``QUALIFIERS`` found in the text, kept
    verbatim (case as written), in order of appearance, the longest one where two
-   overlap. They are collected only when the text carries a commitment.
+   overlap. They are collected only when the text commits a Party.
 
 Example
 -------
@@ -54,7 +75,9 @@ from dataclasses import dataclass
 
 __all__ = ["Grading", "grade_commitment", "STRENGTHS", "RANK", "STRENGTH_TERMS", "QUALIFIERS"]
 
-#: Strength keys, strongest first.
+#: Strength keys, strongest first: the order (``jsi:rank``) and the ``jsi:code`` of the
+#: concepts of ``jsi:CommitmentStrengthScheme`` in ontology/jsi.ttl (tests/test_wording.py
+#: checks that both say the same).
 STRENGTHS: tuple[str, ...] = (
     "binding",
     "best-endeavour",
@@ -62,6 +85,7 @@ STRENGTHS: tuple[str, ...] = (
     "encouraged",
     "voluntary",
     "recognition",
+    "no-commitment",
 )
 
 #: The rank of each strength (``jsi:rank`` of the ontology's value; higher is stronger).
@@ -75,6 +99,7 @@ STRENGTH_TERMS: dict[str, str] = {
     "encouraged": "Encouraged",
     "voluntary": "Voluntary",
     "recognition": "Recognition",
+    "no-commitment": "NoCommitment",
 }
 
 #: Softening phrases looked for in a text (matched case-insensitively, any whitespace).
@@ -112,7 +137,7 @@ class Grading:
     ----------
     strength : str or None
         One of ``STRENGTHS`` ('binding', 'best-endeavour', 'hortatory', 'encouraged',
-        'voluntary', 'recognition'), or None when the text carries no commitment.
+        'voluntary', 'recognition', 'no-commitment'), or None for an empty text.
     qualifiers : tuple of str
         The qualifiers found, verbatim, in order of appearance (empty when none, and
         always empty when ``strength`` is None).
@@ -138,7 +163,30 @@ _SAVING = (
     _rx(r"\bno Party shall be required\b"),
     _rx(r"\bshall not be construed\b"),
     _rx(r"\bas may be available\b"),
+    # lists of possibilities
+    _rx(r"\bmay (?:include|involve|comprise|take the form)\b"),
+    # rights the treaty gives, under any subject
+    _rx(r"\bmay,?(?:\s*[^,;.]{1,80},)?\s*(?:accept|accede|withdraw|amend|request)\b"),
+    # legal effects
+    _rx(r"\b(?:shall|will)\s+(?:take effect|enter into force|cease to be a Party|take place)\b"),
 )
+
+#: Subjects of a modal that are not a Party: the text or its parts, legal acts and events,
+#: bodies and persons that are not Parties (anchored at the start of the subject).
+_NOT_A_PARTY = _rx(
+    r"^(?:(?:this|the|that|such)\s+)?(?:Agreement|Articles?|Annex|Sections?|paragraphs?|sub-?paragraphs?)\b"
+    r"|^(?:the\s+)?(?:Articles?|paragraphs?|sub-?paragraphs?|Sections?)\s+[0-9IVXL]"
+    r"|^(?:the\s+)?Dispute Settlement Understanding\b"
+    r"|^(?:an?\s+|any\s+|the\s+|such\s+)?(?:amendments?|withdrawal|acceptance|reservations?|interpretation|obligations)\b"
+    r"|^a decision by the Committee\b"
+    r"|^(?:the\s+|all\s+|an?\s+)?(?:Committee|subsidiary bodies|Director-General|(?:WTO\s+)?Secretariat|General Council)\b"
+    r"|^any (?:Member of the WTO|WTO observer)\b"
+)
+#: A single Party as the subject of "may": a right it may use, not a commitment.
+_ONE_PARTY = _rx(r"^(?:a|any|each|the|that|such)\b[^,;:.]{0,80}?\bParty\s*$")
+_A_PARTY = _rx(r"\bPart(?:y|ies)\b|^(?:it|they)\b")
+_MODAL = _rx(r"\b(?:shall|will|may not|agrees? to|may)\b")
+_CONJUNCTION = _rx(r"^(?:and|or|but|then|thereafter|further|also|in this regard|to this end)\b\s*")
 
 # Only the content of the that-clause is set aside; the verb itself still counts.
 _FINITE_THAT = _rx(r"\b(?:recogni[sz]es?|acknowledges?|affirms?|reaffirms?)\s+that\b(.*?)(?:\.(?=\s+[A-Z])|$)")
@@ -165,14 +213,37 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+def _subject(text: str, at: int) -> str:
+    """The words before position ``at``, back to the last punctuation, skipping empty pieces.
+
+    >>> text = "In establishing its single window, each Party: (a) shall endeavour"
+    >>> _subject(text, text.index("shall"))
+    'each Party'
+    """
+    for piece in reversed(re.split(r"\.(?=\s)|[;:,]|\([a-z]{1,4}\)", text[:at])):
+        piece = _CONJUNCTION.sub("", " ".join(piece.split()))
+        if re.search(r"[A-Za-z]", piece) and not re.match(r"(?:as|including)\b", piece):  # "as appropriate", "including as to …"
+            return piece
+    return ""
+
+
 def _set_aside(text: str) -> str:
-    """Blank out saving clauses and recognised that-clauses (rule step 2)."""
+    """Blank out what commits no Party (rule step 2)."""
     for rx in _SAVING:
         for m in list(rx.finditer(text)):
             text = _blank(text, m.start(), m.end())
     for rx in (_FINITE_THAT, _PARTICIPLE_THAT):
         for m in list(rx.finditer(text)):
             text = _blank(text, m.start(1), m.end(1))
+    for m in list(_MODAL.finditer(text)):
+        subject = _subject(text, m.start())
+        # the sentence's first words, for a subject broken by commas ("The interpretation of a
+        # Party's legal, constitutional, or treaty arrangements …, shall not be subject …")
+        opening = " ".join(re.split(r"\.(?=\s)|[;:]", text[:m.start()])[-1].split())
+        not_a_party = _NOT_A_PARTY.search(subject) or (
+            not _A_PARTY.search(subject) and _NOT_A_PARTY.search(opening))
+        if not_a_party or (m.group(0).lower() == "may" and _ONE_PARTY.search(subject)):
+            text = _blank(text, m.start(), m.end())
     return text
 
 
@@ -209,8 +280,9 @@ def grade_commitment(text: str) -> Grading:
         ``strength`` is the strongest operative verb phrase found ('binding' for
         "shall"/"shall not", 'best-endeavour' for "shall endeavour", 'hortatory' for
         "should", 'encouraged' for "is/are encouraged", 'voluntary' for "may",
-        'recognition' for "recognize"/"acknowledge"), or None for a definition, a
-        saving clause or any text without an operative phrase; ``qualifiers`` are the
+        'recognition' for "recognize"/"acknowledge"), or 'no-commitment' for a text
+        that commits no Party (definition, saving clause, scope, right, legal effect,
+        institutional clause, or no operative phrase); ``qualifiers`` are the
         softening phrases of ``QUALIFIERS`` found verbatim; ``phrase`` is the
         governing phrase as written.
 
@@ -221,10 +293,15 @@ def grade_commitment(text: str) -> Grading:
     'binding'
     >>> grade_commitment('For the purposes of this Article, "personal data" means any '
     ...                  'information relating to an identified or identifiable natural person.')
-    Grading(strength=None, qualifiers=(), phrase=None)
+    Grading(strength='no-commitment', qualifiers=(), phrase=None)
+    >>> grade_commitment("This Agreement shall apply to measures adopted or maintained by a "
+    ...                  "Party affecting trade by electronic means.").strength
+    'no-commitment'
     """
-    if _DEFINITION.search(text):
+    if not text.strip():
         return Grading(None)
+    if _DEFINITION.search(text):
+        return Grading("no-commitment")
     work = _set_aside(text)
     # "shall endeavour" must not be read as "shall": find it, then blank it out.
     endeavours = list(_BEST_ENDEAVOUR.finditer(work))
@@ -238,4 +315,4 @@ def grade_commitment(text: str) -> Grading:
         if hits:
             phrase = " ".join(min(hits)[1].split())
             return Grading(strength, _qualifiers(text), phrase)
-    return Grading(None)
+    return Grading("no-commitment")

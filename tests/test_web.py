@@ -136,14 +136,14 @@ def test_entity_page_content_negotiation(client: Client) -> None:
     html = client.get("/id/member/CIV", headers={"Accept": "text/html"})
     assert html.mimetype == "text/html" and html.headers["Vary"] == "Accept"
     text = html.get_data(as_text=True)
-    assert "Costa de Marfíl" in text  # its labels (the Spanish one as the graph spells it)
+    assert "Côte d&#39;Ivoire" in text or "Côte d'Ivoire" in text  # its labels
     assert "inferred" in text  # inferred facts are marked
     turtle = client.get("/id/member/CIV", headers={"Accept": "text/turtle"})
     assert turtle.mimetype == "text/turtle"
     import pyoxigraph as ox
 
     triples = list(ox.parse(turtle.get_data(), format=ox.RdfFormat.TURTLE))
-    assert any(t.object == ox.Literal("Costa de Marfíl", language="es") for t in triples)
+    assert any(t.object == ox.Literal("Côte d'Ivoire", language="es") for t in triples)  # the WTO's Spanish name
     jsonld = client.get("/id/member/CIV", headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json"
     assert len(list(ox.parse(jsonld.get_data(), format=ox.RdfFormat.JSON_LD))) == len(triples)
@@ -202,3 +202,63 @@ def test_brief_says_unknown_stance(invoke: Any) -> None:
     assert "'kenia' → Kenya (member:KEN)" in result.stderr
     assert "INF/ECOM/37" in result.stdout
     assert "unknown" in result.stdout
+
+
+@pytest.mark.parametrize("who", ["CIV", "Kenya"])
+def test_briefing_prints_on_one_a4_page(invoke: Any, browser: Any, tmp_path: Path, who: str) -> None:
+    out = tmp_path / "brief.html"
+    assert invoke("brief", who, "-o", str(out)).exit_code == 0
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    pdf = page.pdf(format="A4", print_background=False)
+    page.close()
+    import re
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_slow_pages_answer_503_then_the_page(built_store: Store, layout: Layout, monkeypatch: Any) -> None:
+    import time
+
+    from kg.web import app as web_app
+
+    monkeypatch.setitem(web_app.LIMITS, "page_seconds", 0)
+    client = Client(WebApp(built_store, layout))
+    first = client.get("/views/sdt")
+    assert first.status_code == 503 and first.headers["Retry-After"] == "5"
+    deadline = time.monotonic() + 120
+    while (later := client.get("/views/sdt")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert later.status_code == 200
+    assert "Content-Security-Policy" in later.headers and "<script" in later.get_data(as_text=True)
+
+
+def test_kg_app_serves_then_stops_on_ctrl_c(built_dir: Path) -> None:
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "KG_BUILD_DIR": str(built_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "app", "--port", "0", "--no-browser"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
+        with direct.open(url.group(0) + "search?q=kenia", timeout=30) as response:
+            assert response.status == 200 and "Kenya" in response.read().decode("utf-8")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0 and "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_kg_app_refuses_a_non_loopback_host(invoke: Any) -> None:
+    result = invoke("app", "--host", "0.0.0.0", "--no-browser")
+    assert result.exit_code == 2 and "not a loopback address" in result.output

@@ -2,7 +2,8 @@
 
 Names are English, French or Spanish (case, accents and apostrophes ignored); codes are ISO
 3166 alpha-3, document symbols, issue codes; keys and IRIs work too. The candidates of each
-kind come from ``queries/lookup/<kind>.rq``. The value is bound as a term (SEP-0007
+kind come from ``queries/lookup/<kind>.rq``, read once per store into an index
+(:mod:`kg.catalogue.index`). The value is bound as a term (SEP-0007
 substitutions), never pasted into the query text.
 """
 
@@ -10,49 +11,23 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.catalogue.headers import KIND_HELP, KINDS
+from kg.catalogue.index import name_index, normalise
 from kg.choices import LANGS
-from kg.errors import ParameterError, QueryError
+from kg.errors import ParameterError
 from kg.layout import Layout, default_layout
-from kg.queryfiles import run_rq
 from kg.store import QueryEngine
 
 __all__ = ["normalise", "resolve_parameter"]
 
-def normalise(text: str) -> str:
-    """Fold case, accents, apostrophes and spacing so that names compare as a person would.
-
-    Examples
-    --------
-    >>> normalise("  CÔTE  D’IVOIRE ")
-    "cote d'ivoire"
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    return " ".join(stripped.casefold().split())
-
-
-def _compact(text: str) -> str:
-    """Only letters and digits: 'INF/ECOM/49' and 'inf-ecom-49' meet, 'A.1.(2)' and 'a12' too."""
-    return "".join(ch for ch in normalise(text) if ch.isalnum())
-
-
 #: What a name looks like: only such a value is matched word by word ("Korea" → "Korea, Republic of").
 _NAME_LIKE = re.compile(r"^[\w .,'’()/-]*\w[\w .,'’()/-]*$")
-
-
-def _tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
 
 
 @dataclass
@@ -78,39 +53,6 @@ def _pick_label(names: Sequence[tuple[str, str | None]], lang: str) -> str | Non
         if tag:
             return text
     return names[0][0] if names else None
-
-
-_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[_Candidate]]] = weakref.WeakKeyDictionary()
-
-
-def _candidates(store: QueryEngine, kind: str, layout: Layout) -> list[_Candidate]:
-    lookup = KINDS[kind]
-    key = (str(layout.queries_dir), lookup)
-    try:
-        cache = _CACHE.setdefault(store, {})
-    except TypeError:  # an engine that cannot be weakly referenced: no cache
-        cache = {}
-    if key in cache:
-        return cache[key]
-    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
-    result = run_rq(store, path, what=f"lookup query of the parameters of kind {kind!r}")
-    if "entity" not in result.columns or "name" not in result.columns:
-        raise QueryError(f"{path.name}: a lookup query must select ?entity ?name")
-    ie, iname = result.columns.index("entity"), result.columns.index("name")
-    by_iri: dict[str, _Candidate] = {}
-    for row in result.rows:
-        entity, name = row[ie], row[iname]
-        if entity is None or entity.kind != "iri":
-            continue
-        cand = by_iri.setdefault(entity.value, _Candidate(entity.value))
-        if name is not None and name.value:
-            cand.names.append((name.value, name.lang))
-    for cand in by_iri.values():
-        # the key of an IRI is a name too: member/CIV → CIV, doc/INF-ECOM-49 → INF-ECOM-49
-        cand.names.append((cand.iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None))
-    found = sorted(by_iri.values(), key=lambda c: c.iri)
-    cache[key] = found
-    return found
 
 
 def _as_iri(value: str) -> str | None:
@@ -183,32 +125,26 @@ def resolve_parameter(
         return ox.Literal(code)
     if not value.strip():
         raise ParameterError(f"an empty {kind} was given; {KIND_HELP[kind]}")
-    candidates = _candidates(store, kind, layout or default_layout())
+    index = name_index(store, KINDS[kind], layout or default_layout(), kind)
 
     iri = _as_iri(value)
-    if iri is not None:
-        for cand in candidates:
-            if cand.iri == iri:
-                return ox.NamedNode(iri)
-        # an IRI that is not a known thing of this kind falls through to name matching,
-        # so 'member/CIV' behaves like 'CIV' and a wrong IRI gets suggestions
+    if iri is not None and index.has(iri):
+        return ox.NamedNode(iri)
+    # an IRI that is not a known thing of this kind falls through to name matching,
+    # so 'member/CIV' behaves like 'CIV' and a wrong IRI gets suggestions
 
-    wanted = normalise(value)
-    for match in (
-        lambda c: any(normalise(n) == wanted for n, _ in c.names),
-        lambda c: any(_compact(n) == _compact(value) for n, _ in c.names) and bool(_compact(value)),
-        lambda c: _NAME_LIKE.match(value) is not None
-        and any(_tokens(value) <= _tokens(n) for n, _ in c.names if len(n) > 3),
-    ):
-        hits = [c for c in candidates if match(c)]
-        if len(hits) == 1:
-            return ox.NamedNode(hits[0].iri)
-        if len(hits) > 1:
+    for search in (index.by_name, index.by_compact, index.by_words if _NAME_LIKE.match(value) else None):
+        found = search(value) if search is not None else []
+        if len(found) == 1:
+            return ox.NamedNode(found[0])
+        if len(found) > 1:
+            hits = [_Candidate(i, index.names_of(i)) for i in found]
             shown = ", ".join(c.display(lang) for c in hits[:8])
             more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
             raise ParameterError(
                 f"ambiguous {kind} {value!r}: it names {shown}{more}. Give one of the keys in brackets instead, e.g. {hits[0].short()!r}."
             )
+    candidates = [_Candidate(i, names) for i, names in index.everything().items()]
     raise ParameterError(_unknown_message(kind, value, candidates, lang))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg import choices
 from kg.cli._answers import say_note
 from kg.cli._common import Context, emit, handle_errors, pass_context
 
@@ -14,7 +15,7 @@ __all__ = ["COMMANDS"]
 
 @click.command()
 @click.argument("who", metavar="MEMBER")
-@click.option("--lang", type=click.Choice(("en", "fr", "es")), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(choices.LANGS), default="en", show_default=True,
               help="Language of the page and of the names.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The HTML file to write (atomically); standard output if left out.")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kg import choices
+from kg.cli._answers import answer_options, emit_answer
 from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
 from kg.errors import CheckFailedToRun, KGError
 
@@ -146,7 +147,8 @@ def _parse_binding(text: str) -> tuple[str, Any]:
     "-b", "--bind", "binds", multiple=True, metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (an IRI as <...> or prefix:local, else a string); never pasted into the text.",
 )
-@output_options(choices.TABLE_FORMATS)
+@output_options((*choices.TABLE_FORMATS, "xlsx"))
+@answer_options
 @click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True,
               help="Stop the query after this many seconds (0: no limit).")
 @click.option("--max-result-mb", type=click.FloatRange(min=0), default=10, show_default=True,
@@ -156,7 +158,7 @@ def _parse_binding(text: str) -> tuple[str, Any]:
 @pass_context
 @handle_errors
 def sparql(
-    context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None,
+    context: Context, query: str, binds: tuple[str, ...], fmt: str, output: Path | None, wide: bool, bom: bool,
     timeout: float, max_result_mb: float, max_memory_mb: float,
 ) -> None:
     """Run a SPARQL query (text, or @FILE) on the built graph.
@@ -172,7 +174,6 @@ def sparql(
       kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
-    from kg.output import render_table
     from kg.store import Graph, Table
 
     if query.startswith("@"):
@@ -193,7 +194,9 @@ def sparql(
 
     result = query_limited(context.store, text, bindings, timeout=timeout, max_result_mb=max_result_mb, memory_mb=max_memory_mb)
     if isinstance(result, Table):
-        emit(render_table(result, fmt), output)
+        emit_answer(result, fmt, output, wide=wide, bom=bom, title="sparql")
+    elif fmt == "xlsx":
+        raise click.UsageError("--format xlsx is for SELECT queries (rows); CONSTRUCT, DESCRIBE and ASK give text")
     elif isinstance(result, Graph):
         emit(result.to_turtle(), output)
     else:

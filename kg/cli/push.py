@@ -51,14 +51,22 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
             password = click.prompt(f"password of {user} on {url}", hide_input=True, err=True)
     store = context.embedded_store()
     total = sum(1 for q in store.quads() if not only or q.graph_name.value in only)
-    bar: Any
-    with click.progressbar(length=total, label="pushing", file=sys.stderr,  # type: ignore[operator]
-                           show_pos=True, item_show_func=_shown) as bar:
-        def step(graph: str, n: int) -> None:
-            bar.update(n, graph.rsplit("/", 1)[-1])
+    bars: list[Any] = []  # opened at the first graph sent, so that an early refusal is one line
 
+    def step(graph: str, n: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label="pushing", file=sys.stderr,  # type: ignore[operator]
+                                          show_pos=True, item_show_func=_shown).__enter__())
+        bars[0].update(n, graph.rsplit("/", 1)[-1])
+
+    try:
         report = push_graph(store, url, only=only or None, user=user, password=password, timeout=timeout, progress=step)
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
     click.echo(f"pushed {report.statements} statements in {len(report.graphs)} named graphs to {url}", err=True)
+    if report.removed:
+        click.echo(f"deleted {len(report.removed)} graph(s) of an earlier push that the build no longer has", err=True)
 
 
 def _shown(graph: str | None) -> str | None:

@@ -17,7 +17,7 @@ __all__ = ["COMMANDS"]
 @click.option("--timeout", "timeout_s", default=10.0, show_default=True, type=click.FloatRange(0.1, 600), help="Seconds a query may run before it is stopped.")
 @click.option("--max-result-mb", default=10.0, show_default=True, type=click.FloatRange(0.01, 1000), help="Largest result sent, in MB; larger ones are refused.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once; more wait a moment, then get 503.")
-@click.option("--max-memory-mb", default=2048, show_default=True, type=click.IntRange(0, 1_000_000), help="Memory one query worker may use (0: no limit).")
+@click.option("--max-memory-mb", default=2048, show_default=True, type=click.IntRange(0, 1_000_000), help="Memory a query may use in its worker, in MB, beyond the open store (0: no limit).")
 @click.option("--idle-timeout", default=20, show_default=True, type=click.IntRange(1, 3600), help="Seconds before an idle connection, or one whose request is still incomplete, is closed.")
 @click.option("--allow-host", multiple=True, metavar="NAME", help="Also accept this Host header (besides loopback names); repeatable.")
 @pass_context
@@ -41,6 +41,8 @@ def serve(
     """
     from kg.endpoint import LOOPBACK, EndpointConfig, ServeError, make_server
 
+    if context.store_url:  # kg serve serves the built graph, not a --store endpoint
+        context.embedded_store()
     config = EndpointConfig(
         build_dir=context.layout.build_dir, host=host, port=port, timeout_s=timeout_s,
         max_result_bytes=int(max_result_mb * 1_000_000), workers=workers, max_memory_mb=max_memory_mb,
@@ -51,11 +53,13 @@ def serve(
     except ServeError as exc:
         raise (_UsageError if exc.usage else click.ClickException)(str(exc)) from None
     if host not in LOOPBACK:
-        click.echo(f"warning: listening on {host}, reachable from other machines; the endpoint has no authentication", err=True)
-    click.echo(f"kg SPARQL endpoint on {server.url} (read-only; Ctrl-C stops)", err=True)
+        click.echo(
+            f"warning: listening on {host}, reachable from other machines; the endpoint has no authentication. "
+            "Requests must name this machine as --host or an --allow-host NAME (DNS rebinding guard)", err=True,
+        )
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop also stops the workers
     try:
-        server.serve_forever()
+        server.serve_forever(ready=lambda: click.echo(f"kg SPARQL endpoint on {server.url} (read-only; Ctrl-C stops)", err=True))
     except KeyboardInterrupt:
         pass
     finally:

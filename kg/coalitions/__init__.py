@@ -17,7 +17,7 @@ from kg.coalitions.analysis import (
 )
 from kg.coalitions.ties import (
     DEFAULT_WEIGHTS,
-    KIND_HELP,
+    TIE_KIND_HELP,
     TIE_KINDS,
     build_member_graph,
     describe_reason,
@@ -29,7 +29,7 @@ from kg.coalitions.ties import (
 __all__ = [
     "TIE_KINDS",
     "DEFAULT_WEIGHTS",
-    "KIND_HELP",
+    "TIE_KIND_HELP",
     "BindingReason",
     "Community",
     "Bridge",

@@ -17,7 +17,7 @@ from kg.coalitions.analysis import Partner, rank_partners
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["group_members", "rank_group_partners"]
+__all__ = ["group_members", "groups_of", "rank_group_partners"]
 
 _MEMBERS = """
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -30,6 +30,19 @@ def group_members(store: Any, group_iri: str) -> list[str]:
     """The IRIs of the members the graph names in a group (any role), sorted."""
     table = store.query(_MEMBERS, {"group": ox.NamedNode(group_iri)})
     return [v for v in table.column("member") if v]
+
+
+_GROUPS = """
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT DISTINCT ?member ?group WHERE { ?ms org:member ?member ; org:organization ?group . FILTER(isIRI(?group)) }
+ORDER BY ?group
+"""
+
+
+def groups_of(store: Any, member_iri: str) -> list[str]:
+    """The IRIs of the groups the graph names a member in (any role), sorted."""
+    table = store.query(_GROUPS, {"member": ox.NamedNode(member_iri)})
+    return [v for v in table.column("group") if v]
 
 
 def rank_group_partners(graph: nx.Graph, members: list[str], top: int | None = 10) -> list[Partner]:

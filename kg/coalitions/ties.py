@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
 __all__ = [
     "TIE_KINDS",
     "DEFAULT_WEIGHTS",
-    "KIND_HELP",
+    "TIE_KIND_HELP",
     "parse_ties",
     "parse_weights",
     "resolve_on",
@@ -56,7 +56,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 #: What each kind of tie means, in words (for help texts and docs/coalitions.md).
-KIND_HELP: dict[str, str] = {
+TIE_KIND_HELP: dict[str, str] = {
     "cosponsor": "both sponsor the same proposal or communication",
     "position": "a source names both as sharing a position or interest (jsi:Position)",
     "theme": "both propose an element of the same shared theme (the same shade in IISD 2022 Table 5)",

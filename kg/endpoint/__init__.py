@@ -13,7 +13,7 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kg.errors import KGError
 
@@ -57,7 +57,8 @@ class EndpointConfig:
     workers : int
         Queries that run at once; more wait up to ``queue_wait_s``, then get 503.
     max_memory_mb : int
-        Address space of one worker; a query that needs more is stopped (0: no limit).
+        Address space a query may add to its worker (beyond the open store); a query that
+        needs more is stopped (0: no limit).
     idle_timeout_s : int
         A connection idle this long after a response, or whose request is not complete
         this long after it began, is closed (slow or idle clients).
@@ -223,12 +224,24 @@ class EndpointServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/sparql"
 
-    def serve_forever(self) -> None:
-        """Answer requests until :meth:`close`, Ctrl-C or SIGTERM; then stop the workers."""
+    def serve_forever(self, ready: Callable[[], None] | None = None) -> None:
+        """Answer requests until :meth:`close`, Ctrl-C or SIGTERM; then stop the workers.
+
+        ``ready`` is called once the workers have opened the store, just before serving.
+        """
         import asyncio
 
+        from kg.endpoint.pool import Failed
+        from kg.errors import StoreError
+
         async def main() -> None:
-            await self.pool.start()
+            try:
+                await self.pool.start()
+            except Failed as exc:
+                await self.pool.close()
+                raise StoreError(f"the query workers cannot start: {exc}") from None
+            if ready is not None:
+                ready()
             try:
                 await self._server.serve(sockets=[self.socket])
             finally:

@@ -70,7 +70,7 @@ def host_allowed(header: str | None, trusted: Iterable[str]) -> bool:
         name = name[1:].partition("]")[0]
     elif name.count(":") == 1:
         name = name.partition(":")[0]
-    return bool(name) and name in {t.lower().strip("[]") for t in trusted}
+    return bool(name) and name in (trusted if isinstance(trusted, frozenset) else {t.lower().strip("[]") for t in trusted})
 
 
 def _parse_qs(data: str) -> Params:
@@ -151,7 +151,7 @@ class Endpoint:
         page: Callable[[], bytes], limits: str,
     ) -> None:
         self.pool = pool
-        self.trusted_hosts = trusted_hosts
+        self.trusted_hosts = frozenset(t.lower().strip("[]") for t in trusted_hosts)
         self.max_query_bytes = max_query_bytes
         self.max_result_bytes = max_result_bytes
         self.page = page
@@ -164,21 +164,23 @@ class Endpoint:
         for name, value in scope["headers"]:
             key = name.decode("latin-1").lower()
             text = value.decode("latin-1")
-            headers[key] = f"{headers[key]}, {text}" if key in headers and key != "host" else text
+            if key in headers:  # repeated: a list, except Host, which must be one (RFC 9112 §3.2)
+                text = "" if key == "host" else f"{headers[key]}, {text}"
+            headers[key] = text
         try:
             status, media, body, extra = await self._dispatch(scope, headers, receive)
         except _Refusal as exc:
             status, media, body, extra = exc.status, _TEXT, _line(str(exc)), exc.headers
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 with one line, never a traceback
+            log.error("internal error on %s %s: %s: %s", scope.get("method"), scope.get("path"), type(exc).__name__, exc)
+            status, media, body, extra = 500, _TEXT, _line(f"internal error ({type(exc).__name__}); see the server's log"), {}
         if status == 0:  # the client left before its request was complete: nothing to answer
             return
-        head = [
-            (b"content-type", media.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"cache-control", b"no-store"),
-        ]
+        head = [(b"x-content-type-options", b"nosniff")]  # never rendered as a page
+        if status != 204:  # no content, no length (RFC 9110 §8.6)
+            head += [(b"content-type", media.encode()), (b"content-length", str(len(body)).encode())]
         head.extend((k.lower().encode(), v.encode()) for k, v in extra.items())
-        if "Content-Security-Policy" not in extra:
+        if status >= 400 and "Content-Security-Policy" not in extra:  # errors may quote the request
             head.append((b"content-security-policy", _CSP_DATA))
         await send({"type": "http.response.start", "status": status, "headers": head})
         await send({"type": "http.response.body", "body": body})

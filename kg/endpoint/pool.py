@@ -69,16 +69,9 @@ class PoolSettings:
 
 def locate_store(build_dir: Path) -> Path:
     """The store folder ``CURRENT`` names (raises ``kg.errors.StoreError``)."""
-    from kg.errors import StoreError
-    from kg.store import read_manifest
+    from kg.store import current_store_path
 
-    manifest = read_manifest(build_dir)
-    if manifest is None:
-        raise StoreError(f"no built graph in {str(build_dir)!r}; run 'kg build' first")
-    store = manifest.get("store") if isinstance(manifest, dict) else None
-    if not isinstance(store, str) or not (build_dir / store).is_dir():
-        raise StoreError(f"the build description {str(build_dir / 'CURRENT')!r} names no store; run 'kg build --force'")
-    return (build_dir / store).resolve()
+    return current_store_path(build_dir).resolve()
 
 
 def _boot_code() -> str:
@@ -152,6 +145,7 @@ class WorkerPool:
         self._count = 0  # workers of the current generation, idle or busy
         self._all: set[_Worker] = set()
         self._closed = False
+        self._switch: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Start every worker now rather than on the first queries."""
@@ -188,19 +182,38 @@ class WorkerPool:
             log.warning("keeping the store %s: %s", self.location, exc)
             return
         # A new CURRENT means a new store even under the same name (``kg build --force``
-        # replaces the folder): workers of the old one finish what they run, then stop.
+        # replaces the folder). Workers on it are started and opened first; until they are
+        # ready the old ones keep answering, then they finish what they run and stop.
         self._stamp = stamp
+        if self._switch is not None and not self._switch.done():
+            self._switch.cancel()  # a newer build came while the previous one was being opened
+        self._switch = asyncio.get_running_loop().create_task(self._switch_to(location))
+
+    async def _switch_to(self, location: Path) -> None:
+        generation = self._generation + 1
+        fresh: list[_Worker] = []
+        try:
+            for _ in range(self.settings.size):
+                worker = await _Worker.start(location, generation, self.settings.max_memory_mb)
+                self._all.add(worker)
+                fresh.append(worker)
+            for worker in fresh:
+                await worker.wait_ready(30.0)
+        except BaseException as exc:
+            for worker in fresh:
+                self._retire(worker)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            log.warning("keeping the store %s: the new store %s cannot be served: %s", self.location, location, exc)
+            return
         log.info("serving the new store %s", location)
         self.location = location
-        self._generation += 1
-        old, self._idle, self._count = self._idle, [], 0
+        self._generation = generation
+        old, self._idle, self._count = self._idle, [], len(fresh)
         for worker in old:  # idle: nothing is lost; busy old workers stop when they finish
             self._retire(worker)
-        while self._waiters and self._count < self.settings.size:  # waiters get new workers
-            self._count += 1
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
+        for worker in fresh:
+            self._release(worker)  # to the requests waiting first
 
     # -- workers ----------------------------------------------------------------------
     async def _spawn(self) -> _Worker:
@@ -304,6 +317,8 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker (running queries are cut)."""
         self._closed = True
+        if self._switch is not None and not self._switch.done():
+            self._switch.cancel()
         workers, self._idle = list(self._all), []
         for waiter in self._waiters:
             if not waiter.done():

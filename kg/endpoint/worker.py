@@ -15,6 +15,7 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -67,10 +68,10 @@ def _error(status: int, message: str) -> Reply:
 
 
 def _refuse_federation(text: str) -> None:
-    # The one place the endpoint decides whether a query may leave the machine.
-    from kg.store import refuse_federation
+    # The project's one decision on what a query may do (SERVICE, updates), from kg.guard.
+    from kg.guard import check_read_only_query
 
-    refuse_federation(text)
+    check_read_only_query(text)
 
 
 def _prefixes(text: str) -> dict[str, str]:
@@ -173,12 +174,19 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Reply:
 
 
 def _limit_memory(max_bytes: int) -> None:
+    """Let the worker's address space grow by at most ``max_bytes`` beyond what it holds now
+    (the store open, the engine's threads), so the limit means the same on every machine."""
     try:
         import resource
     except ImportError:  # not on Windows
         return
-    if max_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    if max_bytes <= 0:
+        return
+    try:
+        held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # not Linux: count from nothing
+        held = 0
+    resource.setrlimit(resource.RLIMIT_AS, (held + max_bytes, held + max_bytes))
 
 
 def _watch_parent(parent: int) -> None:
@@ -219,8 +227,12 @@ def main() -> None:
     settings = _receive(jobs)
     threading.Thread(target=_watch_parent, args=(settings["parent"],), daemon=True).start()
     try:
+        from kg.store import hold_for_reading
+
+        # A build removes an old store folder only when no reader holds it (kg.storedir).
+        _held = hold_for_reading(Path(settings["location"]))  # noqa: F841 - held for the worker's life
         store = ox.Store.read_only(settings["location"])
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         _send(replies, ("failed", f"cannot open the store {settings['location']!r}: {exc}; run 'kg build --force'"))
         return
     _limit_memory(int(settings["max_memory"]))

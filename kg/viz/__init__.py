@@ -39,7 +39,7 @@ def draw(
     layout: Layout | None = None,
 ) -> Drawing:
     """What a view draws (see :func:`draw_view`), before it becomes HTML."""
-    from kg.viz import views
+    from kg.viz import networks, views
     from kg.viz.reader import Reader
 
     if view not in VIEWS:
@@ -68,9 +68,9 @@ def draw(
         term = resolve_parameter(store, "member", member, lang, layout=reader.layout)
         drawing = views.member_view(reader, str(term.value), seed=seed)
     elif view == "graph":
-        drawing = views.graph_view(reader, seed=seed, types=types)
+        drawing = networks.graph_view(reader, seed=seed, types=types)
     else:
-        drawing = views.coalitions_view(reader, on=on, ties=ties, weights=weights, seed=seed)
+        drawing = networks.coalitions_view(reader, on=on, ties=ties, weights=weights, seed=seed)
     drawing.sources = sorted({s for n in drawing.nodes for s in reader.sources(n.id)})
     return drawing
 

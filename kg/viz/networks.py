@@ -1,6 +1,7 @@
 """The two network views of ``kg viz``: the whole graph and the coalitions of members.
 
-Both are force-directed from a seeded start (:mod:`kg.viz.positions`). Large graphs are not
+Both are force-directed from a seeded start (:mod:`kg.viz.positions`), coloured by family
+or community with the palette of :mod:`kg.viz.views` (ColorBrewer, colour-blind safe). Large graphs are not
 drawn whole: the page keeps the most linked things (:data:`MAX_DRAWN`), lays them out, and says
 what it left out, rather than a page of thousands of unreadable dots.
 """
@@ -29,12 +30,12 @@ __all__ = ["MAX_DRAWN", "graph_view", "coalitions_view"]
 
 #: Colour families of the whole-graph view: a class, or any subclass of it, takes the colour.
 _FAMILIES = (
-    (JSI.Member, "#fd8d3c"), (JSI.Group, "#807dba"), (JSI.NegotiationIssue, "#4292c6"),
-    (JSI.Provision, "#cb181d"), (JSI.ProposalElement, "#74c476"), (JSI.Source, "#238b45"),
-    (JSI.Citation, "#969696"), (ORG.Membership, "#d9d9d9"),
-    (JSI.Finding, "#8c6d31"), (JSI.Position, "#bd9e39"), (JSI.DevelopmentConcern, "#80cdc1"),
-    (JSI.ConcernCategory, "#01665e"), (JSI.SDTModel, "#7b3294"), (JSI.FitAssessment, "#c2a5cf"),
-    (JSI.Milestone, "#e7298a"),
+    (str(JSI.Member), "#fd8d3c"), (str(JSI.Group), "#807dba"), (str(JSI.NegotiationIssue), "#4292c6"),
+    (str(JSI.Provision), "#cb181d"), (str(JSI.ProposalElement), "#74c476"), (str(JSI.Source), "#238b45"),
+    (str(JSI.Citation), "#969696"), (str(ORG.Membership), "#d9d9d9"),
+    (str(JSI.Finding), "#8c6d31"), (str(JSI.Position), "#bd9e39"), (str(JSI.DevelopmentConcern), "#80cdc1"),
+    (str(JSI.ConcernCategory), "#01665e"), (str(JSI.SDTModel), "#7b3294"), (str(JSI.FitAssessment), "#c2a5cf"),
+    (str(JSI.Milestone), "#e7298a"),
 )
 
 

@@ -5,7 +5,7 @@ from a CDN, pyvis#228/#229, and inserts ``heading`` raw, so it is not used). A
 Content-Security-Policy (CSP Level 2) allows the page's own two scripts by SHA-256 hash
 and nothing else: no fetch, no frame, no other script. Data reaches the page escaped for
 its context (OWASP XSS prevention rules 1, 2 and 3.1): HTML text and attributes through
-``html.escape``, nodes and links as JSON inside a ``<script type="application/json">``
+the Jinja2 template ``templates/page.html`` with autoescaping, nodes and links as JSON inside a ``<script type="application/json">``
 read with ``JSON.parse``; vis-network draws labels on a canvas and sets tooltips with
 ``innerText``.
 """
@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
 from kg.viz.drawing import Drawing, words
 
-__all__ = ["Page", "render_page", "write_page", "page_references", "escape_text", "json_for_script"]
+__all__ = ["Page", "render_page", "write_page", "page_references", "json_for_script"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
@@ -52,17 +52,6 @@ class Page:
     nodes: int
     edges: int
     physics: bool
-
-
-def escape_text(value: str) -> str:
-    """Escape text for HTML content and quoted attribute values.
-
-    Examples
-    --------
-    >>> escape_text('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
-    """
-    return html.escape(value, quote=True)
 
 
 def json_for_script(data: Any) -> str:
@@ -177,40 +166,24 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
     return list(net.nodes), list(net.edges), options
 
 
-def _legend_html(drawing: Drawing) -> str:
-    out = []
+def _colours_checked(drawing: Drawing) -> None:
+    """Only ``#rrggbb`` colours reach a style attribute (the template escapes, this also validates)."""
     for group in drawing.legend:
-        out.append(f"<h3>{escape_text(group.title)}</h3>\n<ul>")
         for item in group.items:
-            if item.line:
-                dashes = " kg-dashes" if item.dashes else ""
-                swatch = f'<span class="kg-line{dashes}" style="border-top-color:{_colour(item.color)}"></span>'
-            elif item.border:
-                swatch = (f'<span class="kg-swatch kg-shape-{escape_text(item.shape)}" '
-                          f'style="background:#ffffff;border:3px solid {_colour(item.color)}"></span>')
-            else:
-                swatch = (f'<span class="kg-swatch kg-shape-{escape_text(item.shape)}" '
-                          f'style="background:{_colour(item.color)}"></span>')
-            count = f' <span class="kg-count">({item.count})</span>' if item.count is not None else ""
-            text = f"<span>{escape_text(item.text)}</span>"
-            if drawing.filters and not item.line:
-                out.append(f'<li><label><input type="checkbox" checked data-kind="{escape_text(item.key)}">'
-                           f"{swatch}{text}{count}</label></li>")
-            else:
-                out.append(f"<li>{swatch}{text}{count}</li>")
-        out.append("</ul>")
-    if drawing.filters:
-        out.append(f'<p class="kg-help">{escape_text(words(drawing.lang)["filters"])}</p>')
-    return "\n".join(out)
+            _colour(item.color)
 
 
-def _sources_html(drawing: Drawing) -> str:
-    w = words(drawing.lang)
-    if not drawing.sources:
-        return f'<p class="kg-sources">{escape_text(w["data_none"])}</p>'
-    items = "\n".join(f"<li>{escape_text(s)}</li>" for s in drawing.sources)
-    summary = escape_text(w["data"].format(n=len(drawing.sources)))
-    return f'<details class="kg-sources"><summary>{summary}</summary>\n<ul>\n{items}\n</ul>\n</details>'
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    """The Jinja2 environment of the page template, autoescaping on (Jinja2 comes with pyvis)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def render_page(drawing: Drawing) -> Page:
@@ -231,28 +204,23 @@ def render_page(drawing: Drawing) -> Page:
         "form-action 'none'",
     ])
     version = w["version"].format(fp=drawing.version) if drawing.version else ""
-    values = {
-        "lang": escape_text(drawing.lang),
-        "csp": escape_text(csp),
-        "view": escape_text(drawing.view),
-        "title": escape_text(drawing.title),
-        "description": escape_text(drawing.description),
-        "search_label": escape_text(w["search_label"]),
-        "search_placeholder": escape_text(w["search_placeholder"]),
-        "help": escape_text(w["help"]),
-        "legend_title": escape_text(w["legend"]),
-        "legend": _legend_html(drawing),
-        "sources": _sources_html(drawing),
-        "made_with": escape_text(w["made"].format(view=drawing.view, version=version)),
-        "noscript": escape_text(w["noscript"]),
-        "css": (_TEMPLATES / "page.css").read_text(encoding="utf-8"),
-        "data": json_for_script(data),
-        "vis_js": vis_js,
-        "page_js": page_js,
-    }
-    template = (_TEMPLATES / "page.html").read_text(encoding="utf-8")
-    # one pass: what is substituted is never scanned again
-    text = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+    _colours_checked(drawing)
+    text = _environment().get_template("page.html").render(
+        lang=drawing.lang,
+        csp=csp,
+        view=drawing.view,
+        title=drawing.title,
+        description=drawing.description,
+        words=w,
+        legend=drawing.legend,
+        filters=drawing.filters,
+        sources=drawing.sources,
+        made_with=w["made"].format(view=drawing.view, version=version),
+        css=(_TEMPLATES / "page.css").read_text(encoding="utf-8"),
+        data=json_for_script(data),
+        vis_js=vis_js,
+        page_js=page_js,
+    )
     return Page(drawing.view, drawing.title, text, len(nodes), len(edges), drawing.physics)
 
 

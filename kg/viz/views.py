@@ -1,8 +1,8 @@
-"""The five views of ``kg viz``: what each draws, where, and in which colour.
+"""The views of ``kg viz`` about one subject: what each draws, where, and in which colour.
 
 ``issues`` and ``sdt`` are laid out as columns and a matrix (positions mean something);
-``member``, ``graph`` and ``coalitions`` are force-directed from a seeded start
-(:mod:`kg.viz.positions`). Colours come from ColorBrewer's colour-blind-safe schemes.
+``member`` is force-directed from a seeded start (:mod:`kg.viz.positions`); the whole-graph
+and coalition networks are in :mod:`kg.viz.networks`. Colours come from ColorBrewer's colour-blind-safe schemes.
 """
 
 from __future__ import annotations
@@ -18,27 +18,28 @@ from kg.vocab import JSI
 from kg.viz.drawing import Drawing, Edge, LegendGroup, LegendItem, Node, natural_key, truncate
 from kg.viz.positions import spread, spring_positions
 from kg.viz.reader import Reader
+from kg.wording import STRENGTH_TERMS
 
-__all__ = ["PHYSICS_MAX_NODES", "issues_view", "sdt_view", "member_view", "graph_view", "coalitions_view"]
+__all__ = ["PHYSICS_MAX_NODES", "issues_view", "sdt_view", "member_view"]
 
 #: Above this many nodes, positions are computed in Python and physics stays off, so that
 #: the page is usable at once instead of spinning (pyvis#204).
 PHYSICS_MAX_NODES = 300
 
 
-#: Commitment strengths, strongest first (jsi:rank order), in ColorBrewer RdBu: red commits most.
-STRENGTH_COLOURS = {
-    "Binding": "#b2182b",
-    "BestEndeavour": "#ef8a62",
-    "Hortatory": "#f4c7a8",
-    "Encouraged": "#c6dbef",
-    "Voluntary": "#67a9cf",
-    "Recognition": "#2166ac",
-}
+#: Commitment strengths, strongest first (the order of kg.wording.STRENGTHS, which a test
+#: keeps equal to jsi:CommitmentStrengthScheme), in ColorBrewer RdBu: red commits most; a
+#: clause that commits no Party is grey. Names come from the graph (the values' labels).
+STRENGTH_COLOURS = dict(zip(
+    STRENGTH_TERMS.values(),
+    ("#b2182b", "#ef8a62", "#f4c7a8", "#c6dbef", "#67a9cf", "#2166ac", "#737373"),
+    strict=True,
+))
 UNGRADED = "#bdbdbd"
-#: What became of an issue in the 2024 Agreement (queries/viz/issue-outcomes.rq), as the issue's border.
-OUTCOME_COLOURS = {"taken-up": "#1a9850", "partly": "#f9a825", "not-in-agreement": "#d73027"}
-#: Fit levels: colour and a node shape, so that colour is never the only cue.
+#: What became of an issue in the 2024 Agreement (queries/viz/issue-outcomes.rq), as the
+#: issue's border; keys are the local names of the values of jsi:OutcomeScheme used for issues.
+OUTCOME_COLOURS = {"TakenUp": "#1a9850", "PartlyTakenUp": "#f9a825", "NotTakenUp": "#d73027"}
+#: Fit levels (jsi:FitLevelScheme): colour and a node shape, so that colour is never the only cue.
 FIT_COLOURS = {"Appropriate": "#1a9850", "Limited": "#f9a825", "NotAppropriate": "#d73027"}
 _FIT_SHAPES = {"Appropriate": "dot", "Limited": "square", "NotAppropriate": "triangleDown"}
 #: Twelve distinct colours (ColorBrewer Paired, reordered) for communities and types.
@@ -97,7 +98,7 @@ def issues_view(r: Reader) -> Drawing:
     for root in sorted(roots, key=by_code):
         place(root)
         next_row += row_gap * 0.6
-    outcome = {row["issue"] or "": row["outcome"] or "" for row in r.records("issue-outcomes")}
+    outcome = {row["issue"] or "": local_name(row["value"] or "") for row in r.records("issue-outcomes")}
     nodes: list[Node] = []
     edges: list[Edge] = []
     style = {0: ("section", "#08306b", "#ffffff"), 1: ("subsection", "#4292c6", "#ffffff"), 2: ("issue", "#c6dbef", "#08306b")}
@@ -106,7 +107,7 @@ def issues_view(r: Reader) -> Drawing:
         kind, colour, font = style[info["level"]]
         name = r.label(iri, with_code=True)
         done = outcome.get(iri)
-        lines = [f"{w['outcome']}: {w['outcome_' + done]}"] if done in OUTCOME_COLOURS else []
+        lines = [f"{w['outcome']}: {r.label(JSI[done])}"] if done in OUTCOME_COLOURS else []
         nodes.append(Node(iri, truncate(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
                           col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
                           OUTCOME_COLOURS.get(done or "")))
@@ -205,21 +206,21 @@ def issues_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_issues"], [
-            LegendItem("section", r.label(JSI.Section), "#08306b", "box", count=count["section"]),
-            LegendItem("subsection", r.label(JSI.Subsection), "#4292c6", "box", count=count["subsection"]),
-            LegendItem("issue", r.label(JSI.SpecificIssue), "#c6dbef", "box", count=count["issue"]),
+            LegendItem("section", r.label(str(JSI.Section)), "#08306b", "box", count=count["section"]),
+            LegendItem("subsection", r.label(str(JSI.Subsection)), "#4292c6", "box", count=count["subsection"]),
+            LegendItem("issue", r.label(str(JSI.SpecificIssue)), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
-            LegendItem(f"outcome:{k}", w[f"outcome_{k}"], c, "box", count=sum(1 for v in outcome.values() if v == k),
+            LegendItem(f"outcome:{k}", r.label(JSI[k]), c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
-            LegendItem(f"strength:{k}", r.label(JSI[k]), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
+            LegendItem(f"strength:{k}", r.label(str(JSI[k])), c, "dot", count=graded[k]) for k, c in STRENGTH_COLOURS.items()
         ] + [LegendItem("strength:none", w["not_graded"], UNGRADED, "dot", count=graded[""])]),
         LegendGroup(w["legend_actors"], [
-            LegendItem("proposal", r.label(JSI.Proposal), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("sponsor-member", r.label(JSI.Member), "#fd8d3c", "dot", count=count["sponsor-member"]),
-            LegendItem("sponsor-group", r.label(JSI.Group), "#807dba", "triangle", count=count["sponsor-group"]),
+            LegendItem("proposal", r.label(str(JSI.Proposal)), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("sponsor-member", r.label(str(JSI.Member)), "#fd8d3c", "dot", count=count["sponsor-member"]),
+            LegendItem("sponsor-group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["sponsor-group"]),
         ]),
     ]
     xs = [n.x for n in nodes if n.x is not None]
@@ -318,13 +319,13 @@ def sdt_view(r: Reader) -> Drawing:
     count = Counter(n.kind for n in nodes)
     legend = [
         LegendGroup(w["legend_fit"], [
-            LegendItem(f"fit:{k}", r.label(JSI[k]), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
+            LegendItem(f"fit:{k}", r.label(str(JSI[k])), c, _FIT_SHAPES[k], count=fit_count[k]) for k, c in FIT_COLOURS.items()
         ] + [LegendItem("recommended", w["recommended"], "#555555", "star")]),
         LegendGroup(w["legend_things"], [
-            LegendItem("category", r.label(JSI.ConcernCategory), "#01665e", "box", count=count["category"]),
-            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#c7eae5", "box", count=count["concern"]),
-            LegendItem("model", r.label(JSI.SDTModel), "#7b3294", "box", count=count["model"]),
-            LegendItem("hybrid", r.label(JSI.HybridSDTModel), "#c2a5cf", "box", count=count["hybrid"]),
+            LegendItem("category", r.label(str(JSI.ConcernCategory)), "#01665e", "box", count=count["category"]),
+            LegendItem("concern", r.label(str(JSI.DevelopmentConcern)), "#c7eae5", "box", count=count["concern"]),
+            LegendItem("model", r.label(str(JSI.SDTModel)), "#7b3294", "box", count=count["model"]),
+            LegendItem("hybrid", r.label(str(JSI.HybridSDTModel)), "#c2a5cf", "box", count=count["hybrid"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("combines", w["edge_combines"], "#9970ab", line=True, dashes=True),
@@ -415,11 +416,11 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
     legend = [
         LegendGroup(w["legend_things"], [
             LegendItem("member", f"{name} ({w['member_kind']})", "#d94801", "star"),
-            LegendItem("group", r.label(JSI.Group), "#807dba", "triangle", count=count["group"]),
-            LegendItem("proposal", r.label(JSI.WTODocument), "#41ab5d", "diamond", count=count["proposal"]),
-            LegendItem("issue", r.label(JSI.NegotiationIssue), "#4292c6", "box", count=count["issue"]),
+            LegendItem("group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["group"]),
+            LegendItem("proposal", r.label(str(JSI.WTODocument)), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("issue", r.label(str(JSI.NegotiationIssue)), "#4292c6", "box", count=count["issue"]),
             LegendItem("partner", w["partner"], "#fdae6b", "dot", count=count["partner"]),
-            LegendItem("concern", r.label(JSI.DevelopmentConcern), "#80cdc1", "dot", count=count["concern"]),
+            LegendItem("concern", r.label(str(JSI.DevelopmentConcern)), "#80cdc1", "dot", count=count["concern"]),
         ]),
         LegendGroup(w["legend_links"], [
             LegendItem("member-of", w["edge_member"], "#807dba", line=True),
@@ -433,5 +434,4 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
                    smooth={"enabled": True, "type": "continuous"})
 
 
-# graph and coalitions live in kg.viz.networks (this module stays under 500 lines)
-from kg.viz.networks import coalitions_view, graph_view  # noqa: E402
+# --------------------------------------------------------------------------- graph

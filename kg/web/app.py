@@ -2,7 +2,9 @@
 
 Read-only (GET and HEAD only), meant for loopback: requests whose ``Host`` is not the
 loopback address the app was started on are refused (DNS rebinding), query strings are
-limited in size, a fixed number of requests run at once (others get 503), and every page
+limited in size, a fixed number of requests run at once (others get 503), pages that take
+long to make (views, briefings, the ontology's documentation) are made in a thread and a
+request waits for them at most ``page_seconds`` (then 503 with Retry-After), and every page
 carries a Content-Security-Policy that forbids loading anything from elsewhere, so the
 pages work, and can only work, with the network unplugged. The pages are rendered by
 :mod:`kg.web.pages` with Jinja2 templates that escape every value.
@@ -33,7 +35,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 #: The limits of the app (bytes, requests, rows).
-LIMITS = {"query_string": 4096, "concurrent": 4, "rows_html": 2000, "wait_seconds": 10}
+LIMITS = {"query_string": 4096, "concurrent": 4, "rows_html": 2000, "wait_seconds": 10, "page_seconds": 20}
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -98,6 +100,10 @@ class WebApp:
                 self._slots.release()
         except HTTPException as exc:
             response = self.pages.error(request, exc.code or 500, exc.description or exc.name)
+            for header in ("Retry-After", "Allow"):
+                value = dict(exc.get_headers()).get(header)
+                if value:
+                    response.headers[header] = value
         except KGError as exc:
             response = self.pages.error(request, 400, str(exc))
         except Exception:  # noqa: BLE001 - a page never shows a traceback

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from kg import iris
 from kg.catalogue import KIND_HELP, find_query, list_queries, normalise, run_query
+from kg.choices import LANGS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Pages"]
 
-LANGS = ("en", "fr", "es")
 _STATIC = Path(__file__).parent / "templates"
 _STATIC_TYPES = {"app.css": "text/css", "app.js": "text/javascript", "brief.css": "text/css"}
 _SOURCE_COLUMNS = ("source", "citation", "judged_by", "basis")
@@ -50,6 +50,8 @@ class Pages:
         self.names = Names(app.store)
         self._types: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, ...], Any] = {}
+        self._jobs: dict[tuple[str, ...], threading.Event] = {}
+        self._errors: dict[tuple[str, ...], BaseException] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
@@ -90,6 +92,13 @@ class Pages:
                 return self.names.label(iris.JSI + name, lang)
         return self.names.label(classes[0], lang) if classes else ""
 
+    def property_name(self, iri: str, lang: str) -> str:
+        """The name of a property; the W3C ones the ontology does not label, in words."""
+        w = words(lang)
+        plain = {iris.PREFIXES["rdf"] + "type": w["kind"], iris.PREFIXES["rdfs"] + "label": w["name"],
+                 iris.PREFIXES["rdfs"] + "comment": w["comment"], iris.PREFIXES["skos"] + "notation": "code"}
+        return plain.get(iri) or self.names.label(iri, lang)
+
     def href(self, iri: str, lang: str) -> str | None:
         """The app's page of an IRI of the graph (``/id/…``), or None for any other IRI."""
         if iri.startswith(iris.ID):
@@ -97,6 +106,44 @@ class Pages:
         if iri.startswith(iris.JSI) or iri == iris.ONTOLOGY_IRI:
             return self._linker(lang)("/ontology") + "#" + iri.rsplit("#", 1)[-1]
         return None
+
+    def _slow(self, key: tuple[str, ...], make: Any) -> Any:
+        """What ``make()`` gives, made once in a thread of its own and kept.
+
+        A request waits at most ``LIMITS["page_seconds"]``; past that it gets 503 with
+        Retry-After while the work goes on, so no request runs longer than the limit.
+        """
+        from werkzeug.exceptions import ServiceUnavailable
+
+        from kg.web.app import LIMITS
+
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+            job = self._jobs.get(key)
+            if job is None:
+                job = self._jobs[key] = threading.Event()
+                threading.Thread(target=self._run, args=(key, make, job), daemon=True).start()
+        if not job.wait(LIMITS["page_seconds"]):
+            raise ServiceUnavailable("this page is still being prepared: reload it in a few seconds", retry_after=5)
+        with self._lock:
+            if key in self._errors:
+                raise self._errors.pop(key)
+            return self._cache[key]
+
+    def _run(self, key: tuple[str, ...], make: Any, job: threading.Event) -> None:
+        try:
+            value = make()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            with self._lock:
+                self._errors[key] = exc
+        else:
+            with self._lock:
+                self._cache[key] = value
+        finally:
+            with self._lock:
+                self._jobs.pop(key, None)
+            job.set()
 
     # ------------------------------------------------------------------ home and search
 
@@ -109,11 +156,11 @@ class Pages:
     def search(self, request: Request) -> Response:
         lang = self._lang(request)
         text = request.args.get("q", "").strip()[:200]
-        hits, note, close = self._search(text, lang) if text else ([], None, [])
-        return self._page(request, "search.html", q=text, hits=hits, note=note, close=close,
+        hits, note, close, total = self._search(text, lang) if text else ([], None, [], 0)
+        return self._page(request, "search.html", q=text, hits=hits, note=note, close=close, total=total,
                           title=f"{words(lang)['results_for']} {text}")
 
-    def _search(self, text: str, lang: str) -> tuple[list[dict[str, str]], str | None, list[dict[str, str]]]:
+    def _search(self, text: str, lang: str) -> tuple[list[dict[str, str]], str | None, list[dict[str, str]], int]:
         everything = names_of(self.store, "entity", self.layout)
         wanted = normalise(text)
         scored: list[tuple[int, str, str]] = []
@@ -128,7 +175,8 @@ class Pages:
                     best = rank
             if best is not None:
                 label = named.label(lang)
-                scored.append((best, label.casefold(), named.iri))
+                citation = named.iri.startswith(iris.ID + "graph/")  # the sources come after the things
+                scored.append((best + 3 * citation, label.casefold(), named.iri))
         scored.sort()
         hits = [self._hit(iri, lang) for _, _, iri in scored[:50]]
         note = None
@@ -143,7 +191,7 @@ class Pages:
                 for name in difflib.get_close_matches(wanted, list(folded), n=6, cutoff=0.6):
                     if all(c["iri"] != folded[name] for c in close):
                         close.append(self._hit(folded[name], lang))
-        return hits, note, close
+        return hits, note, close, max(len(scored), len(hits))
 
     def _hit(self, iri: str, lang: str) -> dict[str, str]:
         return {"iri": iri, "label": self.names.label(iri, lang), "key": short(iri), "kind": self.kind_of(iri, lang),
@@ -201,7 +249,9 @@ class Pages:
         if fmt not in ("html", "csv", "xlsx"):
             raise BadRequest(f"unknown format {fmt!r}: html, csv or xlsx")
         rows = self._cells(table, lang) if table is not None else []
-        return self._page(request, "question.html", query=query, values=values, table=table, rows=rows,
+        from kg.headers import header
+
+        return self._page(request, "question.html", query=query, values=values, table=table, rows=rows, header=header,
                           error=error, notes=notes, command=command, sources=_sources(table),
                           kind_help=KIND_HELP, datalists=self._datalists(query, lang), limit=self.app_limit,
                           download=lambda f: self._linker(lang)(request.path, **values, format=f),
@@ -278,7 +328,8 @@ class Pages:
                 cite[st.citation] = len(cite) + 1
             if st.citation and st.certainty and st.certainty not in certainty.setdefault(st.citation, []):
                 certainty[st.citation].append(st.certainty)
-        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite, certainty=certainty,
+        response = self._page(request, "entity.html", d=description, iri=iri, key=key, names=self.names, cite=cite,
+                              certainty=certainty, prop=lambda p: self.property_name(p, lang),
                               kind=self.kind_of(iri, lang), href=self.href, short=short,
                               labels=sorted(self.names.all_labels(iri).items()),
                               is_actor="/member/" in iri or "/group/" in iri, is_member="/member/" in iri,
@@ -290,7 +341,8 @@ class Pages:
         from kg.brief import brief_data
 
         lang = self._lang(request)
-        data = brief_data(self.store, iris.ID + key if "/" in key else key, lang, layout=self.layout)
+        who = iris.ID + key if "/" in key else key
+        data = dict(self._slow(("brief", who, lang), lambda: brief_data(self.store, who, lang, layout=self.layout)))
         data["built"] = self.app.version[:12]
         html = self.app.render("brief.html", b=data, w=words(lang), lang=lang, css=None, link=self._linker(lang),
                                in_app=True, other_langs=[x for x in LANGS if x != lang], path=request.path)
@@ -323,12 +375,9 @@ class Pages:
         member = request.args.get("member") if view == "member" else None
         if view == "member" and not member:
             raise BadRequest("the member view needs ?member=NAME")
-        key = ("view", view, lang, member or "")
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = draw_view(self.store, view, lang=lang, member=member, layout=self.layout,
-                                             version=self.app.version[:12])
-        page = self._cache[key]
+        page = self._slow(("view", view, lang, member or ""),
+                          lambda: draw_view(self.store, view, lang=lang, member=member, layout=self.layout,
+                                            version=self.app.version[:12]))
         response = Response(page.html, mimetype="text/html")
         csp = re.search(r'http-equiv="Content-Security-Policy"\s+content="([^"]+)"', page.html)
         response.headers["Content-Security-Policy"] = csp.group(1) if csp else "default-src 'none'"
@@ -338,11 +387,8 @@ class Pages:
         from kg.docs import render_ontology_docs
 
         lang = self._lang(request)
-        key = ("ontology", lang)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = render_ontology_docs(self.layout.ontology_file, lang)
-        response = Response(self._cache[key], mimetype="text/html")
+        html = self._slow(("ontology", lang), lambda: render_ontology_docs(self.layout.ontology_file, lang))
+        response = Response(html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                                        "base-uri 'none'; form-action 'none'")
         return response

@@ -1,0 +1,167 @@
+"""Every catalogue question on a large generated store, against the same SPARQL run bare.
+
+Run: ``python benchmarks/query_bench.py --statements 100000 [--seed 0] [--runs 3] [--work DIR]``.
+
+The store is a graph of ``benchmarks/generate.py`` (the shapes of graph_data/, seeded),
+given this clone's queries and built with ``kg build``. For each catalogue query, each
+required parameter gets the candidate of its kind that the most statements point to (the
+busiest member, document …), typed as a person would: its English name. Three timings per
+query (medians of ``--runs``):
+
+* ``bare``: the reference, the query's text run in-process by pyoxigraph on the same open
+  store with the same terms substituted, every row read (what the SPARQL itself costs);
+* ``kg``: the same question through the catalogue in-process (``run_catalogue_query``: the
+  name resolved from the store's name index, bound, run, turned into a table), with the
+  process's caches emptied before each run so the index is opened from disk as a new
+  ``kg query`` process would;
+* ``kg query``: the whole command in a new process, as a person runs it.
+
+The goals of issue 15: ``kg`` ≤ 1.5 × ``bare`` and ``kg query`` ≤ 1 s. ``--quick`` runs a
+2,000-statement graph and one run, so that CI notices a benchmark that no longer runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _project(statements: int, seed: int, work: Path) -> Path:
+    """A generated project with this clone's queries, built."""
+    from generate import generate  # benchmarks/generate.py
+
+    home = work / f"kg-{statements}-{seed}"
+    if not (home / "build" / "CURRENT").is_file():
+        if home.exists():
+            shutil.rmtree(home)
+        generate(statements, home, seed)
+        queries = home / "queries"
+        for path in (ROOT / "queries").glob("*.rq"):
+            shutil.copyfile(path, queries / path.name)
+        for folder in ("lookup", "stats"):
+            shutil.copytree(ROOT / "queries" / folder, queries / folder, dirs_exist_ok=True)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kg", "build"], env={**os.environ, "KG_HOME": str(home)}, check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"built {home} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return home
+
+
+def _busiest(store: Any) -> dict[str, int]:
+    """How many statements point to each IRI (to pick a parameter value with answers)."""
+    table = store.select("SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (isIRI(?o)) } GROUP BY ?o")
+    return {r[0].value: int(r[1].value) for r in table.rows if r[0] is not None}
+
+
+def _values(store: Any, query: Any, layout: Any, counts: dict[str, int]) -> dict[str, str]:
+    """For each required parameter: the English name of the busiest candidate of its kind."""
+    from kg.catalogue import KINDS
+    from kg.catalogue.index import name_index
+
+    values: dict[str, str] = {}
+    for p in query.parameters:
+        if not p.required or p.kind in ("lang", "text"):
+            if p.required and p.kind == "text":
+                values[p.name] = p.example
+            continue
+        every = name_index(store, KINDS[p.kind], layout, p.kind).everything()
+        if not every:
+            continue
+        iri = max(sorted(every), key=lambda i: counts.get(i, 0))
+        names = every[iri]
+        english = [n for n, lang in names if lang == "en"]
+        values[p.name] = english[0] if english else names[-1][0]
+    return values
+
+
+def _clear_caches() -> None:
+    from kg.catalogue import index
+
+    index._MEMORY.clear()
+
+
+def _median(fn: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="Where to keep the generated, built project.")
+    parser.add_argument("--only", nargs="*", default=None, metavar="QUERY", help="Only these catalogue queries.")
+    parser.add_argument("--quick", action="store_true", help="2,000 statements, one run (for CI).")
+    args = parser.parse_args()
+    if args.quick:
+        args.statements, args.runs = 2_000, 1
+    work = args.work or Path(tempfile.gettempdir()) / "kg-query-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    home = _project(args.statements, args.seed, work)
+
+    from kg import iris
+    from kg.catalogue import bind_parameters, list_queries, run_catalogue_query
+    from kg.layout import Layout
+    from kg.store import open_store
+
+    layout = Layout(home)
+    store = open_store(layout.build_dir)
+    bare = store._store  # the pyoxigraph store itself
+    counts = _busiest(store)
+    size = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value  # type: ignore[union-attr]
+    env = {**os.environ, "KG_HOME": str(home)}
+    print(f"{size} statements (with inferred and display labels), {args.runs} run(s) each\n")
+    print("| query | rows | bare s | kg s | kg / bare | `kg query` s | goals |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    failures = 0
+    for query in list_queries(layout):
+        if args.only and query.name not in args.only:
+            continue
+        values = _values(store, query, layout, counts)
+        bound = bind_parameters(store, query, values, "en", layout=layout)
+        subs = {__import__("pyoxigraph").Variable(k): v for k, v in bound.items()}
+
+        def run_bare(text: str = query.text, subs: dict[Any, Any] = subs) -> int:
+            result = bare.query(text, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)
+            return sum(1 for _ in result)
+
+        def run_kg(query: Any = query, values: dict[str, str] = values) -> int:
+            _clear_caches()
+            return len(run_catalogue_query(store, query, values, "en", layout=layout).rows)
+
+        rows = run_kg()
+        t_bare = _median(run_bare, args.runs)
+        t_kg = _median(run_kg, args.runs)
+        command = [sys.executable, "-m", "kg", "query", query.name, "-f", "csv", "-o", os.devnull]
+        for name, value in values.items():
+            command += ["-p", f"{name}={value}"]
+        t_cli = _median(lambda command=command: subprocess.run(command, env=env, check=True, capture_output=True),
+                        args.runs)
+        ratio = t_kg / t_bare if t_bare > 0 else float("inf")
+        # a ratio on a query that takes under 5 ms is noise: the goal is then the absolute cost
+        ok = (ratio <= 1.5 or t_kg - t_bare <= 0.005) and t_cli <= 1.0
+        failures += not ok
+        print(f"| {query.name} | {rows} | {t_bare:.4f} | {t_kg:.4f} | {ratio:.2f} | {t_cli:.2f} | {'met' if ok else 'NOT met'} |",
+              flush=True)
+    print(f"\n{failures} question(s) miss a goal", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

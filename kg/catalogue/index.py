@@ -1,0 +1,247 @@
+"""The name index: every name of every candidate of a parameter kind, built once per store.
+
+Resolving what a person typed must cost what the answer costs, not what the graph holds. So
+the names that ``queries/lookup/<kind>.rq`` lists are read once per built store and kept in
+an SQLite file beside it (``build/index/<store>.<lookup>.<hash>.sqlite``, keyed by the store's
+folder name and the lookup query's text, written atomically, so a rebuilt store or a changed
+lookup query gets a new one). A lookup is then an indexed search on the normalised name, its
+letters and digits, or its words. A store that is not a built folder (in memory, rdflib, a
+remote endpoint) keeps its index in memory for the life of the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import unicodedata
+import weakref
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError
+from kg.layout import Layout
+from kg.queryfiles import read_rq
+from kg.store import QueryEngine
+
+__all__ = ["NameIndex", "name_index", "normalise", "compact_text", "tokens"]
+
+log = logging.getLogger(__name__)
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents, apostrophes and spacing so that names compare as a person would.
+
+    Examples
+    --------
+    >>> normalise("  CÔTE  D’IVOIRE ")
+    "cote d'ivoire"
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    return " ".join(stripped.casefold().split())
+
+
+def compact_text(text: str) -> str:
+    """Only letters and digits: 'INF/ECOM/49' and 'inf-ecom-49' meet, 'A.1.(2)' and 'a12' too.
+
+    Examples
+    --------
+    >>> compact_text("A.1.(2)") == compact_text("a12")
+    True
+    """
+    return "".join(ch for ch in normalise(text) if ch.isalnum())
+
+
+def tokens(text: str) -> frozenset[str]:
+    """The words of a name, normalised.
+
+    Examples
+    --------
+    >>> sorted(tokens("Korea, Republic of"))
+    ['korea', 'of', 'republic']
+    """
+    return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
+
+
+_SCHEMA = """
+CREATE TABLE names (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, name TEXT NOT NULL, lang TEXT,
+                    norm TEXT NOT NULL, compact TEXT NOT NULL, long INTEGER NOT NULL);
+CREATE TABLE words (word TEXT NOT NULL, name_id INTEGER NOT NULL);
+CREATE INDEX names_iri ON names (iri);
+CREATE INDEX names_norm ON names (norm);
+CREATE INDEX names_compact ON names (compact);
+CREATE INDEX words_word ON words (word, name_id);
+"""
+
+
+class NameIndex:
+    """The names of the candidates of one lookup query, searchable without reading them all."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    # building ---------------------------------------------------------------------
+    @staticmethod
+    def _fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None]]) -> None:
+        db.executescript(_SCHEMA)
+        names: list[tuple[int, str, str, str | None, str, str, int]] = []
+        words: list[tuple[str, int]] = []
+        for number, (iri, name, lang) in enumerate(rows, 1):
+            names.append((number, iri, name, lang, normalise(name), compact_text(name), int(len(name) > 3)))
+            words += [(w, number) for w in tokens(name)]
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", names)
+        db.executemany("INSERT INTO words VALUES (?, ?)", words)
+        db.commit()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str | None]], path: Path | None = None) -> NameIndex:
+        """An index of (IRI, name, language) rows, in memory or written atomically to ``path``."""
+        if path is None:
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+            cls._fill(db, rows)
+            return cls(db)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+        os.close(fd)
+        try:
+            db = sqlite3.connect(tmp)
+            cls._fill(db, rows)
+            db.close()
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path) -> NameIndex:
+        """An index written earlier, opened read-only."""
+        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+
+    # searching --------------------------------------------------------------------
+    def _iris(self, sql: str, args: Sequence[Any]) -> list[str]:
+        return [row[0] for row in self._db.execute(sql, args)]
+
+    def is_empty(self) -> bool:
+        """True when the lookup found no candidate at all (nothing built?)."""
+        return self._db.execute("SELECT 1 FROM names LIMIT 1").fetchone() is None
+
+    def has(self, iri: str) -> bool:
+        """Whether ``iri`` is a candidate."""
+        return self._db.execute("SELECT 1 FROM names WHERE iri = ? LIMIT 1", (iri,)).fetchone() is not None
+
+    def by_name(self, value: str) -> list[str]:
+        """Candidates with a name equal to ``value`` once normalised."""
+        return self._iris("SELECT DISTINCT iri FROM names WHERE norm = ? ORDER BY iri", (normalise(value),))
+
+    def by_compact(self, value: str) -> list[str]:
+        """Candidates with a name of the same letters and digits."""
+        key = compact_text(value)
+        return self._iris("SELECT DISTINCT iri FROM names WHERE compact = ? ORDER BY iri", (key,)) if key else []
+
+    def by_words(self, value: str) -> list[str]:
+        """Candidates with a name (longer than three characters) holding every word of ``value``."""
+        wanted = sorted(tokens(value))
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        return self._iris(
+            f"SELECT DISTINCT n.iri FROM names n JOIN ("
+            f"  SELECT name_id FROM words WHERE word IN ({marks}) GROUP BY name_id HAVING COUNT(DISTINCT word) = ?"
+            f") w ON w.name_id = n.id WHERE n.long = 1 ORDER BY n.iri",
+            [*wanted, len(wanted)],
+        )
+
+    def names_of(self, iri: str) -> list[tuple[str, str | None]]:
+        """The names of one candidate, in the lookup query's order."""
+        return [(r[0], r[1]) for r in self._db.execute("SELECT name, lang FROM names WHERE iri = ? ORDER BY id", (iri,))]
+
+    def everything(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Every candidate with its names (for "did you mean" when nothing matched)."""
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        for iri, name, lang in self._db.execute("SELECT iri, name, lang FROM names ORDER BY iri, id"):
+            found.setdefault(iri, []).append((name, lang))
+        return found
+
+
+_MEMORY: weakref.WeakKeyDictionary[Any, dict[str, NameIndex]] = weakref.WeakKeyDictionary()
+
+
+def _lookup_rows(store: QueryEngine, path: Path, text: str, kind: str) -> list[tuple[str, str, str | None]]:
+    result = store.query(text)
+    from kg.store import Table
+
+    if not isinstance(result, Table) or "entity" not in result.columns or "name" not in result.columns:
+        raise QueryError(f"{path.name}: a lookup query must be a select query of ?entity ?name (kind {kind!r})")
+    ie, iname = result.columns.index("entity"), result.columns.index("name")
+    rows: list[tuple[str, str, str | None]] = []
+    seen: dict[str, None] = {}
+    for row in result.rows:
+        entity, name = row[ie], row[iname]
+        if entity is None or entity.kind != "iri":
+            continue
+        seen.setdefault(entity.value)
+        if name is not None and name.value:
+            rows.append((entity.value, name.value, name.lang))
+    # the key of an IRI is a name too: member/CIV → CIV, doc/INF-ECOM-49 → INF-ECOM-49
+    rows += [(iri, iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None) for iri in seen]
+    return rows
+
+
+def _store_folder(store: QueryEngine) -> Path | None:
+    """The folder of a built on-disk store, or None (memory, rdflib, a remote endpoint)."""
+    location = getattr(store, "location", "")
+    folder = Path(location) if isinstance(location, str) and location else None
+    if folder is None or not folder.is_absolute() or not folder.is_dir():
+        return None
+    return folder
+
+
+def name_index(store: QueryEngine, lookup: str, layout: Layout, kind: str = "") -> NameIndex:
+    """The index of ``queries/lookup/<lookup>.rq`` on ``store``: read from beside the store, or
+    built once (and written there when the build folder can be written)."""
+    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
+    text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    try:
+        cache = _MEMORY.setdefault(store, {})
+    except TypeError:  # an engine that cannot be weakly referenced: no process cache
+        cache = {}
+    key = f"{lookup}.{digest}"
+    if key in cache:
+        return cache[key]
+    folder = _store_folder(store)
+    index: NameIndex | None = None
+    if folder is not None:
+        file = folder.parent / "index" / f"{folder.name}.{key}.sqlite"
+        if file.is_file():
+            try:
+                index = NameIndex.open(file)
+                index.is_empty()
+            except sqlite3.Error:
+                index = None
+        if index is None:
+            try:
+                index = NameIndex.from_rows(_lookup_rows(store, path, text, kind), file)
+                _remove_stale(file.parent, folder.name)
+            except (OSError, sqlite3.Error) as exc:  # a read-only build folder: keep it in memory
+                log.info("name index not written beside the store (%s); kept in memory", exc)
+                index = None
+    if index is None:
+        index = NameIndex.from_rows(_lookup_rows(store, path, text, kind))
+    cache[key] = index
+    return index
+
+
+def _remove_stale(index_dir: Path, store_name: str) -> None:
+    """Remove the indexes of stores that are gone (their folder no longer exists)."""
+    for file in index_dir.glob("*.sqlite"):
+        owner = file.name.split(".", 1)[0]
+        if owner != store_name and not (index_dir.parent / owner).is_dir():
+            file.unlink(missing_ok=True)
