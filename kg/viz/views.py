@@ -107,7 +107,7 @@ def issues_view(r: Reader) -> Drawing:
         kind, colour, font = style[info["level"]]
         name = r.label(iri, with_code=True)
         done = outcome.get(iri)
-        lines = [f"{w['outcome']}: {r.label(JSI[done])}"] if done in OUTCOME_COLOURS else []
+        lines = [f"{w['outcome']}: {r.label(str(JSI[done]))}"] if done in OUTCOME_COLOURS else []
         nodes.append(Node(iri, truncate(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
                           col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
                           OUTCOME_COLOURS.get(done or "")))
@@ -211,7 +211,7 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("issue", r.label(str(JSI.SpecificIssue)), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
-            LegendItem(f"outcome:{k}", r.label(JSI[k]), c, "box", count=sum(1 for v in outcome.values() if v == k),
+            LegendItem(f"outcome:{k}", r.label(str(JSI[k])), c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
