@@ -44,3 +44,9 @@ def test_generate_is_deterministic(tmp_path: Path) -> None:
     assert generate(2000, a, seed=1) == generate(2000, b, seed=1) >= 2000
     for path in sorted((a / "graph_data").glob("*.trig")):
         assert path.read_bytes() == (b / "graph_data" / path.name).read_bytes()
+
+
+def test_viz_bench_runs_at_a_tiny_size() -> None:
+    out = _run(str(BENCH / "viz_bench.py"), "--things", "300", "--coalition-members", "60")
+    assert "kg viz graph: 300 synthetic members" in out and "kg viz coalitions" in out
+    assert "FAILED" not in out

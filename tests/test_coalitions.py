@@ -437,9 +437,10 @@ def test_cli_coalitions_formats_are_stable(invoke: Callable[..., object], fmt: s
 
 
 def test_cli_coalitions_table(invoke: Callable[..., object]) -> None:
-    out = invoke("coalitions", "--on", "D.1").output  # type: ignore[attr-defined]
+    out = invoke("coalitions", "--on", "D.1", "--wide").output  # type: ignore[attr-defined]
     assert "modularity" in out.splitlines()[0]
     assert "Korea, Republic of" in out and "Bridges" in out and "Without ties" in out
+    assert "1. LDC Group · Limited skills" in out, "communities are named after what binds them"
 
 
 def test_cli_close_typo_is_corrected_and_said(invoke: Callable[..., object]) -> None:

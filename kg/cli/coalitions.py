@@ -176,7 +176,7 @@ def _render_coalitions(graph: Any, report: Any, fmt: str, *, wide: bool = False,
         return text + (f"; … (+{len(c.reasons) - len(shown)})" if len(c.reasons) > len(shown) else "")
 
     summary = [
-        (lit(c.id), lit(len(c.members)), lit(f"{c.cohesion:.2f}"), lit(f"{round(100 * c.own_share)}%"),
+        (lit(f"{c.id}. {c.name}" if c.name else c.id), lit(len(c.members)), lit(f"{c.cohesion:.2f}"), lit(f"{round(100 * c.own_share)}%"),
          lit(names(c.labels)), lit(bound(c)))
         for c in report.communities
     ]
@@ -185,7 +185,7 @@ def _render_coalitions(graph: Any, report: Any, fmt: str, *, wide: bool = False,
 
     if markdown:
         for c in report.communities:
-            lines = [f"### Community {c.id}: what binds it\n"]
+            lines = [f"### Community {c.id}" + (f" ({c.name})" if c.name else "") + ": what binds it\n"]
             reason_rows = [
                 (lit(r.kind), lit(r.what), lit(f"{r.weight:.3f}"), lit("own positions" if r.basis == "own" else "groups"),
                  lit(len(r.members)), lit(", ".join(r.documents) or "; ".join(r.citations)))

@@ -23,6 +23,7 @@ __all__ = [
     "Bridge",
     "CoalitionReport",
     "Partner",
+    "community_name",
     "find_coalitions",
     "rank_partners",
 ]
@@ -89,6 +90,8 @@ class Community:
         The share of pairs of members that are tied at all.
     own_share : float
         The share of the internal weight that comes from own positions rather than groups.
+    name : str
+        What binds it, in a few words (:func:`community_name`), e.g. "LDC Group · D.3 …".
     """
 
     id: int
@@ -98,6 +101,7 @@ class Community:
     cohesion: float
     density: float
     own_share: float
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -300,6 +304,7 @@ def find_coalitions(
         size = len(members)
         reasons = _binding_reasons(graph, set(members))
         communities.append(Community(
+            name=community_name(reasons, size),
             id=number,
             members=tuple(ordered),
             labels=tuple(_label(graph, n) for n in ordered),
@@ -335,6 +340,38 @@ def find_coalitions(
         resolution=resolution,
         exact_betweenness=exact,
     )
+
+
+def community_name(reasons: list[BindingReason] | tuple[BindingReason, ...], size: int, limit: int = 40) -> str:
+    """A community named after what binds it: the group most of it shares, then the strongest other reason.
+
+    The group is the ``group`` reason that ties the most members (ties: the heavier); the other
+    part is the heaviest reason of another kind (its ``what``, cut at ``limit`` characters).
+    Empty when nothing binds it.
+
+    Examples
+    --------
+    >>> r = [BindingReason("issue", "D.3 Capacity building", 4.0, ("a", "b", "c"), "own"),
+    ...      BindingReason("group", "LDC Group", 2.0, ("a", "b", "c"), "group"),
+    ...      BindingReason("group", "ACP Group", 3.0, ("a", "b"), "group")]
+    >>> community_name(r, 3)
+    'LDC Group · D.3 Capacity building'
+    """
+    def cut(text: str) -> str:
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    groups = [r for r in reasons if r.kind == "group"]
+    others = [r for r in reasons if r.kind != "group"]  # already strongest first
+    parts = []
+    if groups:
+        best = min(groups, key=lambda r: (-len(r.members), -round(r.weight, 9), r.what))
+        if 2 * len(best.members) >= size:
+            parts.append(cut(best.what))
+    if others:
+        parts.append(cut(others[0].what))
+    elif groups and not parts:
+        parts.append(cut(groups[0].what))
+    return " · ".join(parts)
 
 
 def _binding_reasons(graph: nx.Graph, members: set[str]) -> list[BindingReason]:

@@ -52,6 +52,7 @@ class Node:
     search: str = ""
     font_color: str | None = None
     border: str | None = None
+    font_size: float | None = None
 
 
 @dataclass
@@ -115,6 +116,9 @@ class Drawing:
         vis-network's edge smoothing.
     version : str
         A short fingerprint of the data, shown under the legend.
+    opening : dict, optional
+        Open on the top of the drawing at a readable zoom instead of fitting all of it:
+        ``left``, ``right`` (the width to show) and ``top``, in drawing coordinates.
     """
 
     view: str
@@ -129,6 +133,7 @@ class Drawing:
     filters: bool = False
     smooth: Any = False
     version: str = ""
+    opening: dict[str, float] | None = None
 
 
 def natural_key(text: str) -> tuple[Any, ...]:

@@ -1,7 +1,9 @@
-"""The network views of ``kg viz``: the whole graph and the coalitions of members.
+"""The two network views of ``kg viz``: the whole graph and the coalitions of members.
 
 Both are force-directed from a seeded start (:mod:`kg.viz.positions`), coloured by family
-or community with the palette of :mod:`kg.viz.views` (ColorBrewer, colour-blind safe).
+or community with the palette of :mod:`kg.viz.views` (ColorBrewer, colour-blind safe). Large graphs are not
+drawn whole: the page keeps the most linked things (:data:`MAX_DRAWN`), lays them out, and says
+what it left out, rather than a page of thousands of unreadable dots.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ from typing import Any
 from rdflib.namespace import ORG
 
 from kg import iris
+from kg.errors import ParameterError
 from kg.iris import local_name
 from kg.vocab import JSI
 from kg.viz.drawing import Drawing, Edge, LegendGroup, LegendItem, Node, truncate
-from kg.viz.positions import spring_positions
+from kg.viz.positions import most_linked, spring_positions
 from kg.viz.reader import Reader
 from kg.viz.views import _SHAPES, PALETTE, PHYSICS_MAX_NODES
 
-__all__ = ["graph_view", "coalitions_view"]
+__all__ = ["MAX_DRAWN", "graph_view", "coalitions_view"]
 
+# --------------------------------------------------------------------------- graph
 
 #: Colour families of the whole-graph view: a class, or any subclass of it, takes the colour.
 _FAMILIES = (
@@ -35,8 +39,33 @@ _FAMILIES = (
 )
 
 
+#: The most things a network view draws; beyond, it keeps the most linked and says what it left out.
+MAX_DRAWN = 300
+#: How many of the most linked things a network view labels in large type.
+HUB_LABELS = 30
+#: How many kinds of left-out things the description names.
+_LEFT_OUT_NAMED = 8
+#: What the whole-graph view opens on when no ``--type`` is asked for: the things a negotiator
+#: looks for. Citations, memberships, findings and assessments stay reachable with ``--type``.
+_OPENING = (JSI.Member, JSI.Group, JSI.NegotiationIssue, JSI.WTODocument, JSI.DevelopmentConcern, JSI.SDTModel)
+#: A thing left out that links at most this many drawn things becomes a link between them ("via" it):
+#: a membership links its member and group, a proposal element its proposal and issue.
+_VIA_MAX = 3
+
+
 def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
-    """Everything the curated data describes and links, coloured and filterable by type."""
+    """What the curated data describes and links, coloured and filterable by type.
+
+    Without ``types``, the view opens on members, groups, issues, documents, provisions,
+    concerns and SDT models; with them, on the things of those classes (or their subclasses).
+    At most :data:`MAX_DRAWN` things are drawn, the most linked; the description says how
+    many of each type were left out.
+
+    Raises
+    ------
+    ParameterError
+        A type that is no class of the drawn graph (the message names the classes there are).
+    """
     w = r.words
     ids: set[str] = set()
     pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -48,14 +77,22 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     ids.discard("")
     kind_of = {i: r.kind(i) or "" for i in ids}
     ancestors = r.ancestors()
+    classes = {c for k in set(kind_of.values()) if k for c in {k} | ancestors.get(k, set())}
     if types:
+        names = {c: {local_name(c).casefold(), r.label(c).casefold()} for c in classes}
+        unknown = [t for t in types if not any(t.casefold() in n for n in names.values())]
+        if unknown:
+            allowed = sorted({local_name(c) for c in classes if c.startswith(iris.JSI)}, key=str.casefold)
+            raise ParameterError(f"Unknown --type {unknown[0]!r}: the graph has things of these classes: "
+                                 f"{', '.join(allowed)}.")
         wanted = {t.casefold() for t in types}
-
-        def matches(k: str) -> bool:
-            return any(local_name(c).casefold() in wanted or r.label(c).casefold() in wanted
-                       for c in {k} | ancestors.get(k, set()))
-
-        ids = {i for i, k in kind_of.items() if k and matches(k)}
+        chosen = {c for c, n in names.items() if n & wanted}
+    else:
+        chosen = {str(c) for c in _OPENING}
+    matching = {i for i, k in kind_of.items() if k and ({k} | ancestors.get(k, set())) & chosen}
+    links = [(s, o) for (s, o) in pairs if s in matching and o in matching]
+    vias = _via_links(matching, pairs)
+    ids = set(most_linked(matching, links + list(vias), MAX_DRAWN))
     kinds = sorted({kind_of[i] for i in ids}, key=lambda k: (r.label(k).casefold() if k else "~", k))
     colour_of: dict[str, str] = {}
     shape_of: dict[str, str] = {}
@@ -75,20 +112,59 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         if s in ids and o in ids and s != o:
             text = "\n".join(f"{r.label(s)} → {_predicate_label(r, p)} → {r.label(o)}" for p in sorted(preds))
             edges.append(Edge(s, o, "link", text, 1.0))
-    pos = spring_positions(order, [(e.source, e.target, 1.0) for e in edges], seed=seed, spacing=55.0)
+    edges += [Edge(a, b, "via", "\n".join(f"{r.label(a)} — {r.label(m)} — {r.label(b)}" for m in sorted(ms)), 1.0,
+                   "#9e9e9e", dashes=True)
+              for (a, b), ms in sorted(vias.items()) if a in ids and b in ids]
+    pos = spring_positions(order, [(e.source, e.target, 1.0) for e in edges], seed=seed, spacing=90.0)
 
     def key(k: str) -> str:
         return local_name(k) if k else "other"
 
+    # the hubs are labelled large enough to read at the opening zoom; the others appear as one zooms in
+    hubs = set(most_linked(order, [(e.source, e.target) for e in edges], HUB_LABELS))
     nodes = [Node(i, truncate(r.label(i, with_code=True), 32), key(kind_of[i]), r.tooltip(i, kind=kind_of[i] or None),
-                  10.0, pos[i][0], pos[i][1], colour_of[kind_of[i]], shape_of[kind_of[i]], r.search_text(i))
+                  18.0 if i in hubs else 12.0, pos[i][0], pos[i][1], colour_of[kind_of[i]], shape_of[kind_of[i]],
+                  r.search_text(i), font_size=34.0 if i in hubs else None)
              for i in order]
     count = Counter(n.kind for n in nodes)
     items = [LegendItem(key(k), r.label(k) if k else w["other"], colour_of[k], shape_of[k], count=count[key(k)])
              for k in kinds]
     title = w["title_graph"] + (": " + ", ".join(types) if types else "")
-    return Drawing("graph", r.lang, title, w["desc_graph"], nodes, edges,
+    description = w["desc_graph"] + " " + _left_out(r, kind_of, set(kind_of) - ids, bool(types), len(ids))
+    return Drawing("graph", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
+
+
+def _via_links(ids: set[str], pairs: Mapping[tuple[str, str], set[str]]) -> dict[tuple[str, str], set[str]]:
+    """Pairs of things linked through one thing left out that links few of them, with those things."""
+    touches: dict[str, set[str]] = defaultdict(set)
+    for s, o in pairs:
+        if s in ids and o not in ids:
+            touches[o].add(s)
+        elif o in ids and s not in ids:
+            touches[s].add(o)
+    via: dict[tuple[str, str], set[str]] = defaultdict(set)
+    direct = {(min(s, o), max(s, o)) for s, o in pairs if s in ids and o in ids}
+    for middle, ends in touches.items():
+        if 2 <= len(ends) <= _VIA_MAX:
+            for a in ends:
+                for b in ends:
+                    if a < b and (a, b) not in direct:
+                        via[(a, b)].add(middle)
+    return via
+
+
+def _left_out(r: Reader, kind_of: Mapping[str, str], left: set[str], typed: bool, shown: int) -> str:
+    """What the whole-graph view did not draw, by type, and how to draw it."""
+    w = r.words
+    if not left:
+        return w["graph_all"].format(shown=shown)
+    by_kind = Counter(kind_of[i] for i in left)
+    ranked = sorted(by_kind.items(), key=lambda kv: (-kv[1], r.label(kv[0]) if kv[0] else "~"))
+    what = ", ".join(f"{n} × {r.label(k) if k else w['other']}" for k, n in ranked[:_LEFT_OUT_NAMED])
+    if len(ranked) > _LEFT_OUT_NAMED:
+        what += ", " + w["more"].format(n=sum(n for _, n in ranked[_LEFT_OUT_NAMED:]))
+    return w["graph_left_out"].format(shown=shown, total=shown + len(left), what=what)
 
 
 def _predicate_label(r: Reader, predicate: str) -> str:
@@ -119,13 +195,23 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
                                lang=r.lang, layout=r.layout)
     report = find_coalitions(graph, seed=seed, resolution=resolution)
     community_of = {str(m): c.id for c in report.communities for m in c.members}
-    order = sorted(str(n) for n in graph.nodes)
+    name_of = {c.id: c.name or w["community"].format(n=c.id) for c in report.communities}
+    everyone = sorted(str(n) for n in graph.nodes)
+    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes(data=True)}
+    strength = dict.fromkeys(everyone, 0.0)
+    for a, b, d in graph.edges(data=True):
+        strength[str(a)] += float(d.get("weight", 1.0))
+        strength[str(b)] += float(d.get("weight", 1.0))
+    # the most active members (own proposals, then tie strength) when there are too many to read
+    ranked = sorted(everyone, key=lambda n: (-activity[n], -round(strength[n], 9), n))
+    kept = set(ranked[:MAX_DRAWN])
+    order = [n for n in everyone if n in kept]
     top = max((float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)), default=1.0) or 1.0
     edges, links = [], []
     for a, b, d in sorted(((min(str(a), str(b)), max(str(a), str(b)), d) for a, b, d in graph.edges(data=True)),
                           key=lambda e: (e[0], e[1])):
         weight = float(d.get("weight", 1.0))
-        if weight <= 0:
+        if weight <= 0 or a not in kept or b not in kept:
             continue
         links.append((a, b, weight))
         reasons = list(d.get("reasons") or [])
@@ -137,24 +223,27 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
         edges.append(Edge(a, b, "shared", "\n".join(lines), round(0.5 + 7.5 * share, 2), "#6b6b6b",
                           opacity=round(0.12 + 0.88 * share, 3)))
     pos = spring_positions(order, links, seed=seed, spacing=80.0)
-    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes(data=True)}
     most = max(activity.values(), default=0.0) or 1.0
     nodes = []
     for i in order:
         c = community_of.get(i)
-        lines = [w["community"].format(n=c) if c else w["isolated"], f"{w['activity']}: {activity.get(i, 0):g}"]
+        lines = [f"{w['community'].format(n=c)}: {name_of[c]}" if c else w["isolated"], f"{w['activity']}: {activity.get(i, 0):g}"]
         if graph.nodes[i].get("participant") is False:
             lines.append(w["not_participant"])
         nodes.append(Node(i, truncate(r.label(i), 28), f"community:{c or 0}", r.tooltip(i, lines),
                           round(10.0 + 22.0 * math.sqrt(activity.get(i, 0.0) / most), 1), pos[i][0], pos[i][1],
                           PALETTE[(c - 1) % len(PALETTE)] if c else "#d0d0d0", "dot", r.search_text(i)))
     count = Counter(n.kind for n in nodes)
-    items = [LegendItem(f"community:{c.id}", w["community"].format(n=c.id), PALETTE[(c.id - 1) % len(PALETTE)], "dot",
-                        count=count[f"community:{c.id}"]) for c in report.communities]
+    items = [LegendItem(f"community:{c.id}", f"{c.id}. {name_of[c.id]}", PALETTE[(c.id - 1) % len(PALETTE)], "dot",
+                        count=count[f"community:{c.id}"]) for c in report.communities if count[f"community:{c.id}"]]
     if count["community:0"]:
         items.append(LegendItem("community:0", w["legend_isolated"], "#d0d0d0", "dot", count=count["community:0"]))
     title = w["title_coalitions_on"].format(on=r.label(on_iri, with_code=True)) if on_iri else w["title_coalitions"]
-    return Drawing("coalitions", r.lang, title, w["desc_coalitions"].format(seed=seed), nodes, edges,
+    description = w["desc_coalitions"].format(seed=seed)
+    if len(order) < len(everyone):
+        description += " " + w["coalitions_left_out"].format(shown=len(order), total=len(everyone),
+                                                             left=len(everyone) - len(order))
+    return Drawing("coalitions", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_communities"], items),
                     LegendGroup(w["legend_links"], [LegendItem("shared", w["edge_shared"], "#6b6b6b", line=True),
                                                     LegendItem("size", w["legend_size"], "#d0d0d0", "dot")])])

@@ -125,6 +125,8 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
             node["borderWidth"] = 3
         if n.font_color:
             node["font"] = {"color": _colour(n.font_color)}
+        if n.font_size:
+            node.setdefault("font", {})["size"] = n.font_size
         if n.x is not None and n.y is not None:
             node["x"], node["y"] = n.x, n.y
         net.nodes.append(node)
@@ -188,7 +190,7 @@ def render_page(drawing: Drawing) -> Page:
     """Turn a drawing into one self-contained HTML page (the same drawing gives the same bytes)."""
     w = words(drawing.lang)
     nodes, edges, options = _vis_data(drawing)
-    data = {"nodes": nodes, "edges": edges, "options": options,
+    data = {"nodes": nodes, "edges": edges, "options": options, "opening": drawing.opening,
             "strings": {"found": w["found"], "none": w["none"], "empty": w["empty"]}}
     vis_js = _vis_network_js()
     page_js = (_TEMPLATES / "page.js").read_text(encoding="utf-8")

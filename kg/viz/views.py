@@ -107,7 +107,7 @@ def issues_view(r: Reader) -> Drawing:
         kind, colour, font = style[info["level"]]
         name = r.label(iri, with_code=True)
         done = outcome.get(iri)
-        lines = [f"{w['outcome']}: {r.label(JSI[done])}"] if done in OUTCOME_COLOURS else []
+        lines = [f"{w['outcome']}: {r.label(str(JSI[done]))}"] if done in OUTCOME_COLOURS else []
         nodes.append(Node(iri, truncate(name, 48), kind, r.tooltip(iri, lines, kind=info["class"]), 14.0,
                           col[info["level"]], ys[iri], colour, "box", r.search_text(iri), font,
                           OUTCOME_COLOURS.get(done or "")))
@@ -211,7 +211,7 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("issue", r.label(str(JSI.SpecificIssue)), "#c6dbef", "box", count=count["issue"]),
         ]),
         LegendGroup(w["legend_outcome"], [
-            LegendItem(f"outcome:{k}", r.label(JSI[k]), c, "box", count=sum(1 for v in outcome.values() if v == k),
+            LegendItem(f"outcome:{k}", r.label(str(JSI[k])), c, "box", count=sum(1 for v in outcome.values() if v == k),
                        border=True) for k, c in OUTCOME_COLOURS.items()
         ]),
         LegendGroup(w["legend_strength"], [
@@ -223,8 +223,12 @@ def issues_view(r: Reader) -> Drawing:
             LegendItem("sponsor-group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["sponsor-group"]),
         ]),
     ]
+    xs = [n.x for n in nodes if n.x is not None]
+    ys_ = [n.y for n in nodes if n.y is not None]
+    opening = {"left": min(xs) - 240, "right": max(xs) + 240, "top": min(ys_) - 40} if xs and ys_ else None
     return Drawing("issues", r.lang, w["title_issues"], w["desc_issues"], nodes, edges, legend,
-                   smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45})
+                   smooth={"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
+                   opening=opening)
 
 
 # --------------------------------------------------------------------------- sdt
@@ -260,11 +264,11 @@ def sdt_view(r: Reader) -> Drawing:
         if recommended.get(m):
             lines.append(f"{w['recommended_for']}: " + "; ".join(sorted(r.label(x) for x in recommended[m])))
         hybrid = m in hybrids
-        nodes.append(Node(m, truncate(r.label(m), 34), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
+        nodes.append(Node(m, truncate(r.label(m), 80), "hybrid" if hybrid else "model", r.tooltip(m, lines), 20.0,
                           col_x[m], -130.0 if hybrid else 0.0, "#c2a5cf" if hybrid else "#7b3294", "box",
                           r.search_text(m), "#2d004b" if hybrid else "#ffffff"))
     for c in categories:
-        nodes.append(Node(c, truncate(r.label(c), 40), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
+        nodes.append(Node(c, truncate(r.label(c), 120), "category", r.tooltip(c), 20.0, 60.0, row_y[c], "#01665e", "box",
                           r.search_text(c), "#ffffff"))
     fit_count: Counter[str] = Counter()
     for f in fits:
@@ -301,14 +305,14 @@ def sdt_view(r: Reader) -> Drawing:
         lines = [f"{w['category']}: {r.label(cat)}"] if cat else []
         if raised.get(concern):
             lines.append(f"{w['raised_by']}: " + ", ".join(sorted(r.label(x) for x in raised[concern])))
-        nodes.append(Node(concern, truncate(r.label(concern), 44), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
+        nodes.append(Node(concern, truncate(r.label(concern), 160), "concern", r.tooltip(concern, lines), 9.0, -330.0, None,
                           "#c7eae5", "box", r.search_text(concern), "#003c30"))
         wanted.append((concern, row_y.get(cat or "", 0.0)))
         if cat in row_y:
             edges.append(Edge(concern, cat, "in-category",
                               f"{r.label(concern)} → {w['edge_in_category']} → {r.label(cat)}", 1.0, "#80cdc1",
                               smooth=False))
-    concern_y = spread(wanted, 52.0)
+    concern_y = spread(wanted, 66.0)
     for node in nodes:
         if node.y is None:
             node.y = concern_y.get(node.id, 0.0)
@@ -413,7 +417,7 @@ def member_view(r: Reader, member: str, *, seed: int) -> Drawing:
         LegendGroup(w["legend_things"], [
             LegendItem("member", f"{name} ({w['member_kind']})", "#d94801", "star"),
             LegendItem("group", r.label(str(JSI.Group)), "#807dba", "triangle", count=count["group"]),
-            LegendItem("proposal", r.label(str(JSI.Proposal)), "#41ab5d", "diamond", count=count["proposal"]),
+            LegendItem("proposal", r.label(str(JSI.WTODocument)), "#41ab5d", "diamond", count=count["proposal"]),
             LegendItem("issue", r.label(str(JSI.NegotiationIssue)), "#4292c6", "box", count=count["issue"]),
             LegendItem("partner", w["partner"], "#fdae6b", "dot", count=count["partner"]),
             LegendItem("concern", r.label(str(JSI.DevelopmentConcern)), "#80cdc1", "dot", count=count["concern"]),

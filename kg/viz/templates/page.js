@@ -39,7 +39,20 @@
       network.redraw();
     });
   } else {
-    network.once("afterDrawing", markReady);
+    // Fit again once drawn: only then are the boxes' sizes known, so that no label is cut at an edge.
+    network.once("afterDrawing", function () {
+      var o = data.opening;
+      if (o) {  // the top of the drawing, its whole width, never beyond 100 %: labels stay readable
+        var s = Math.min(1.0, container.clientWidth / (o.right - o.left));
+        network.moveTo({ position: { x: (o.left + o.right) / 2, y: o.top + container.clientHeight / (2 * s) },
+                         scale: s, animation: false });
+      } else {  // fit counts node centres, not their labels: leave room for the labels at the edges
+        network.fit({ animation: false });
+        network.moveTo({ scale: network.getScale() * 0.85, animation: false });
+      }
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    });
   }
 
   // ---- search by name -------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""Views at scale: time and peak memory of ``kg viz`` pages on synthetic graphs (issue 15).
+
+Run: ``python benchmarks/viz_bench.py [--things 20000] [--coalition-members 2000] [--seed 0]``.
+
+The synthetic graph is the one of ``benchmarks/coalitions_bench.py`` (members, groups, a
+six-section issue scheme, proposals, elements, positions, concerns), in an in-memory Oxigraph
+store; ``--things`` sets how many members it has, so that the whole-graph view sees about that
+many things. Each step runs in a fresh process, so that its peak memory (``ru_maxrss``: Python,
+the libraries and the store included) is its own:
+
+- the layout alone: the dense force-directed solver at its limit (``DENSE_MAX`` nodes) and the
+  linear spiral beyond it, on a random graph of three links per node;
+- ``kg viz graph`` (read, choose what to draw, lay out, write the HTML) on the synthetic graph;
+- ``kg viz coalitions`` (the member graph, Louvain, the page) on a smaller synthetic graph.
+
+The goal: a view of 20,000 things written in ≤ 10 s and ≤ 1 GB. Every time is also given as a
+multiple of a reference measured in the same run (sorting a million seeded random floats in
+Python): trust the ratios more than the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reference() -> float:
+    rnd = random.Random(0)
+    data = [rnd.random() for _ in range(1_000_000)]
+    t0 = time.perf_counter()
+    sorted(data)
+    return time.perf_counter() - t0
+
+
+def _random_links(n: int, seed: int) -> tuple[list[str], list[tuple[str, str, float]]]:
+    rnd = random.Random(seed)
+    ids = [f"n{i:06d}" for i in range(n)]
+    return ids, [(ids[i], ids[rnd.randrange(n)], 1.0) for i in range(n) for _ in range(3)]
+
+
+def _child(step: str, size: int, seed: int) -> dict[str, Any]:
+    """One measured step, in this (fresh) process."""
+    if step == "layout":
+        from kg.viz.positions import DENSE_MAX, spring_positions
+
+        ids, links = _random_links(size, seed)
+        t0 = time.perf_counter()
+        pos = spring_positions(ids, links, seed=seed)
+        solver = "dense force-directed" if size <= DENSE_MAX else "spiral"
+        return {"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), "note": f"{len(pos):,} positions, {solver}"}
+
+    from coalitions_bench import synthetic_graph
+
+    from kg.layout import Layout
+    from kg.store import memory_store
+    from kg.viz import draw_view
+
+    import pyoxigraph as ox
+
+    quads, _ = synthetic_graph(size, seed)
+    ontology = ox.NamedNode("https://w3id.org/jsi-ecom/ontology")
+    with (ROOT / "ontology" / "jsi.ttl").open("rb") as f:  # the classes the views colour by
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ontology) for t in ox.parse(f, ox.RdfFormat.TURTLE)]
+    store = memory_store(quads)
+    t0 = time.perf_counter()
+    page = draw_view(store, step, seed=seed, layout=Layout(ROOT))
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "peak_mb": _peak_mb(),
+            "note": f"{page.nodes:,} nodes drawn, {page.edges:,} links, {len(page.html) / 1e6:.1f} MB of HTML"}
+
+
+def _run(step: str, size: int, seed: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", step, str(size), str(seed)],
+                          capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return {"seconds": float("nan"), "peak_mb": float("nan"), "note": f"FAILED: {last}"}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--things", type=int, default=20000, help="synthetic members of the graph view (default 20000)")
+    parser.add_argument("--coalition-members", type=int, default=2000, help="synthetic members of the coalitions view")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from kg.viz.positions import DENSE_MAX
+
+    ref = _reference()
+    rows = [("reference: sort 1,000,000 floats (Python)", {"seconds": ref, "peak_mb": _peak_mb(), "note": ""})]
+    dense = min(DENSE_MAX, args.things)
+    rows.append((f"layout: {dense:,} nodes (the dense solver, at most {DENSE_MAX:,})", _run("layout", dense, args.seed)))
+    rows.append((f"layout: {args.things:,} nodes", _run("layout", args.things, args.seed)))
+    rows.append((f"kg viz graph: {args.things:,} synthetic members", _run("graph", args.things, args.seed)))
+    rows.append((f"kg viz coalitions: {args.coalition_members:,} synthetic members",
+                 _run("coalitions", args.coalition_members, args.seed)))
+
+    print(f"viz benchmark: seed {args.seed}; goal: a view of 20,000 things in ≤ 10 s and ≤ 1 GB")
+    print(f"{'step':58} {'seconds':>9} {'× ref':>8} {'peak MB':>8}  note")
+    for name, r in rows:
+        print(f"{name:58} {r['seconds']:9.3f} {r['seconds'] / ref:8.1f} {r['peak_mb']:8.0f}  {r['note']}")
+
+
+if __name__ == "__main__":
+    main()
