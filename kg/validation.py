@@ -88,7 +88,9 @@ def run_shacl(loaded: LoadedSources, shapes_file: Path) -> list[Violation]:
         raise DataError(f"SHACL validation could not run: {exc}", str(shapes_file)) from exc
     sh = rdflib.Namespace(_SH)
     found = []
-    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+    # the report's own results (sh:result); the sh:detail results nested under an sh:node
+    # failure explain it and are not violations of their own (SHACL 1.0, 5.3.4 / 3.6.2.3)
+    for result in results.objects(None, sh.result):
         focus = results.value(result, sh.focusNode)
         path = results.value(result, sh.resultPath)
         message = results.value(result, sh.resultMessage)

@@ -41,6 +41,15 @@ def app(context: Context, host: str, port: int, no_browser: bool, allow_remote: 
     manifest = read_manifest(context.layout.build_dir) or {}
     serve(store, context.layout, host=host, port=port, open_browser=not no_browser,
           version=str(manifest.get("fingerprint", "")))
+    # Ctrl+C stops at once: the daemon threads that prepare views and briefings may be inside
+    # a long native call (Oxigraph, layout), and the interpreter's shutdown would wait for it.
+    # The app writes nothing, so there is nothing to finish.
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 COMMANDS = [app]
