@@ -36,7 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import iris
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, UsageError
 from kg.prebind import bind_inline, query_form, tokenize, with_prefixes
 from kg.guard import check_read_only_query
 from kg.store import Cell, Graph, Result, Table
@@ -190,7 +190,7 @@ class RemoteStore:
                  graphs: Iterable[str] | None = None) -> None:
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise StoreError(f"--store {url!r} is not an http(s) URL of a SPARQL endpoint")
+            raise UsageError(f"--store {url!r} is not an http(s) URL of a SPARQL endpoint; give one such as http://127.0.0.1:7878/sparql")
         self.url = url
         self.location = url
         self.timeout = timeout

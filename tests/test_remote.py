@@ -495,4 +495,4 @@ def test_an_unreachable_store_and_refused_queries(built_dir: Path) -> None:
     serve = _kg(built_dir, "--store", url, "serve")
     assert serve.exit_code == 2 and "works on the built graph" in serve.stderr
     bad = _kg(built_dir, "--store", "ftp://x/y", "stats")
-    assert bad.exit_code == 1 and "is not an http(s) URL" in bad.stderr
+    assert bad.exit_code == 2 and "is not an http(s) URL" in bad.stderr
