@@ -48,7 +48,14 @@ def serve(store: Any, layout: Layout, *, host: str = "127.0.0.1", port: int = 18
     """Serve until Ctrl+C, printing the address (and opening it in the browser)."""
     import click
 
+    import signal
+
     server = make_app_server(store, layout, host=host, port=port, version=version)
+    # Ctrl+C (and a service manager's SIGTERM) stop the app even when it was started from a
+    # shell or a CI runner that ignores SIGINT for background jobs: Python then installs no
+    # KeyboardInterrupt handler of its own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_port}/"
     click.echo(f"kg app: {url} (Ctrl+C to stop)", err=True)
