@@ -98,12 +98,14 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
     """Write a project of about ``statements`` asserted statements into ``out``; return the count."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("ontology", "queries/checks"):
+    for folder in ("ontology", "queries/checks", "queries/rules"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for name in ("jsi.ttl", "imports.ttl", "catalog-v001.xml", "shapes.ttl"):
         shutil.copyfile(ROOT / "ontology" / name, out / "ontology" / name)
     for check in sorted((ROOT / "queries" / "checks").glob("*-violation.rq")):
         shutil.copyfile(check, out / "queries" / "checks" / check.name)
+    for rule in sorted((ROOT / "queries" / "rules").glob("*.rq")):  # read by the compiled rules
+        shutil.copyfile(rule, out / "queries" / "rules" / rule.name)
     data = out / "graph_data"
     if data.exists():
         shutil.rmtree(data)

@@ -69,6 +69,7 @@ def source_files(layout: Layout) -> list[Path]:
         *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
         layout.shapes_file,
         *sorted(layout.checks_dir.glob("*-violation.rq")),
+        *sorted((layout.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
         *layout.data_files(),
     ]
 

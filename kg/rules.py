@@ -23,6 +23,8 @@ store's graphs is the closure. owlrl stays the reference
 
 from __future__ import annotations
 
+import functools
+
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -144,6 +146,15 @@ def _rows(rows: Iterable[tuple[str, ...]]) -> str:
     return " ".join("(" + " ".join(_iri(v) for v in row) + ")" for row in rows)
 
 
+@functools.lru_cache(maxsize=None)
+def _rq(name: str) -> str:
+    """The text of ``queries/rules/NAME.rq``: the queries that read the axioms (no SPARQL in Python)."""
+    from kg.layout import default_layout
+    from kg.queryfiles import read_rq
+
+    return read_rq(default_layout().queries_dir / "rules" / f"{name}.rq", "rule query")
+
+
 def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
     solutions = store.query(query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
@@ -165,7 +176,7 @@ def check_axioms(store: ox.Store) -> list[str]:
     for p, s in _select(store, "SELECT ?p (SAMPLE(?s) AS ?x) WHERE { ?s ?p ?o } GROUP BY ?p"):
         if p.startswith((OWL, RDFS)):
             used[p] = s
-    for c, s in _select(store, f"SELECT ?c (SAMPLE(?s) AS ?x) WHERE {{ ?s <{_TYPE}> ?c }} GROUP BY ?c"):
+    for c, s in _select(store, _rq("classes-used")):
         if c.startswith((OWL, RDFS, RDF)):
             used[c] = s
     unknown = sorted(k for k in used if k not in SUPPORTED)
@@ -259,8 +270,7 @@ class _Rounds:
         new = f"{_URN}round-{len(self.graphs) + 1}"
         for update in updates:
             self.store.update(update.replace(NEW, new).replace(DELTA, delta))
-        rows = list(self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{new}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
-        count = int(rows[0]["n"].value)
+        count = sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(new)))
         if count:
             self.graphs.append(new)
             self.derived += count
@@ -289,29 +299,29 @@ def _compile(store: ox.Store) -> list[_Rule]:
             rules.append(_Rule(name, head, atoms, f"VALUES ({variables}) {{ {_rows(rows)} }}", extra))
 
     not_literal = "FILTER(!isLiteral(?y))"
-    sco = q(f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b FILTER(?a != ?b) }}")
+    sco = q(_rq("subclass"))
     table("cax-sco", "?x a ?c2 .", ["?x a ?c1"], "?c1 ?c2", sco)
-    spo = q(f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subPropertyOf> ?b FILTER(?a != ?b) }}")
+    spo = q(_rq("subproperty"))
     table("prp-spo1", "?x ?p2 ?y .", ["?x ?p1 ?y"], "?p1 ?p2", spo)
-    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", q(f"SELECT ?p ?c WHERE {{ ?p <{RDFS}domain> ?c }}"))
-    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", q(f"SELECT ?p ?c WHERE {{ ?p <{RDFS}range> ?c }}"), not_literal)
-    inverse = q(f"SELECT ?a ?b WHERE {{ ?a <{OWL}inverseOf> ?b }}")
-    symmetric = q(f"SELECT ?p ?q WHERE {{ ?p a <{OWL}SymmetricProperty> BIND(?p AS ?q) }}")
+    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", q(_rq("domain")))
+    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", q(_rq("range")), not_literal)
+    inverse = q(_rq("inverse"))
+    symmetric = q(_rq("symmetric"))
     pairs = sorted({*inverse, *((b, a) for a, b in inverse), *symmetric})
-    if bool(store.query(f"ASK {{ ?s <{OWL}sameAs> ?o }}", use_default_graph_as_union=True)) or q(f"SELECT ?p WHERE {{ VALUES ?t {{ <{OWL}FunctionalProperty> <{OWL}InverseFunctionalProperty> }} ?p a ?t }}"):
+    if bool(store.query(_rq("equality-used"), use_default_graph_as_union=True)):
         pairs = sorted({*pairs, (OWL + "sameAs", OWL + "sameAs")})  # eq-sym
         _equality(rules)
     table("prp-inv1/prp-inv2/prp-symp/eq-sym", "?y ?p2 ?x .", ["?x ?p1 ?y"], "?p1 ?p2", pairs, not_literal)
-    transitive = [row[0] for row in q(f"SELECT ?p WHERE {{ ?p a <{OWL}TransitiveProperty> }}")]
+    transitive = [row[0] for row in q(_rq("transitive"))]
     if any(r.name.startswith("eq-") for r in rules):
         transitive = sorted({*transitive, OWL + "sameAs"})  # eq-trans
     if transitive:
         rules.append(_Rule("prp-trp", "?x ?p ?z .", ["?x ?p ?y", "?y ?p ?z"], f"VALUES ?p {{ {' '.join(map(_iri, transitive))} }}"))
-    functional = [row[0] for row in q(f"SELECT ?p WHERE {{ ?p a <{OWL}FunctionalProperty> }}")]
+    functional = [row[0] for row in q(_rq("functional"))]
     if functional:
         rules.append(_Rule("prp-fp", f"?y1 <{OWL}sameAs> ?y2 .", ["?x ?p ?y1", "?x ?p ?y2"],
                            f"VALUES ?p {{ {' '.join(map(_iri, functional))} }}", "FILTER(?y1 != ?y2 && !isLiteral(?y1) && !isLiteral(?y2))"))
-    inverse_functional = [row[0] for row in q(f"SELECT ?p WHERE {{ ?p a <{OWL}InverseFunctionalProperty> }}")]
+    inverse_functional = [row[0] for row in q(_rq("inverse-functional"))]
     if inverse_functional:
         rules.append(_Rule("prp-ifp", f"?x1 <{OWL}sameAs> ?x2 .", ["?x1 ?p ?y", "?x2 ?p ?y"],
                            f"VALUES ?p {{ {' '.join(map(_iri, inverse_functional))} }}", "FILTER(?x1 != ?x2)"))
@@ -365,55 +375,28 @@ def _inconsistencies(store: ox.Store) -> list[str]:
     """The false-headed rules: each problem as one sentence (owlrl's wording)."""
     q = lambda text: _select(store, text)  # noqa: E731
     problems = []
-    pairs = q(f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}")
-    pairs += q(
-        f"""SELECT DISTINCT ?a ?b WHERE {{ ?d a <{OWL}AllDisjointClasses> ; <{OWL}members> ?l .
-        ?l <{RDF}rest>* ?n1 . ?n1 <{RDF}first> ?a ; <{RDF}rest>+ ?n2 . ?n2 <{RDF}first> ?b }}"""
-    )
-    if pairs:
-        for a, b, x in q(f"SELECT ?a ?b ?x WHERE {{ VALUES (?a ?b) {{ {_rows(pairs)} }} ?x a ?a . ?x a ?b }}"):
-            problems.append(f"Disjoint classes {a} and {b} have a common individual {x} (cax-dw)")
-    for (x,) in q(f"SELECT ?x WHERE {{ ?x a <{OWL}Nothing> }}"):
+    for a, b, x in q(_rq("disjoint-common-individual")):
+        problems.append(f"Disjoint classes {a} and {b} have a common individual {x} (cax-dw)")
+    for (x,) in q(_rq("nothing")):
         problems.append(f"{x} is defined of type 'Nothing' (cls-nothing2)")
-    for p, x in q(f"SELECT ?p ?x WHERE {{ ?p a <{OWL}IrreflexiveProperty> . ?x ?p ?x }}"):
+    for p, x in q(_rq("irreflexive")):
         problems.append(f"Irreflexive property used on {x} with {p} (prp-irp)")
-    for p, x, y in q(f"SELECT ?p ?x ?y WHERE {{ ?p a <{OWL}AsymmetricProperty> . ?x ?p ?y . ?y ?p ?x }}"):
+    for p, x, y in q(_rq("asymmetric")):
         problems.append(f"Erroneous usage of asymmetric property {p} on {x} and {y} (prp-asyp)")
-    for p1, p2, x, y in q(f"SELECT ?p1 ?p2 ?x ?y WHERE {{ ?p1 <{OWL}propertyDisjointWith> ?p2 . ?x ?p1 ?y . ?x ?p2 ?y }}"):
+    for p1, p2, x, y in q(_rq("disjoint-properties")):
         problems.append(f"Erroneous usage of disjoint properties {p1} and {p2} on {x} and {y} (prp-pdw)")
-    checked = ", ".join(f"<{XSD}{name}>" for name in _CHECKED_DATATYPES)
-    for value, datatype in q(
-        f"SELECT DISTINCT (STR(?o) AS ?v) (DATATYPE(?o) AS ?dt) WHERE {{ ?s ?p ?o "
-        f"FILTER(isLiteral(?o) && DATATYPE(?o) IN ({checked}) && !COALESCE(isLiteral({_cast('?o')}), false)) }}"
-    ):
+    for value, datatype in q(_rq("ill-formed-literals")):
         problems.append(f"Lexical value of the literal '{value}' does not match its datatype ({datatype}) (dt-not-type)")
-    for x, y in q(f"SELECT ?x ?y WHERE {{ ?x <{OWL}sameAs> ?y . {{ ?x <{OWL}differentFrom> ?y }} UNION {{ ?y <{OWL}differentFrom> ?x }} }}"):
+    for x, y in q(_rq("same-and-different")):
         problems.append(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({x}, {y}) (eq-diff1)")
     return problems
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-#: Datatypes whose lexical forms dt-not-type checks (those of the OWL 2 RL datatype map that
-#: Oxigraph casts to).
-_CHECKED_DATATYPES = ("integer", "decimal", "double", "float", "boolean", "date", "dateTime", "time")
-
-
-def _cast(var: str) -> str:
-    """A cast of ``var`` to its own datatype (an error, so unbound, when the lexical form is invalid)."""
-    cases = f"<{XSD}string>({var})"
-    for name in _CHECKED_DATATYPES:
-        cases = f"IF(DATATYPE({var}) = <{XSD}{name}>, <{XSD}{name}>({var}), {cases})"
-    return cases
 
 
 def _refuse_merged_terms(store: ox.Store) -> None:
     """owl:sameAs between classes or properties would change the ontology: refused."""
-    rows = _select(
-        store,
-        f"""SELECT DISTINCT ?a WHERE {{ ?a <{OWL}sameAs> ?b FILTER(?a != ?b)
-        {{ ?a a ?t FILTER(?t IN (<{OWL}Class>, <{OWL}ObjectProperty>, <{OWL}DatatypeProperty>, <{RDF}Property>)) }}
-        UNION {{ ?a <{RDFS}subClassOf> ?c FILTER(?c != ?a) }} }} LIMIT 3""",
-    )
+    rows = _select(store, _rq("merged-terms"))
     if rows:
         raise UnsupportedAxiom(
             f"owl:sameAs makes the class or property {rows[0][0]} equal to another term (a functional property "
