@@ -6,7 +6,7 @@ Two reasoners give the same statements: the rules compiled to SPARQL Update on p
 (:func:`meaningful`).
 
 Before either closure, one closed-world rule that OWL cannot state
-(:data:`CURRENT_MEMBERSHIP`) derives ``org:memberOf`` from each W3C ORG membership whose
+(:func:`current_membership_rule`) derives ``org:memberOf`` from each W3C ORG membership whose
 OWL-Time interval has no end.
 
 owlrl does not raise on an inconsistency: it adds error triples (see its test
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "CURRENT_MEMBERSHIP"]
+__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "current_membership_rule"]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,6 @@ _BUILTIN = (
 )
 _OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_ORG = "http://www.w3.org/ns/org#"
-_TIME = "http://www.w3.org/2006/time#"
 
 #: org:memberOf means a current membership: a member belongs to a group when one of its
 #: org:Membership nodes names the group and the membership's org:memberDuring interval has
@@ -50,10 +48,11 @@ _TIME = "http://www.w3.org/2006/time#"
 #: org:memberOf). OWL reasons under the open-world assumption and cannot derive a fact from
 #: an absent end, so this rule runs before the OWL 2 RL closure (ontology/jsi.ttl says so).
 #: The pattern of the rule; ``?agent org:memberOf ?group`` is what it derives.
-CURRENT_MEMBERSHIP = f"""
-  ?membership (<{_ORG}member>|^<{_ORG}hasMembership>) ?agent ; <{_ORG}organization> ?group .
-  FILTER NOT EXISTS {{ ?membership <{_ORG}memberDuring>/<{_TIME}hasEnd> ?end }}
-  FILTER NOT EXISTS {{ ?agent <{_ORG}memberOf> ?group }}"""
+def current_membership_rule() -> str:
+    """The closed-world rule ``queries/rules/current-membership.rq`` (a CONSTRUCT of ``org:memberOf``)."""
+    from kg.rules import rule_query
+
+    return rule_query("current-membership")
 
 
 def meaningful(s: str, p: str, o: str) -> bool:
@@ -122,7 +121,7 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     work = rdflib.Graph()
     for triple in graph:
         work.add(triple)
-    for current in graph.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}"):
+    for current in graph.query(current_membership_rule()):
         work.add(current)  # type: ignore[arg-type]
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
@@ -171,7 +170,7 @@ def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] 
     # The closed-world rule first, as :func:`infer` does before owlrl; its statements join the
     # rules' working graphs.
     current = rules.WORKING + "current-membership"
-    derived = store.query(f"CONSTRUCT {{ ?agent <{_ORG}memberOf> ?group }} WHERE {{ {CURRENT_MEMBERSHIP} }}", use_default_graph_as_union=True)
+    derived = store.query(current_membership_rule(), use_default_graph_as_union=True)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(current)) for t in derived)  # type: ignore[union-attr]
     closure = rules.run_rules(store, progress=progress)
     graphs = [current, *closure.graphs]

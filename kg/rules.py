@@ -147,7 +147,7 @@ def _rows(rows: Iterable[tuple[str, ...]]) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _rq(name: str) -> str:
+def rule_query(name: str) -> str:
     """The text of ``queries/rules/NAME.rq``: the queries that read the axioms (no SPARQL in Python)."""
     from kg.layout import default_layout
     from kg.queryfiles import read_rq
@@ -176,7 +176,7 @@ def check_axioms(store: ox.Store) -> list[str]:
     for p, s in _select(store, "SELECT ?p (SAMPLE(?s) AS ?x) WHERE { ?s ?p ?o } GROUP BY ?p"):
         if p.startswith((OWL, RDFS)):
             used[p] = s
-    for c, s in _select(store, _rq("classes-used")):
+    for c, s in _select(store, rule_query("classes-used")):
         if c.startswith((OWL, RDFS, RDF)):
             used[c] = s
     unknown = sorted(k for k in used if k not in SUPPORTED)
@@ -299,29 +299,29 @@ def _compile(store: ox.Store) -> list[_Rule]:
             rules.append(_Rule(name, head, atoms, f"VALUES ({variables}) {{ {_rows(rows)} }}", extra))
 
     not_literal = "FILTER(!isLiteral(?y))"
-    sco = q(_rq("subclass"))
+    sco = q(rule_query("subclass"))
     table("cax-sco", "?x a ?c2 .", ["?x a ?c1"], "?c1 ?c2", sco)
-    spo = q(_rq("subproperty"))
+    spo = q(rule_query("subproperty"))
     table("prp-spo1", "?x ?p2 ?y .", ["?x ?p1 ?y"], "?p1 ?p2", spo)
-    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", q(_rq("domain")))
-    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", q(_rq("range")), not_literal)
-    inverse = q(_rq("inverse"))
-    symmetric = q(_rq("symmetric"))
+    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", q(rule_query("domain")))
+    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", q(rule_query("range")), not_literal)
+    inverse = q(rule_query("inverse"))
+    symmetric = q(rule_query("symmetric"))
     pairs = sorted({*inverse, *((b, a) for a, b in inverse), *symmetric})
-    if bool(store.query(_rq("equality-used"), use_default_graph_as_union=True)):
+    if bool(store.query(rule_query("equality-used"), use_default_graph_as_union=True)):
         pairs = sorted({*pairs, (OWL + "sameAs", OWL + "sameAs")})  # eq-sym
         _equality(rules)
     table("prp-inv1/prp-inv2/prp-symp/eq-sym", "?y ?p2 ?x .", ["?x ?p1 ?y"], "?p1 ?p2", pairs, not_literal)
-    transitive = [row[0] for row in q(_rq("transitive"))]
+    transitive = [row[0] for row in q(rule_query("transitive"))]
     if any(r.name.startswith("eq-") for r in rules):
         transitive = sorted({*transitive, OWL + "sameAs"})  # eq-trans
     if transitive:
         rules.append(_Rule("prp-trp", "?x ?p ?z .", ["?x ?p ?y", "?y ?p ?z"], f"VALUES ?p {{ {' '.join(map(_iri, transitive))} }}"))
-    functional = [row[0] for row in q(_rq("functional"))]
+    functional = [row[0] for row in q(rule_query("functional"))]
     if functional:
         rules.append(_Rule("prp-fp", f"?y1 <{OWL}sameAs> ?y2 .", ["?x ?p ?y1", "?x ?p ?y2"],
                            f"VALUES ?p {{ {' '.join(map(_iri, functional))} }}", "FILTER(?y1 != ?y2 && !isLiteral(?y1) && !isLiteral(?y2))"))
-    inverse_functional = [row[0] for row in q(_rq("inverse-functional"))]
+    inverse_functional = [row[0] for row in q(rule_query("inverse-functional"))]
     if inverse_functional:
         rules.append(_Rule("prp-ifp", f"?x1 <{OWL}sameAs> ?x2 .", ["?x1 ?p ?y", "?x2 ?p ?y"],
                            f"VALUES ?p {{ {' '.join(map(_iri, inverse_functional))} }}", "FILTER(?x1 != ?x2)"))
@@ -375,19 +375,19 @@ def _inconsistencies(store: ox.Store) -> list[str]:
     """The false-headed rules: each problem as one sentence (owlrl's wording)."""
     q = lambda text: _select(store, text)  # noqa: E731
     problems = []
-    for a, b, x in q(_rq("disjoint-common-individual")):
+    for a, b, x in q(rule_query("disjoint-common-individual")):
         problems.append(f"Disjoint classes {a} and {b} have a common individual {x} (cax-dw)")
-    for (x,) in q(_rq("nothing")):
+    for (x,) in q(rule_query("nothing")):
         problems.append(f"{x} is defined of type 'Nothing' (cls-nothing2)")
-    for p, x in q(_rq("irreflexive")):
+    for p, x in q(rule_query("irreflexive")):
         problems.append(f"Irreflexive property used on {x} with {p} (prp-irp)")
-    for p, x, y in q(_rq("asymmetric")):
+    for p, x, y in q(rule_query("asymmetric")):
         problems.append(f"Erroneous usage of asymmetric property {p} on {x} and {y} (prp-asyp)")
-    for p1, p2, x, y in q(_rq("disjoint-properties")):
+    for p1, p2, x, y in q(rule_query("disjoint-properties")):
         problems.append(f"Erroneous usage of disjoint properties {p1} and {p2} on {x} and {y} (prp-pdw)")
-    for value, datatype in q(_rq("ill-formed-literals")):
+    for value, datatype in q(rule_query("ill-formed-literals")):
         problems.append(f"Lexical value of the literal '{value}' does not match its datatype ({datatype}) (dt-not-type)")
-    for x, y in q(_rq("same-and-different")):
+    for x, y in q(rule_query("same-and-different")):
         problems.append(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({x}, {y}) (eq-diff1)")
     return problems
 
@@ -396,7 +396,7 @@ def _inconsistencies(store: ox.Store) -> list[str]:
 
 def _refuse_merged_terms(store: ox.Store) -> None:
     """owl:sameAs between classes or properties would change the ontology: refused."""
-    rows = _select(store, _rq("merged-terms"))
+    rows = _select(store, rule_query("merged-terms"))
     if rows:
         raise UnsupportedAxiom(
             f"owl:sameAs makes the class or property {rows[0][0]} equal to another term (a functional property "
