@@ -272,8 +272,9 @@ def reason(
     work.extend(ox.Quad(t.subject, t.predicate, t.object, graph_minus) for t in minus if not any(True for _ in work.quads_for_pattern(t.subject, t.predicate, t.object, None)))
     work.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in plus)
     done = dred.maintain(work, compiled, progress=say)
-    rules._refuse_merged_terms(work)
-    problems = rules._inconsistencies(work)
+    probe = _neighbourhood(work, [*plus, *done.added])
+    rules._refuse_merged_terms(probe)
+    problems = rules._inconsistencies(probe)
     if problems:
         from kg.errors import InconsistencyError
 
@@ -297,6 +298,38 @@ def reason(
     lost = [t for t in {*done.removed, *(cm_old - cm_new)} if not holds(t)]
     gained = [t for t in {*done.added, *(cm_new - cm_old)} if holds(t)]
     return count, lost, gained
+
+
+#: The schema statements the inconsistency queries of ``queries/rules/`` join with (disjoint
+#: classes and properties, their lists, property characteristics).
+_SCHEMA_PREDICATES = sorted(rules._AXIOMS | {rules.RDF + "first", rules.RDF + "rest"})
+
+
+def _neighbourhood(work: ox.Store, new: Iterable[ox.Triple]) -> ox.Store:
+    """The statements an inconsistency that the change brings in must be made of.
+
+    The previous closure had no inconsistency (its build succeeded), so a new one uses a new
+    statement. Each query of ``queries/rules/`` for an inconsistency (cax-dw, cax-adc,
+    cls-nothing2, prp-irp, prp-asyp, prp-pdw, eq-diff1, dt-not-type, and the merged terms) is
+    schema statements plus one or two statements that share a subject, or whose subjects are
+    the subject and object of one of them. So the new statements, every statement about
+    their subjects and objects, and the schema hold every new inconsistency; they are a part
+    of the closure, so they hold no false one.
+    """
+    probe = ox.Store()
+    for predicate in _SCHEMA_PREDICATES:
+        probe.extend(work.quads_for_pattern(None, ox.NamedNode(predicate), None, None))
+    kind = ox.NamedNode(rules._TYPE)
+    for meta in sorted(rules._META):
+        probe.extend(work.quads_for_pattern(None, kind, ox.NamedNode(meta), None))
+    nodes = {n for t in new for n in (t.subject, t.object) if not isinstance(n, (ox.Literal, ox.Triple))}
+    probe.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(PROBE)) for t in new)
+    for node in nodes:
+        probe.extend(work.quads_for_pattern(node, None, None, None))  # type: ignore[arg-type]
+    return probe
+
+
+PROBE = "urn:x-kg:dred:new"
 
 
 def diff_quads(old: list[ox.Quad], new: list[ox.Quad], work: ox.Store) -> Change:

@@ -170,3 +170,21 @@ def test_a_killed_incremental_build_loses_nothing(project: Path, tmp_path: Path)
     stderr = assert_same_as_full_build(own, tmp_path)
     assert "incremental: 1 of" in stderr
     assert not any(p.name.endswith(".tmp") for p in (own / "build").iterdir())
+
+
+def test_an_inconsistency_a_change_brings_fails_the_incremental_build_as_a_full_one(project: Path, tmp_path: Path) -> None:
+    """The incremental build looks for inconsistencies only around the new statements (kg.incremental._neighbourhood)."""
+    own = tmp_path / "own"
+    shutil.copytree(project, own)
+    (own / "build" / "build.lock").unlink(missing_ok=True)
+    before = exported(own)
+    # Angola is a least-developed member, so developing: developed is disjoint with it (cax-dw)
+    (own / "graph_data" / "zz-bad.trig").write_text(ADDED.replace("member:AFG a jsi:LeastDevelopedMember .", "member:AGO a jsi:DevelopedMember ."), encoding="utf-8")
+    incremental = kg("build", home=own)
+    full = kg("build", "--full", home=own, build_dir=tmp_path / "full")
+    message = "Error: the data contradicts the ontology's axioms: Disjoint classes https://w3id.org/jsi-ecom/ontology#DevelopedMember"
+    assert incremental.returncode == full.returncode == 1
+    assert "incremental build over" in incremental.stderr
+    assert incremental.stderr.splitlines()[-1] == full.stderr.splitlines()[-1]
+    assert incremental.stderr.splitlines()[-1].startswith(message)
+    assert exported(own) == before
