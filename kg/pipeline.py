@@ -105,17 +105,39 @@ class Staged:
     def spill(self, path: Path) -> list[ox.Quad]:
         """Write the quads without blank nodes to an N-Quads file and free the working store.
 
-        Returns the quads with blank nodes (a file would rename them; they are few). The
-        store is then bulk-loaded from the file, so the working store and Oxigraph's bulk
-        loader are never in memory together.
+        Returns the quads with blank nodes (a bulk load would rename them; they are few: the
+        ontology's lists and restrictions). The store is then bulk-loaded from the file, so the
+        working store and Oxigraph's bulk loader are never in memory together. The whole
+        store is dumped, then the lines that may hold a blank node (``_:`` anywhere) are moved
+        out, a block of 8 MB at a time: most blocks have none and are copied as they are.
         """
-        blank = "FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g))"
-        rows = self.work.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        kept = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[index,arg-type,union-attr]
-        self.work.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        self.work.dump(str(path), ox.RdfFormat.N_QUADS)
-        self.work = ox.Store()
-        return kept
+        raw = path.with_name(path.name + ".all")
+        try:
+            self.work.dump(str(raw), ox.RdfFormat.N_QUADS)
+            self.work = ox.Store()
+            kept: list[bytes] = []
+            with raw.open("rb") as source, path.open("wb") as out:
+                rest = b""
+                while block := source.read(1 << 23):
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    block, rest = block[:cut], block[cut:]
+                    if b"_:" not in block:
+                        out.write(block)
+                        continue
+                    for line in block.splitlines(keepends=True):
+                        if b"_:" in line:
+                            kept.append(line)
+                        else:
+                            out.write(line)
+                if rest:  # a last line without its end of line
+                    if b"_:" in rest:
+                        kept.append(rest)
+                    else:
+                        out.write(rest)
+        finally:
+            raw.unlink(missing_ok=True)
+        return list(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS)) if kept else []
 
 
 class _LazyOrigin:
