@@ -242,6 +242,17 @@ def load_working_store(
     return store, len(store)
 
 
+def _derived_graphs_only(quads: list[ox.Quad]) -> None:
+    """An incremental build compares the derived graphs whole (:func:`kg.incremental.write_changes`):
+    a step writing elsewhere needs a full build."""
+    from kg.incremental import FullBuild
+    from kg.labels import is_derived_graph
+
+    for quad in quads:
+        if not is_derived_graph(getattr(quad.graph_name, "value", "")):
+            raise FullBuild(f"a post-reasoning step writes into the graph {quad.graph_name}, not a derived one")
+
+
 def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
     """The quads of the previous version of data file ``name``, parsed as the build parsed it
     (under its own file name: blank nodes are named after it)."""
@@ -354,5 +365,8 @@ def run_stages(
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
+                quads = list(step(work))
+                if plan is not None:
+                    _derived_graphs_only(quads)
+                work.extend(quads)  # derived graphs: counted neither asserted nor inferred
     return staged
