@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
 from kg.errors import ParameterError, QueryError
+from kg.labels import display_label
 from kg.layout import Layout, default_layout
 from kg.store import Table
 
@@ -36,21 +37,11 @@ CUTOFF = 0.8
 
 @dataclass
 class Named:
-    """A thing of the graph with all its names: ``(text, lang)``, ``lang`` None for codes."""
+    """A thing of the graph with all its names, to match what is typed: ``(text, lang)``, ``lang`` None
+    for codes. The name to show is its display label (:func:`label_of`)."""
 
     iri: str
     names: list[tuple[str, str | None]] = field(default_factory=list)
-
-    def label(self, lang: str = "en") -> str:
-        """Its name in ``lang``, else English, else any, else its key."""
-        for wanted in (lang, "en"):
-            for text, tag in self.names:
-                if tag == wanted:
-                    return text
-        for text, tag in self.names:
-            if tag:
-                return text
-        return short_key(self.iri)
 
 
 def short_key(iri: str) -> str:
@@ -103,11 +94,11 @@ def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]
 
 
 def label_of(store: Any, kind: str, iri: str, lang: str = "en", layout: Layout | None = None) -> str:
-    """The name of ``iri`` in ``lang`` among the things of ``kind`` (its key when unnamed)."""
-    for named in names_of(store, kind, layout):
-        if named.iri == iri:
-            return named.label(lang)
-    return short_key(iri)
+    """The display label of ``iri`` in ``lang`` (:mod:`kg.labels`), its key when unnamed.
+
+    ``kind`` is kept for the callers that name what they show; the label rule is the same for all.
+    """
+    return display_label(store, (layout or default_layout()).queries_dir, iri, lang) or short_key(iri)
 
 
 def _close(store: Any, kind: str, value: str, layout: Layout | None) -> Named | None:
@@ -145,7 +136,7 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
         guess = _close(store, kind, value, layout)
         if guess is None:
             raise
-        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {guess.label(lang)} ({short_key(guess.iri)})"
+        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {label_of(store, kind, guess.iri, lang, layout)} ({short_key(guess.iri)})"
     if not isinstance(term, ox.NamedNode):
         return term, None
     label = label_of(store, kind, term.value, lang, layout)
