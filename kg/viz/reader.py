@@ -17,7 +17,7 @@ from kg.layout import Layout
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
 from kg.iris import local_name
-from kg.viz.drawing import words
+from kg.words import words
 
 __all__ = ["Reader"]
 

@@ -26,7 +26,7 @@ from kg.choices import LANGS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
-from kg.web.words import words
+from kg.words import words
 
 if TYPE_CHECKING:
     from kg.web.app import WebApp
