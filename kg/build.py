@@ -63,7 +63,10 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py", "labels.py")
+_PIPELINE = (
+    "loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py",
+    "labels.py", "incremental.py", "dred.py",
+)
 
 
 def source_files(layout: Layout) -> list[Path]:

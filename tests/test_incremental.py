@@ -188,3 +188,64 @@ def test_an_inconsistency_a_change_brings_fails_the_incremental_build_as_a_full_
     assert incremental.stderr.splitlines()[-1] == full.stderr.splitlines()[-1]
     assert incremental.stderr.splitlines()[-1].startswith(message)
     assert exported(own) == before
+
+
+def _quads(build_dir: Path) -> list[str]:
+    from kg.store import open_store
+
+    store = open_store(build_dir)
+    try:
+        return sorted(str(q) for q in store.quads())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path: Path, seed: int) -> None:
+    """In-process: a generated graph, rounds of random statement deletions and class changes,
+    each built incrementally and fully; the stores hold the same quads (or both builds fail alike)."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    from kg.build import build_graph
+    from kg.errors import KGError
+    from kg.layout import Layout
+
+    root = tmp_path / "project"
+    generate(3000, root, seed=seed)
+    layout = Layout(root)
+    assert not build_graph(layout).mode.startswith("incremental")
+    rng = random.Random(seed)
+    compared = 0
+    for round_ in range(3):
+        saved = {p: p.read_text(encoding="utf-8") for p in layout.data_files()}
+        for _ in range(3):
+            path = rng.choice(layout.data_files())
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            # a proposal's element (a shape requires it: that round fails both builds alike), a French or Spanish label
+            candidates = [i for i, line in enumerate(lines) if re.fullmatch(r"    \S+ jsi:hasElement \S+ \.\n", line)
+                          or (re.fullmatch(r'        rdfs:label "[^"]*"@(fr|es) ;\n', line) and lines[i - 1].endswith(" ;\n"))]
+            if candidates:
+                del lines[rng.choice(candidates)]
+            text = "".join(lines)
+            # a member's class changes, one way or the other (inferences go, others come)
+            old, new = rng.choice([("LeastDevelopedMember", "DevelopingMember"), ("DevelopingMember", "LeastDevelopedMember")])
+            text = text.replace(f"a jsi:{old} ;", f"a jsi:{new} ;", 1)
+            path.write_text(text, encoding="utf-8")
+        full_dir = tmp_path / f"full-{round_}"
+        try:
+            full = build_graph(Layout(root, build_override=full_dir), force=True)
+        except KGError as exc:
+            with pytest.raises(type(exc)):
+                build_graph(layout)
+            for p, t in saved.items():
+                p.write_text(t, encoding="utf-8")
+            continue
+        report = build_graph(layout)
+        assert report.mode.startswith("incremental"), report.mode
+        assert (report.asserted, report.inferred) == (full.asserted, full.inferred)
+        assert _quads(layout.build_dir) == _quads(full_dir)
+        compared += 1
+    assert compared >= 2
