@@ -17,7 +17,8 @@ import asyncio
 import collections
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -96,8 +97,11 @@ class QueryRunner:
         self.location = location
         self._answer = answer
         self._retire_worker = retire
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="query")
-        self._executor.submit(lambda: None).result()  # the thread exists before memory is measured
+        self._jobs: queue.SimpleQueue[tuple[asyncio.AbstractEventLoop, asyncio.Future[Reply], dict[str, Any]]] = queue.SimpleQueue()
+        started = threading.Event()
+        threading.Thread(target=self._work, args=(started,), name="query", daemon=True).start()
+        started.wait()  # the thread exists before memory is measured
+        self._watch: asyncio.TimerHandle | None = None
         self._busy = False
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self.retired = False
@@ -137,6 +141,52 @@ class QueryRunner:
         self._waiters.clear()
         self._retire_worker()
 
+    def _work(self, started: threading.Event) -> None:
+        """The query thread: one job at a time, its reply handed back to the event loop."""
+        started.set()
+        while True:
+            loop, future, job = self._jobs.get()
+            try:
+                reply, error = self._answer(job), None
+            except BaseException as exc:  # noqa: BLE001 - handed to the request, which answers 500
+                reply, error = None, exc
+            try:
+                loop.call_soon_threadsafe(self._settle, future, reply, error)
+            except RuntimeError:  # the loop is closed: the worker is ending
+                return
+
+    def _settle(self, future: asyncio.Future[Reply], reply: Reply | None, error: BaseException | None) -> None:
+        """In the event loop, when the query thread is done: the slot is free again."""
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+        if not self.retired:
+            self._release()
+        if not future.done():  # not already answered (time limit) nor given up (client gone)
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(reply)  # type: ignore[arg-type]
+
+    def _check(self, future: asyncio.Future[Reply], deadline: float) -> None:
+        """While a query runs: stop it at the time limit or past the memory allowance."""
+        self._watch = None
+        if future.done():
+            return
+        loop = future.get_loop()
+        left = deadline - loop.time()
+        if left <= 0:
+            self._retire()  # the only way to stop a running query is to stop its process
+            future.set_exception(Failed(
+                f"the query ran longer than {self.settings.timeout_s:g} s and was stopped; narrow it or add a LIMIT"))
+        elif self._memory_cap and resident_bytes() > self._memory_cap:
+            self._retire()
+            future.set_exception(Failed(
+                f"the query was stopped: it needed more than {self.settings.max_memory_mb} MB of memory; "
+                "narrow it or add a LIMIT"))
+        else:
+            self._watch = loop.call_later(min(_WATCH_S, left), self._check, future, deadline)
+
     async def run(self, job: dict[str, Any]) -> Reply:
         """Answer one job within the time and memory limits.
 
@@ -149,26 +199,9 @@ class QueryRunner:
         """
         await self._acquire()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, self._answer, job)
+        future: asyncio.Future[Reply] = loop.create_future()
+        self._jobs.put((loop, future, job))
         deadline = loop.time() + self.settings.timeout_s
-        try:
-            while True:
-                left = deadline - loop.time()
-                if left <= 0:
-                    self._retire()  # the only way to stop a running query is to stop its process
-                    raise Failed(f"the query ran longer than {self.settings.timeout_s:g} s and was stopped; narrow it or add a LIMIT")
-                done, _ = await asyncio.wait((future,), timeout=min(_WATCH_S, left))
-                if done:
-                    return future.result()
-                if self._memory_cap and resident_bytes() > self._memory_cap:
-                    self._retire()
-                    raise Failed(
-                        f"the query was stopped: it needed more than {self.settings.max_memory_mb} MB of memory; "
-                        "narrow it or add a LIMIT")
-        except asyncio.CancelledError:  # the client left while its query ran: it runs to its end
-            if not future.done():
-                future.add_done_callback(lambda _: None if self.retired else self._release())
-            raise
-        finally:
-            if future.done() and not self.retired:
-                self._release()
+        self._watch = loop.call_later(min(_WATCH_S, self.settings.timeout_s), self._check, future, deadline)
+        # a client that leaves cancels the future; the query runs to its end, then frees the slot
+        return await future

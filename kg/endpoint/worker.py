@@ -8,6 +8,7 @@ Service Description). Called in the query thread of a worker process
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -62,16 +63,16 @@ def _error(status: int, message: str) -> Reply:
     return status, _TEXT, (message.rstrip() + "\n").encode()
 
 
-def _refuse_federation(text: str) -> None:
-    # The project's one decision on what a query may do (SERVICE, updates), from kg.guard.
+@functools.lru_cache(maxsize=512)
+def _checked(text: str) -> dict[str, str]:
+    """The query checked by the project's one decision on what a query may do (SERVICE,
+    updates: :mod:`kg.guard`), and the predeclared prefixes it can use (a name absent from
+    the text cannot be used by it, and each prefix given costs Oxigraph time on every
+    query). Both depend on the text alone, so a query asked again is not checked again (a
+    refusal raises, and is not kept)."""
     from kg.guard import check_read_only_query
 
     check_read_only_query(text)
-
-
-def _prefixes(text: str) -> dict[str, str]:
-    """The predeclared prefixes the query can use: a name absent from the text cannot be
-    used by it, and each prefix given costs Oxigraph time on every query."""
     return {name: iri for name, iri in iris.PREFIXES.items() if name + ":" in text}
 
 
@@ -101,9 +102,9 @@ def answer(store: ox.Store, job: dict[str, Any]) -> Reply:
 
     max_bytes = int(job["max_bytes"])
     try:
-        _refuse_federation(job["text"])
+        prefixes = _checked(job["text"])
         dataset = _dataset(job)
-        result = store.query(job["text"], base_iri=job["base"], prefixes=_prefixes(job["text"]), **dataset)
+        result = store.query(job["text"], base_iri=job["base"], prefixes=prefixes, **dataset)
     except KGError as exc:
         return _error(400, str(exc))
     except ValueError as exc:  # a graph IRI of the protocol's dataset
