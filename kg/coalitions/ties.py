@@ -17,6 +17,7 @@ from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout, default_layout
 from kg.queryfiles import run_rq
+from kg.labels import read_display_labels
 from kg.coalitions.pairs import TieReasons, project
 from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
 from kg.store import QueryEngine, Table
@@ -261,7 +262,7 @@ def build_member_graph(
     layout = layout or default_layout()
     queries_dir = layout.queries_dir / "coalitions"
 
-    names = _Names(_run(store, queries_dir, "names"), lang)
+    names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, layout.queries_dir, lang))
     members_table = _run(store, queries_dir, "members")
     members: dict[str, tuple[bool, int]] = {}
     for rec in members_table.records():
