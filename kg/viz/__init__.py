@@ -3,8 +3,8 @@
 One page per view: ``coalitions``, ``issues``, ``member``, ``sdt``, ``graph``. Each is
 answered by the queries of ``queries/viz/`` (:mod:`kg.viz.reader`), laid out with a seed
 (:mod:`kg.viz.positions`, :mod:`kg.viz.views`) and written by :mod:`kg.viz.page` under a
-Content-Security-Policy that forbids every network access. pyvis (which imports IPython)
-is imported only when a page is written.
+Content-Security-Policy that forbids every network access. vis-network is read from the
+installed pyvis package without importing it (``import pyvis`` pulls IPython).
 """
 
 from __future__ import annotations
