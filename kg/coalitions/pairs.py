@@ -53,6 +53,7 @@ class Ties:
         self.nodes, self.a, self.b, self.item, self.share, self.own = nodes, a, b, item, share, own
         self.items, self.starts = items, starts
         self.weight: np.ndarray = np.zeros(0)
+        self.own_weight: np.ndarray = np.zeros(0)
         #: issue → itself and its broader issues (the scheme the issue rule used)
         self.ancestors: Mapping[str, set[str]] = {}
         self._by_name: np.ndarray | None = None
@@ -265,5 +266,6 @@ def project(
     group_weight = np.bincount(pair_of, weights=np.where(own, 0.0, share))
     ties = Ties(order, a, b, item, share, own, items, starts)
     ties.ancestors = ancestors
+    ties.own_weight = own_weight
     ties.weight = own_weight + group_weight
     return ties, own_weight, group_weight, ties.weight
