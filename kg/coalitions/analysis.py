@@ -258,6 +258,13 @@ def find_coalitions(
     >>> [(b.member, b.community, b.reaches) for b in report.bridges]
     [('c', 1, (2,)), ('d', 2, (1,))]
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():
+        return _find(graph, seed=seed, resolution=resolution, top_reasons=top_reasons)
+
+
+def _find(graph: nx.Graph, *, seed: int, resolution: float, top_reasons: int | None) -> CoalitionReport:
     import networkx as nx
 
     tied = Tied.of(graph)

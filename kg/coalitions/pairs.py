@@ -243,7 +243,7 @@ def project(
                 if up != iri:
                     dominated.append(block + number[up])
         if dominated:
-            marked = np.unique(np.concatenate(dominated))
+            marked = np.sort(np.concatenate(dominated))  # sorted is enough for searchsorted
             rows_of = np.concatenate([np.arange(start, start + count) for start, count, _ in issue_blocks])
             found = np.searchsorted(marked, own_key[rows_of])
             hit = marked[np.minimum(found, len(marked) - 1)] == own_key[rows_of]

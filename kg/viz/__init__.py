@@ -39,6 +39,15 @@ def draw(
     layout: Layout | None = None,
 ) -> Drawing:
     """What a view draws (see :func:`draw_view`), before it becomes HTML."""
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # many rows and nodes, no cycle: the collector would only slow it down
+        return _draw(store, view, lang=lang, member=member, on=on, ties=ties, weights=weights, types=types,
+                     seed=seed, layout=layout)
+
+
+def _draw(store: Store, view: str, *, lang: str, member: str | None, on: str | None, ties: Sequence[str],
+          weights: Sequence[str], types: Sequence[str], seed: int, layout: Layout | None) -> Drawing:
     from kg.viz import networks, views
     from kg.viz.reader import Reader
 
