@@ -30,7 +30,7 @@ from kg.catalogue.headers import KINDS, CatalogueQuery
 from kg.errors import QueryError
 from kg.layout import Layout, default_layout
 
-__all__ = ["Narrowing", "narrowing_of", "narrowed_text"]
+__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,26 @@ def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any]
         parts += [query.text[last:start], things]
         last = end
     parts.append(query.text[last:])
+    return "".join(parts)
+
+
+def with_values(text: str, variable: str, iris: list[str]) -> str:
+    """``text`` with the ``UNDEF`` of every ``VALUES ?variable { UNDEF }`` block replaced by these IRIs.
+
+    The IRIs are written by Oxigraph's serialiser (as for a narrowed question); a query without
+    such a block is returned as it is. Used by :mod:`kg.viz.reader` to read what is drawn only.
+
+    Examples
+    --------
+    >>> with_values("SELECT ?x WHERE { VALUES ?x { UNDEF } ?x ?p ?o }", "x", ["urn:a", "urn:b"])
+    'SELECT ?x WHERE { VALUES ?x { <urn:a> <urn:b> } ?x ?p ?o }'
+    """
+    prologue, things = _written(iris, text)
+    parts, last = [prologue], 0
+    for start, end in _undef_blocks(text, variable):
+        parts += [text[last:start], things]
+        last = end
+    parts.append(text[last:])
     return "".join(parts)
 
 

@@ -255,6 +255,21 @@ def build_member_graph(
     >>> edge["weight"], describe_reason(edge["reasons"][0])
     (3.0, 'co-sponsor P/1: Made-up source')
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # millions of small objects, no cycle: the collector would only slow it down
+        return _build(store, on=on, ties=ties, weights=weights, lang=lang, layout=layout)
+
+
+def _build(
+    store: QueryEngine,
+    *,
+    on: str | None,
+    ties: Iterable[str] | str | None,
+    weights: Mapping[str, float] | Iterable[str] | None,
+    lang: str,
+    layout: Layout | None,
+) -> nx.Graph:
     import networkx as nx
 
     kinds = parse_ties(ties)
@@ -319,7 +334,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri) or compact(iri),
                        activity=activity, participant=participant)
 
     # The pairs and their weights are numpy arrays (kg.coalitions.pairs); the reasons' dicts are

@@ -3,8 +3,8 @@
 One page per view: ``coalitions``, ``issues``, ``member``, ``sdt``, ``graph``. Each is
 answered by the queries of ``queries/viz/`` (:mod:`kg.viz.reader`), laid out with a seed
 (:mod:`kg.viz.positions`, :mod:`kg.viz.views`) and written by :mod:`kg.viz.page` under a
-Content-Security-Policy that forbids every network access. pyvis (which imports IPython)
-is imported only when a page is written.
+Content-Security-Policy that forbids every network access. vis-network is read from the
+installed pyvis package without importing it (``import pyvis`` pulls IPython).
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ def draw(
     layout: Layout | None = None,
 ) -> Drawing:
     """What a view draws (see :func:`draw_view`), before it becomes HTML."""
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # many rows and nodes, no cycle: the collector would only slow it down
+        return _draw(store, view, lang=lang, member=member, on=on, ties=ties, weights=weights, types=types,
+                     seed=seed, layout=layout)
+
+
+def _draw(store: Store, view: str, *, lang: str, member: str | None, on: str | None, ties: Sequence[str],
+          weights: Sequence[str], types: Sequence[str], seed: int, layout: Layout | None) -> Drawing:
     from kg.viz import networks, views
     from kg.viz.reader import Reader
 
