@@ -201,7 +201,7 @@ def render_brief(store: Any, who: str, lang: str = "en", *, layout: Layout | Non
     """The briefing as one self-contained HTML page (its print stylesheet inside)."""
     import jinja2
 
-    from kg.web.words import words
+    from kg.words import words
 
     from kg.choices import LANGS
 

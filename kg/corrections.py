@@ -10,7 +10,8 @@ names, codes, IRIs). This module adds what a person needs around it:
   one types (the web app's ``<datalist>`` and search).
 
 The names come from the same lookup queries (``queries/lookup/<kind>.rq``) as the
-catalogue's, run once per store.
+catalogue's: a name of one thing is read from the store's name index
+(:mod:`kg.catalogue.index`); only suggestions list them all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
+from kg.catalogue.index import name_index
 from kg.errors import ParameterError, QueryError
+from kg.labels import display_label
 from kg.layout import Layout, default_layout
 from kg.store import Table
 
@@ -36,21 +39,11 @@ CUTOFF = 0.8
 
 @dataclass
 class Named:
-    """A thing of the graph with all its names: ``(text, lang)``, ``lang`` None for codes."""
+    """A thing of the graph with all its names, to match what is typed: ``(text, lang)``, ``lang`` None
+    for codes. The name to show is its display label (:func:`label_of`)."""
 
     iri: str
     names: list[tuple[str, str | None]] = field(default_factory=list)
-
-    def label(self, lang: str = "en") -> str:
-        """Its name in ``lang``, else English, else any, else its key."""
-        for wanted in (lang, "en"):
-            for text, tag in self.names:
-                if tag == wanted:
-                    return text
-        for text, tag in self.names:
-            if tag:
-                return text
-        return short_key(self.iri)
 
 
 def short_key(iri: str) -> str:
@@ -102,12 +95,28 @@ def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]
     return found
 
 
+def _named(store: Any, kind: str, iri: str, layout: Layout | None) -> Named | None:
+    """One thing of ``kind`` with its names, from the store's name index (an indexed
+    look-up: it costs what one thing has, not what the graph holds), or None."""
+    lookup = KINDS.get(kind)
+    if not lookup:
+        return None
+    names = name_index(store, lookup, layout or default_layout(), kind).names_of(iri)
+    if not names:
+        return None
+    named = Named(iri)
+    for name in names:
+        if name not in named.names:
+            named.names.append(name)
+    return named
+
+
 def label_of(store: Any, kind: str, iri: str, lang: str = "en", layout: Layout | None = None) -> str:
-    """The name of ``iri`` in ``lang`` among the things of ``kind`` (its key when unnamed)."""
-    for named in names_of(store, kind, layout):
-        if named.iri == iri:
-            return named.label(lang)
-    return short_key(iri)
+    """The display label of ``iri`` in ``lang`` (:mod:`kg.labels`), its key when unnamed.
+
+    ``kind`` is kept for the callers that name what they show; the label rule is the same for all.
+    """
+    return display_label(store, (layout or default_layout()).queries_dir, iri, lang) or short_key(iri)
 
 
 def _close(store: Any, kind: str, value: str, layout: Layout | None) -> Named | None:
@@ -145,7 +154,7 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
         guess = _close(store, kind, value, layout)
         if guess is None:
             raise
-        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {guess.label(lang)} ({short_key(guess.iri)})"
+        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {label_of(store, kind, guess.iri, lang, layout)} ({short_key(guess.iri)})"
     if not isinstance(term, ox.NamedNode):
         return term, None
     label = label_of(store, kind, term.value, lang, layout)
@@ -154,7 +163,7 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
     local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
     shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
              normalise(term.value)}
-    named = next((n for n in names_of(store, kind, layout) if n.iri == term.value), None)
+    named = _named(store, kind, term.value, layout)
     if named is not None:
         shown |= {normalise(t) for t, tag in named.names if tag is None or tag == lang}
     if wanted in shown:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
-from kg.viz.drawing import Drawing, words
+from kg.viz.drawing import Drawing
+from kg.words import words
 
 __all__ = ["Page", "render_page", "write_page", "page_references", "json_for_script"]
 

@@ -1,7 +1,8 @@
 """Read what the views draw from the built graph, with the queries of ``queries/viz/``.
 
-Names come in the reader's language, then English, then any language, then a code; the
-most specific class of a thing and the citations that describe it are looked up once.
+Names are the display labels the build chose (:mod:`kg.labels`: the reader's language, then
+English, then any), then a code; the most specific class of a thing and the citations that
+describe it are looked up once.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from kg.choices import LANGS
+from kg.labels import read_display_labels
 from kg.layout import Layout
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
 from kg.iris import local_name
-from kg.viz.drawing import words
+from kg.words import words
 
 __all__ = ["Reader"]
 
@@ -41,7 +44,6 @@ class Reader:
         self.layout = layout
         self.lang = lang
         self.words = words(lang)
-        self._labels: dict[str, dict[str, list[str]]] | None = None
         self._codes: dict[str, list[str]] | None = None
         self._types: dict[str, str] | None = None
         self._ancestors: dict[str, set[str]] | None = None
@@ -57,28 +59,13 @@ class Reader:
         return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
 
     # names -------------------------------------------------------------------------
-    def _all_labels(self) -> dict[str, dict[str, list[str]]]:
-        if self._labels is None:
-            labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-            for entity, label in self.select("labels").rows:
-                if entity is not None and label is not None:
-                    labels[entity.value][(label.lang or "").lower()].append(label.value)
-            self._labels = labels
-        return self._labels
-
     def label(self, iri: str, *, with_code: bool = False) -> str:
-        """The name of a thing in the reader's language, then English, then any, then its code."""
-        by_lang = self._all_labels().get(iri, {})
-        text = None
-        for lang in (self.lang, "en", ""):
-            if by_lang.get(lang):
-                text = sorted(by_lang[lang])[0]
-                break
-        if text is None and by_lang:
-            text = sorted(sorted(v)[0] for v in by_lang.values())[0]
+        """The display label of a thing in the reader's language (:mod:`kg.labels`), else its code."""
+        found = read_display_labels(self.store, self.layout.queries_dir, self.lang).get(iri)
         code = self.code(iri)
-        if text is None:
+        if found is None:
             return code or local_name(iri)
+        text = found[0]
         if with_code and code and code not in text:
             return f"{code} {text}"
         return text
@@ -95,8 +82,9 @@ class Reader:
         return found[0] if found else None
 
     def search_text(self, iri: str) -> str:
-        """Every name and code of a thing, for the page's search box."""
-        names = sorted({n for v in self._all_labels().get(iri, {}).values() for n in v})
+        """Its code and its display labels in every language, for the page's search box."""
+        names = sorted({found[0] for lang in LANGS
+                        if (found := read_display_labels(self.store, self.layout.queries_dir, lang).get(iri))})
         code = self.code(iri)
         return " | ".join(([code] if code else []) + names)
 

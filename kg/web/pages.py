@@ -26,7 +26,7 @@ from kg.choices import LANGS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
-from kg.web.words import words
+from kg.words import words
 
 if TYPE_CHECKING:
     from kg.web.app import WebApp
@@ -47,7 +47,7 @@ class Pages:
         self.app = app
         self.store = app.store
         self.layout = app.layout
-        self.names = Names(app.store)
+        self.names = Names(app.store, app.layout.queries_dir)
         self._types: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, ...], Any] = {}
         self._jobs: dict[tuple[str, ...], threading.Event] = {}
@@ -174,7 +174,7 @@ class Pages:
                 if rank is not None and (best is None or rank < best):
                     best = rank
             if best is not None:
-                label = named.label(lang)
+                label = self.names.label(named.iri, lang)
                 citation = named.iri.startswith(iris.ID + "graph/")  # the sources come after the things
                 scored.append((best + 3 * citation, label.casefold(), named.iri))
         scored.sort()
@@ -206,7 +206,7 @@ class Pages:
         wanted = normalise(request.args.get("q", ""))[:100]
         out: list[str] = []
         for named in names_of(self.store, kind, self.layout):
-            label = named.label(lang)
+            label = self.names.label(named.iri, lang)
             if not wanted or any(normalise(n).startswith(wanted) or wanted in normalise(n) for n, _ in named.names):
                 out.append(label)
             if len(out) >= 20:
@@ -284,7 +284,7 @@ class Pages:
                 continue
             key = ("datalist", p.kind, lang)
             if key not in self._cache:
-                self._cache[key] = sorted({n.label(lang) for n in names_of(self.store, p.kind, self.layout)})
+                self._cache[key] = sorted({self.names.label(n.iri, lang) for n in names_of(self.store, p.kind, self.layout)})
             lists[p.kind] = self._cache[key]
         return lists
 
