@@ -407,6 +407,15 @@ def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server:
     assert RemoteStore(oxigraph, graphs=[stale]).count_graph(stale) == 0
 
 
+def test_the_remote_benchmark_runs(built_dir: Path) -> None:
+    """benchmarks/remote_bench.py once, so that a benchmark that no longer runs fails."""
+    _binary("oxigraph")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "remote_bench.py"), "--build-dir", str(built_dir),
+                           "--repeat", "1", "--port", str(_free_port(_TAKEN))], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "union graph: stats" in done.stdout and "every graph named: issue-overview" in done.stdout
+
+
 def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_dir: Path) -> None:
     result = _kg(built_dir, "push", oxigraph_server["store"], "--graph", "graph:no-such-source")
     assert result.exit_code == 1
