@@ -1,9 +1,14 @@
 """Every catalogue question on a large generated store, against the same SPARQL run bare.
 
-Run: ``python benchmarks/query_bench.py --statements 100000 [--seed 0] [--runs 3] [--work DIR]``.
+Run: ``python benchmarks/query_bench.py --statements 100000 [--seed 0] [--runs 3] [--work DIR]``,
+or on a generated project built earlier (no rebuild, e.g. at 1M statements):
+``python benchmarks/query_bench.py --project DIR [--build-dir DIR]``.
 
 The store is a graph of ``benchmarks/generate.py`` (the shapes of graph_data/, seeded),
-given this clone's queries and built with ``kg build``. For each catalogue query, each
+given this clone's queries and built with ``kg build``. With ``--project``, the project's
+graph and store are used as they are and this clone's catalogue and lookup queries are run
+on it (through a folder of links, so nothing in the project changes but the name index
+that ``kg query`` writes beside the store, as it would for anyone). For each catalogue query, each
 required parameter gets the candidate of its kind that the most statements point to (the
 busiest member, document …), typed as a person would: its English name. Three timings per
 query (medians of ``--runs``):
@@ -59,6 +64,21 @@ def _project(statements: int, seed: int, work: Path) -> Path:
     return home
 
 
+def _linked(project: Path, build_dir: Path, work: Path) -> tuple[Path, Path]:
+    """A project root whose queries are this clone's and whose graph and store are ``project``'s."""
+    from kg.store import current_store_path
+
+    current_store_path(build_dir)  # fails with advice when nothing is built there
+    home = work / f"linked-{project.resolve().name}"
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    for name in ("graph_data", "ontology"):
+        (home / name).symlink_to((project / name).resolve())
+    (home / "queries").symlink_to(ROOT / "queries")
+    return home, build_dir.resolve()
+
+
 def _busiest(store: Any) -> dict[str, int]:
     """How many statements point to each IRI (to pick a parameter value with answers)."""
     table = store.select("SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (isIRI(?o)) } GROUP BY ?o")
@@ -108,25 +128,34 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="Where to keep the generated, built project.")
     parser.add_argument("--only", nargs="*", default=None, metavar="QUERY", help="Only these catalogue queries.")
+    parser.add_argument("--project", type=Path, default=None,
+                        help="A generated project built earlier (its build/ or --build-dir): no generation, no build.")
+    parser.add_argument("--build-dir", type=Path, default=None, help="With --project: where its store is (default DIR/build).")
     parser.add_argument("--quick", action="store_true", help="2,000 statements, one run (for CI).")
     args = parser.parse_args()
     if args.quick:
         args.statements, args.runs = 2_000, 1
     work = args.work or Path(tempfile.gettempdir()) / "kg-query-bench"
     work.mkdir(parents=True, exist_ok=True)
-    home = _project(args.statements, args.seed, work)
+    build_dir: Path | None = None
+    if args.project is not None:
+        home, build_dir = _linked(args.project, args.build_dir or args.project / "build", work)
+    else:
+        home = _project(args.statements, args.seed, work)
 
     from kg import iris
     from kg.catalogue import bind_parameters, list_queries, run_catalogue_query
     from kg.layout import Layout
     from kg.store import open_store
 
-    layout = Layout(home)
+    layout = Layout(home, build_override=build_dir)
     store = open_store(layout.build_dir)
     bare = store._store  # the pyoxigraph store itself
     counts = _busiest(store)
     size = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value  # type: ignore[union-attr]
     env = {**os.environ, "KG_HOME": str(home)}
+    if build_dir is not None:
+        env["KG_BUILD_DIR"] = str(build_dir)
     print(f"{size} statements (with inferred and display labels), {args.runs} run(s) each\n")
     print("| query | rows | bare s | kg s | kg / bare | `kg query` s | goals |")
     print("|---|---:|---:|---:|---:|---:|---|")

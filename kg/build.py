@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from kg import __version__
@@ -26,6 +27,9 @@ from kg.layout import Layout
 from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
 from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
+
+if TYPE_CHECKING:
+    from kg.incremental import Plan
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
 
@@ -54,6 +58,8 @@ class BuildReport:
     asserted: int = 0
     inferred: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    #: How the graph was built: "incremental (…)" or "full (why)" (:mod:`kg.incremental`).
+    mode: str = ""
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
@@ -94,7 +100,9 @@ def build_graph(
     layout : Layout
         Where the sources are and where the store goes.
     force : bool
-        Rebuild even when the sources have not changed.
+        Rebuild everything, even when the sources have not changed. Otherwise, when only
+        data files changed since a usable previous build, the build is incremental
+        (:mod:`kg.incremental`): the same store, less work.
     reasoner, validator : str
         ``"rules"`` or ``"owlrl"``; ``"sparql"`` or ``"pyshacl"`` (see :mod:`kg.pipeline`).
         Asking for a referee (owlrl, pyshacl) rebuilds even when nothing changed.
@@ -131,11 +139,28 @@ def build_graph(
             asserted=current.get("asserted", 0),
             inferred=current.get("inferred", 0),
         )
+    from kg import incremental
+
     with build_lock(build_dir):
         removed = remove_old_stores(build_dir, keep=current["store"] if current else None, leftovers_only=current is None)
         if removed:
             log.info("removed leftovers of earlier builds: %s", ", ".join(removed))
-        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress)
+        why = "asked for (--full)" if force else "no previous build"
+        plan: incremental.Plan | None = None
+        if not force and current is not None:
+            found = incremental.plan(layout, current["store"]) if is_usable(build_dir, current) else "the previous build is not usable"
+            if isinstance(found, str):
+                why = found
+            else:
+                plan = found
+        if plan is not None:
+            try:
+                return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, plan=plan)
+            except incremental.FullBuild as exc:
+                why = str(exc)
+                if progress is not None:
+                    progress(f"full build instead: {why}")
+        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
 def _tidy(build_dir: Path, keep: str) -> None:
@@ -155,29 +180,50 @@ def _build(
     reasoner: str,
     validator: str,
     progress: Callable[[str], None] | None,
+    plan: Plan | None = None,
+    why: str = "",
 ) -> BuildReport:
     """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
+    from kg.incremental import Recorder, write_changes
+    from kg.incremental import tidy as tidy_records
     from kg.pipeline import POST_REASONING, Progress, run_stages
 
     build_dir = layout.build_dir
     steps = Progress(progress, total=4 + bool(POST_REASONING))
-    staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
-    seconds = steps.seconds
-    asserted, inferred = staged.asserted, staged.inferred
-    t0 = time.perf_counter()
-    steps.done += 1
     if progress is not None:
-        progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
-    name = new_store_name(fingerprint)
-    # The working store holds exactly the quads to store: spilled to a file and freed, then
-    # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
-    spilled = build_dir / f".{name}.nq"
+        progress(f"incremental build over {plan.previous}" if plan is not None else f"full build: {why}")
+    recorder = Recorder(layout) if reasoner == "rules" and validator == "sparql" else None
     try:
-        with_blank_nodes = staged.spill(spilled)
-        del staged
-        statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
-    finally:
-        spilled.unlink(missing_ok=True)
+        staged = run_stages(layout, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder)
+        seconds = steps.seconds
+        asserted, inferred = staged.asserted, staged.inferred
+        t0 = time.perf_counter()
+        steps.done += 1
+        name = new_store_name(fingerprint)
+        if plan is not None and staged.change is not None:
+            if progress is not None:
+                progress(f"[{steps.done}/{steps.total}] store: the previous store with the difference …")
+            statements = write_changes(build_dir, name, plan.previous, staged)
+            mode = f"incremental: {len(plan.changed) + len(plan.added)} of {len(plan.hashes)} data file(s) re-parsed, {len(plan.removed)} removed"
+        else:
+            if progress is not None:
+                progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
+            # The working store holds exactly the quads to store: spilled to a file and freed, then
+            # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
+            spilled = build_dir / f".{name}.nq"
+            try:
+                with_blank_nodes = staged.spill(spilled)
+                del staged
+                statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
+            finally:
+                spilled.unlink(missing_ok=True)
+            mode = f"full: {why}"
+        if recorder is not None:
+            recorder.commit(name)
+    except BaseException:
+        if recorder is not None:
+            recorder.discard()
+        raise
     manifest = json.dumps(
         {
             "store": name,
@@ -193,6 +239,7 @@ def _build(
     )
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
+    tidy_records(build_dir, keep=name)
     seconds["store"] = time.perf_counter() - t0
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
@@ -204,4 +251,5 @@ def _build(
         asserted=asserted,
         inferred=inferred,
         seconds=seconds,
+        mode=mode,
     )

@@ -10,7 +10,8 @@ names, codes, IRIs). This module adds what a person needs around it:
   one types (the web app's ``<datalist>`` and search).
 
 The names come from the same lookup queries (``queries/lookup/<kind>.rq``) as the
-catalogue's, run once per store.
+catalogue's: a name of one thing is read from the store's name index
+(:mod:`kg.catalogue.index`); only suggestions list them all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
+from kg.catalogue.index import name_index
 from kg.errors import ParameterError, QueryError
 from kg.labels import display_label
 from kg.layout import Layout, default_layout
@@ -93,6 +95,22 @@ def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]
     return found
 
 
+def _named(store: Any, kind: str, iri: str, layout: Layout | None) -> Named | None:
+    """One thing of ``kind`` with its names, from the store's name index (an indexed
+    look-up: it costs what one thing has, not what the graph holds), or None."""
+    lookup = KINDS.get(kind)
+    if not lookup:
+        return None
+    names = name_index(store, lookup, layout or default_layout(), kind).names_of(iri)
+    if not names:
+        return None
+    named = Named(iri)
+    for name in names:
+        if name not in named.names:
+            named.names.append(name)
+    return named
+
+
 def label_of(store: Any, kind: str, iri: str, lang: str = "en", layout: Layout | None = None) -> str:
     """The display label of ``iri`` in ``lang`` (:mod:`kg.labels`), its key when unnamed.
 
@@ -145,7 +163,7 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
     local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
     shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
              normalise(term.value)}
-    named = next((n for n in names_of(store, kind, layout) if n.iri == term.value), None)
+    named = _named(store, kind, term.value, layout)
     if named is not None:
         shown |= {normalise(t) for t, tag in named.names if tag is None or tag == lang}
     if wanted in shown:

@@ -14,14 +14,18 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import ValidationFailed
 from kg.layout import Layout
+
+if TYPE_CHECKING:
+    from kg.incremental import Change, Plan, Recorder
 
 __all__ = ["REASONERS", "VALIDATORS", "POST_REASONING", "Progress", "Staged", "run_stages"]
 
@@ -92,6 +96,11 @@ class Staged:
     work: ox.Store
     asserted: int = 0
     inferred: int = 0
+    #: For an incremental build: the asserted quads the change removes and adds, and the
+    #: inferred statements lost and gained against the previous build.
+    change: Change | None = None
+    inferred_lost: list[ox.Triple] = field(default_factory=list)
+    inferred_gained: list[ox.Triple] = field(default_factory=list)
 
     def spill(self, path: Path) -> list[ox.Quad]:
         """Write the quads without blank nodes to an N-Quads file and free the working store.
@@ -152,12 +161,22 @@ def may_have_blank_nodes(data: bytes) -> bool:
     return b"_:" in rest or b"[" in rest or b"(" in rest
 
 
-def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], None] | None = None) -> tuple[ox.Store, int]:
+def load_working_store(
+    layout: Layout,
+    files: list[Path],
+    say: Callable[[str], None] | None = None,
+    *,
+    keep: Callable[[Path, bytes], None] | None = None,
+    listed: dict[Path, list[ox.Quad]] | None = None,
+) -> tuple[ox.Store, int]:
     """Parse the ontology and the data files straight into an in-memory store.
 
     A file without blank nodes is parsed and loaded by Oxigraph alone; one with blank nodes
     goes through :func:`kg.loading.parse_file`, which names them deterministically (so the
     same sources give the same bytes). Returns the store and its number of quads.
+
+    ``keep`` receives each data file's bytes (the record of an incremental build); the files
+    that are keys of ``listed`` are parsed into a list of quads, stored there.
 
     Raises
     ------
@@ -179,7 +198,12 @@ def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], N
             raise
         if say is not None and len(data) > 1_000_000:  # a small file takes no time worth saying
             say(f"file {index}/{len(files)}: {_display(path, layout.root)} ({len(data) / 1e6:.0f} MB)")
-        if may_have_blank_nodes(data):
+        if keep is not None:
+            keep(path, data)
+        if listed is not None and path in listed:
+            listed[path] = parse_file(path, root=layout.root)
+            store.extend(listed[path])
+        elif may_have_blank_nodes(data):
             store.extend(parse_file(path, root=layout.root))
         else:
             try:
@@ -196,21 +220,70 @@ def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], N
     return store, len(store)
 
 
-def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", validator: str = "sparql") -> Staged:
+def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
+    """The quads of the previous version of data file ``name``, parsed as the build parsed it
+    (under its own file name: blank nodes are named after it)."""
+    import shutil
+    import tempfile
+
+    from kg.loading import parse_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / Path(name).name
+        shutil.copyfile(plan.old_source(name), copy)
+        return parse_file(copy, root=Path(tmp))
+
+
+def _parse(layout: Layout, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
+    """The parse stage of the default reasoner and validator: all files, or (``plan``) what changed."""
+    from kg.incremental import _rel, diff_quads
+
+    say = progress.say if len(files) > 1 else None
+    keep = recorder.source if recorder is not None else None
+    if plan is None:
+        work, asserted = load_working_store(layout, files, say, keep=keep)
+        return work, asserted, None
+    listed: dict[Path, list[ox.Quad]] = {p: [] for p in [*plan.changed, *plan.added]}
+    work, asserted = load_working_store(layout, files, say, keep=keep, listed=listed)
+    old = [q for name in [*plan.removed, *(_rel(layout, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
+    change = diff_quads(old, [q for quads in listed.values() for q in quads], work)
+    progress.say(
+        f"re-parsed {len(listed)} of {len(files)} data file(s) ({len(plan.changed)} changed, {len(plan.added)} added; "
+        f"{len(plan.removed)} removed); {len(plan.unchanged)} unchanged, loaded as they are"
+    )
+    progress.say(f"the change removes {len(change.removed):,} and adds {len(change.added):,} statement(s)")
+    return work, asserted, change
+
+
+def run_stages(
+    layout: Layout,
+    progress: Progress,
+    *,
+    reasoner: str = "rules",
+    validator: str = "sparql",
+    plan: Plan | None = None,
+    recorder: Recorder | None = None,
+) -> Staged:
     """Parse, validate and reason; return the working store holding the quads to store.
+
+    With ``plan`` (:mod:`kg.incremental`; default reasoner and validator only) only the changed
+    files are parsed for their difference and the previous closure is brought up to date;
+    ``recorder`` keeps what the next incremental build needs.
 
     Raises
     ------
-    DataError, ValidationFailed, InconsistencyError, kg.rules.UnsupportedAxiom, kg.shacl.UnsupportedShape
+    DataError, ValidationFailed, InconsistencyError, kg.rules.UnsupportedAxiom, kg.shacl.UnsupportedShape,
+    kg.incremental.FullBuild
     """
     from kg.loading import load_sources
     from kg.validation import validate_sources, validate_store, working_store
 
     files = layout.data_files()
     loaded = None
+    change = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted = load_working_store(layout, files, progress.say if len(files) > 1 else None)
+            work, asserted, change = _parse(layout, files, progress, plan, recorder)
         else:
             loaded = load_sources(layout.ontology_file, files, root=layout.root)
             work, asserted = working_store(loaded), len(loaded.quads)
@@ -231,10 +304,15 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
         )
 
     with progress.stage("reason", f"OWL 2 RL closure ({'compiled rules' if reasoner == 'rules' else 'owlrl'})"):
-        if reasoner == "rules":
+        if plan is not None and change is not None and recorder is not None:
+            from kg.incremental import reason
+
+            inferred, lost, gained = reason(work, plan, change, recorder, progress=progress.say)
+        elif reasoner == "rules":
             from kg.reasoning import infer_store
 
-            inferred = infer_store(work, iris.INFERRED_GRAPH, progress=progress.say)
+            record = recorder.closure if recorder is not None else None
+            inferred = infer_store(work, iris.INFERRED_GRAPH, progress=progress.say, record=record)
         else:
             from kg.loading import from_rdflib_term, to_rdflib
             from kg.reasoning import infer
@@ -249,6 +327,8 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
             inferred = len(triples)
         progress.say(f"{inferred:,} statements entailed")
     staged = Staged(work=work, asserted=asserted, inferred=inferred)
+    if change is not None:
+        staged.change, staged.inferred_lost, staged.inferred_gained = change, lost, gained
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:

@@ -5,6 +5,7 @@ the start-up cost of the query path."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -395,3 +396,58 @@ def test_query_benchmark_runs_on_a_small_graph(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| groups-of-member") or line.startswith("| members-")]
     assert len(rows) == 2 and all(int(r.split("|")[2]) > 0 for r in rows), done.stdout
+
+
+# ----------------------------------------------------------------------------- text search
+
+
+@pytest.mark.query("find-entity")
+@pytest.mark.parametrize("text", ["ivoire", "IVOIRE", "Côte", "côte d'", "kor", "inf/ecom/4", "services", "e-commerce",
+                                  "iv", "é", "e", "zzzz-no-such-name", "\"} UNION {"])
+def test_a_narrowed_search_gives_the_rows_of_the_whole_scan(built_store: Store, text: str) -> None:
+    """find-entity narrowed to the things the name index finds (FTS5 trigrams, or a scan of
+    the names under three letters) gives exactly the rows of its SPARQL run as written,
+    which tests every name of the graph; a selective search is narrowed."""
+    from kg.catalogue import bind_parameters, narrowed_text
+
+    q = find_query("find-entity", LAYOUT)
+    for lang in ("en", "fr"):
+        bound = bind_parameters(built_store, q, {"text": text}, lang, layout=LAYOUT)
+        narrowed = narrowed_text(built_store, q, bound, LAYOUT)
+        assert built_store.select(narrowed, bound).rows == built_store.select(q.text, bound).rows
+        if text in ("ivoire", "Côte", "services", "zzzz-no-such-name"):
+            assert "UNDEF" not in narrowed.split("WHERE", 1)[1], "a selective search names the things it found"
+
+
+def test_the_index_finds_every_name_containing_a_text(built_store: Store) -> None:
+    """containing() folds case, keeps accents, and the trigram and scan paths agree."""
+    from kg.catalogue import index
+
+    entity = index.name_index(built_store, "entity", LAYOUT, "entity")
+    assert ID + "member/CIV" in entity.containing("IVOIRE") and ID + "member/CIV" in entity.containing("Côte")
+    assert ID + "member/CIV" not in entity.containing("cote d'iv")  # accents are not folded, as in SPARQL
+    assert set(entity.containing("ivoire")) <= set(entity.containing("iv"))
+    assert entity.containing("zzzz-no-such-name") == [] and entity.size() > 100
+
+
+def test_a_narrow_line_is_checked(tmp_path: Path) -> None:
+    """'#+ narrow:' must name a text parameter, a kind with a lookup and a VALUES ?x { UNDEF } block."""
+    from kg.catalogue.narrowing import narrowing_of
+
+    head = "#+ summary: Find things?\n#+ param: text | text | x | y\n"
+    body = "SELECT ?text ?x WHERE { VALUES ?x { UNDEF } ?x ?p ?text } ORDER BY ?x\n"
+    cases = {
+        "#+ narrow: x | entity | text\n": None,
+        "#+ narrow: x | entity\n": "must be",
+        "#+ narrow: x | lang | text\n": "no lookup",
+        "#+ narrow: x | entity | other\n": "not a text parameter",
+        "#+ narrow: y | entity | text\n": "VALUES ?y",
+    }
+    for line, error in cases.items():
+        path = tmp_path / "q.rq"
+        path.write_text(head + line + body, encoding="utf-8")
+        if error is None:
+            assert narrowing_of(read_query(path)) is not None
+        else:
+            with pytest.raises(QueryError, match=re.escape(error)):
+                narrowing_of(read_query(path))

@@ -30,7 +30,7 @@ from click.testing import CliRunner, Result
 from kg.catalogue import CatalogueQuery, bind_parameters, read_query, run_query
 from kg.layout import Layout
 from kg.prebind import bind_inline
-from kg.remote import INDEX_GRAPH, RemoteStore
+from kg.remote import INDEX_GRAPH, UNION_GRAPH, RemoteStore
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +163,9 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 30
-MaxQueryCostEstimationTime = 400
+; No MaxQueryCostEstimationTime: with it, Virtuoso 7.2.5 refuses catalogue queries on estimates
+; of up to 10^9 s (or negative, an overflow) for queries it answers in under a second
+; (openlink/virtuoso-opensource#535: leave it out); 0 stops the server from starting.
 """
 
 
@@ -346,6 +348,11 @@ def test_push_one_graph_keeps_the_others_in_the_index(oxigraph_server: dict[str,
     assert "pushing" in result.stderr  # the progress bar, on standard error
     assert RemoteStore(oxigraph).graphs() == before and graph in before
     assert RemoteStore(oxigraph).count_graph(graph) == 79
+    # the union graph could no longer be exact: deleted, and every listed graph is named again
+    assert "the union graph was deleted" in result.stderr
+    remote = RemoteStore(oxigraph)
+    assert remote._dataset(named=False) == [("default-graph-uri", g) for g in before]
+    assert RemoteStore(oxigraph, graphs=[UNION_GRAPH]).count_graph(UNION_GRAPH) == 0
 
 
 def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server: dict[str, str], oxigraph: str,
@@ -366,6 +373,8 @@ def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server:
     result = _kg(built_dir, "push", store)
     assert result.exit_code == 0, result.output
     assert "deleted 1 graph(s) of an earlier push" in result.stderr
+    assert "and their union (" in result.stderr
+    assert RemoteStore(oxigraph)._dataset(named=False) == [("default-graph-uri", UNION_GRAPH)]
     assert stale not in RemoteStore(oxigraph).graphs()
     assert RemoteStore(oxigraph, graphs=[stale]).count_graph(stale) == 0
 
@@ -392,10 +401,17 @@ def test_virtuoso_gives_the_rows_of_the_embedded_store(path: Path, virtuoso: str
 
 def test_virtuoso_dataset_is_the_pushed_graphs_only(virtuoso: str, built_dir: Path) -> None:
     """Virtuoso's own default graph unites every graph, its system graphs too; kg queries the
-    pushed graphs only, so the statement counts are the embedded store's."""
+    pushed graphs only, so the statement counts are the embedded store's.
+
+    The default graph is counted as SPARQL 1.1 defines it (§13.1: the RDF merge, a set): a
+    statement stated in two citation graphs is one statement. pyoxigraph 0.5 counts it once per
+    graph in its union default graph (oxigraph#1919, fixed upstream by oxigraph#1920), so the
+    embedded store is asked for the distinct statements; the push's union graph holds each once."""
     _cli_same(built_dir, virtuoso, "stats", "--format", "csv", ties=True)
-    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert _kg(built_dir, "--store", virtuoso, "sparql", q, "-f", "csv").stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
+    q = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    remote = _kg(built_dir, "--store", virtuoso, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv")
+    assert remote.stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
+    assert RemoteStore(virtuoso)._dataset(named=False) == [("default-graph-uri", UNION_GRAPH)]
 
 
 @pytest.mark.xfail(run=False, reason="Virtuoso 7.2.5: its cost estimator refuses a query of the ties (698 s > 400 s); "

@@ -2,7 +2,8 @@
 
 One module per job: :mod:`~kg.catalogue.headers` reads the grlc-style headers and finds the
 files, :mod:`~kg.catalogue.names` resolves what a person typed to an RDF term (from an index
-built once per store), :mod:`~kg.catalogue.running` binds and runs, and
+built once per store), :mod:`~kg.catalogue.narrowing` narrows a text search to the things the index finds,
+:mod:`~kg.catalogue.running` binds and runs, and
 :mod:`~kg.catalogue.readme` writes the catalogue table of the README. Every public name is
 importable from ``kg.catalogue``.
 """
@@ -22,6 +23,7 @@ from kg.catalogue.headers import (
     shell_quote,
 )
 from kg.catalogue.names import normalise, resolve_parameter
+from kg.catalogue.narrowing import narrowed_text
 from kg.catalogue.readme import README_END, README_START, catalogue_table, readme_block, update_readme
 from kg.catalogue.running import bind_parameters, run_catalogue_query, run_query
 from kg.choices import LANGS
@@ -43,6 +45,7 @@ __all__ = [
     "normalise",
     "resolve_parameter",
     "bind_parameters",
+    "narrowed_text",
     "run_catalogue_query",
     "run_query",
     "catalogue_table",

@@ -2,10 +2,11 @@
 
 Resolving what a person typed must cost what the answer costs, not what the graph holds. So
 the names that ``queries/lookup/<kind>.rq`` lists are read once per built store and kept in
-an SQLite file beside it (``build/index/<store>.<lookup>.<hash>.sqlite``, keyed by the store's
-folder name and the lookup query's text, written atomically, so a rebuilt store or a changed
-lookup query gets a new one). A lookup is then an indexed search on the normalised name, its
-letters and digits, or its words. A store that is not a built folder (in memory, rdflib, a
+an SQLite file beside it (``build/index/<store>.<lookup>.<hash>.<version>.sqlite``, keyed by
+the store's folder name and the lookup query's text, written atomically, so a rebuilt store
+or a changed lookup query gets a new one). A lookup is then an indexed search on the
+normalised name, its letters and digits, or its words; a search for names containing a text
+(``find-entity``) uses an FTS5 trigram table of the case-folded names. A store that is not a built folder (in memory, rdflib, a
 remote endpoint) keeps its index in memory for the life of the process.
 """
 
@@ -69,14 +70,25 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
 
 
+#: The layout of the index files; a new one gets new files (the version is in their name).
+_VERSION = "v2"
+
 _SCHEMA = """
 CREATE TABLE names (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, name TEXT NOT NULL, lang TEXT,
-                    norm TEXT NOT NULL, compact TEXT NOT NULL, long INTEGER NOT NULL);
+                    norm TEXT NOT NULL, compact TEXT NOT NULL, long INTEGER NOT NULL,
+                    fold TEXT NOT NULL);
 CREATE TABLE words (word TEXT NOT NULL, name_id INTEGER NOT NULL);
 CREATE INDEX names_iri ON names (iri);
 CREATE INDEX names_norm ON names (norm);
 CREATE INDEX names_compact ON names (compact);
 CREATE INDEX words_word ON words (word, name_id);
+"""
+
+#: Substring search over the case-folded names (SQLite's FTS5 trigram tokenizer), when
+#: this SQLite has FTS5; without it, a search reads the names table.
+_SEARCH = """
+CREATE VIRTUAL TABLE names_fold USING fts5(fold, content='names', content_rowid='id', tokenize='trigram');
+INSERT INTO names_fold (names_fold) VALUES ('rebuild');
 """
 
 
@@ -85,18 +97,24 @@ class NameIndex:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._size: int | None = None
 
     # building ---------------------------------------------------------------------
     @staticmethod
     def _fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str | None]]) -> None:
         db.executescript(_SCHEMA)
-        names: list[tuple[int, str, str, str | None, str, str, int]] = []
+        names: list[tuple[int, str, str, str | None, str, str, int, str]] = []
         words: list[tuple[str, int]] = []
         for number, (iri, name, lang) in enumerate(rows, 1):
-            names.append((number, iri, name, lang, normalise(name), compact_text(name), int(len(name) > 3)))
+            names.append((number, iri, name, lang, normalise(name), compact_text(name), int(len(name) > 3),
+                          name.casefold()))
             words += [(w, number) for w in tokens(name)]
-        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", names)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
+        try:
+            db.executescript(_SEARCH)
+        except sqlite3.OperationalError as exc:  # an SQLite built without FTS5
+            log.info("no full-text table in the name index (%s); a search reads every name", exc)
         db.commit()
 
     @classmethod
@@ -158,6 +176,37 @@ class NameIndex:
             [*wanted, len(wanted)],
         )
 
+    def containing(self, text: str) -> list[str]:
+        """Candidates with a name that contains ``text``, case folded (accents are kept).
+
+        Whatever ``LCASE(STR(?name))`` contains ``LCASE(?text)`` for in SPARQL is among
+        them (case folding keeps a substring a substring); a query narrowed to them keeps
+        its own test, so the folding may find more, never fewer. Three characters or more
+        are looked up in the trigram table; shorter text reads the names.
+        """
+        needle = text.casefold()
+        rows: Iterable[tuple[str, str]] = []
+        if "\x00" in needle:  # SQLite's text functions stop at NUL: compare in Python
+            rows = self._db.execute("SELECT iri, fold FROM names")
+        elif len(needle) >= 3 and self._has_search():
+            phrase = '"' + needle.replace('"', '""') + '"'
+            rows = self._db.execute(
+                "SELECT n.iri, n.fold FROM names_fold JOIN names n ON n.id = names_fold.rowid WHERE names_fold MATCH ?",
+                (phrase,))
+        else:
+            rows = self._db.execute("SELECT iri, fold FROM names WHERE instr(fold, ?) > 0", (needle,))
+        return sorted({iri for iri, fold in rows if needle in fold})
+
+    def size(self) -> int:
+        """How many candidates the index holds."""
+        if self._size is None:
+            self._size = int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM names").fetchone()[0])
+        return self._size
+
+    def _has_search(self) -> bool:
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'names_fold'").fetchone()
+        return found is not None
+
     def names_of(self, iri: str) -> list[tuple[str, str | None]]:
         """The names of one candidate, in the lookup query's order."""
         return [(r[0], r[1]) for r in self._db.execute("SELECT name, lang FROM names WHERE iri = ? ORDER BY id", (iri,))]
@@ -213,7 +262,7 @@ def name_index(store: QueryEngine, lookup: str, layout: Layout, kind: str = "") 
         cache = _MEMORY.setdefault(store, {})
     except TypeError:  # an engine that cannot be weakly referenced: no process cache
         cache = {}
-    key = f"{lookup}.{digest}"
+    key = f"{lookup}.{digest}.{_VERSION}"
     if key in cache:
         return cache[key]
     folder = _store_folder(store)
@@ -240,8 +289,10 @@ def name_index(store: QueryEngine, lookup: str, layout: Layout, kind: str = "") 
 
 
 def _remove_stale(index_dir: Path, store_name: str) -> None:
-    """Remove the indexes of stores that are gone (their folder no longer exists)."""
+    """Remove the indexes of stores that are gone (their folder no longer exists) and those
+    of an older layout."""
     for file in index_dir.glob("*.sqlite"):
         owner = file.name.split(".", 1)[0]
-        if owner != store_name and not (index_dir.parent / owner).is_dir():
+        outdated = owner == store_name and not file.name.endswith(f".{_VERSION}.sqlite")
+        if outdated or (owner != store_name and not (index_dir.parent / owner).is_dir()):
             file.unlink(missing_ok=True)

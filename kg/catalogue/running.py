@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from kg.catalogue.headers import KIND_HELP, CatalogueQuery, shell_quote
 from kg.catalogue.names import resolve_parameter
+from kg.catalogue.narrowing import narrowed_text
 from kg.choices import LANGS
 from kg.errors import ParameterError, QueryError
 from kg.layout import Layout
@@ -86,7 +87,7 @@ def run_catalogue_query(
     if lang not in LANGS:
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     bindings = bind_parameters(store, query, values or {}, lang, layout=layout)
-    result = store.query(query.text, bindings)
+    result = store.query(narrowed_text(store, query, bindings, layout), bindings)
     if not isinstance(result, Table):
         raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
     if show_parameters or not bindings:

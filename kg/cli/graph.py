@@ -18,7 +18,7 @@ __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option("--force", "--full", "force", is_flag=True, help="Rebuild everything, even if no source changed (no incremental build).")
 @click.option(
     "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
     help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
@@ -33,13 +33,18 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
-    writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place. Each stage reports its progress on
-    standard error when it is a terminal (or with 'kg -v build').
+    writes the store under build/. Skips the work when no source changed. When only
+    files of graph_data/ changed since the last build, the build is incremental: it
+    re-parses the changed files, brings the previous closure up to date and writes
+    the difference into a copy of the previous store, giving the same graph as a
+    full build; any other change builds everything (said on standard error). A
+    failed build leaves the previous built graph in place. Each stage reports its
+    progress on standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
-      kg build            # or: kg build --force
+      kg build            # incremental when it can be
+      kg build --full     # everything again (also: --force)
       kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
     from kg.build import build_graph
@@ -53,7 +58,7 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
-        click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps})", err=True)
+        click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps}); {report.mode}", err=True)
 
 
 @click.command()

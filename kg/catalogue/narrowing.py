@@ -1,0 +1,125 @@
+"""Narrowing a text search to the things whose names contain the text, from the name index.
+
+A question such as ``find-entity`` tests every name of the graph with ``CONTAINS``: as
+SPARQL, its cost grows with the graph, not with the answer. Its header says which variable
+the search is about, of which kind, and which text parameter it contains::
+
+    #+ narrow: x | entity | text
+
+and its SPARQL holds ``VALUES ?x { UNDEF }`` (SPARQL 1.1 §10.2, inline data: one solution
+that binds nothing, so the query as written reads everything, on any engine). Before the
+query runs, the catalogue replaces the ``UNDEF`` of every such block with the things of that
+kind that have a name containing the text, found in the store's name index (an FTS5
+trigram search, :meth:`kg.catalogue.index.NameIndex.containing`). The terms are IRIs of
+the index written by Oxigraph's serialiser, never what the person typed; the text itself
+stays a bound literal, and the query keeps its own test, so the rows are the same: the
+index finds every thing the test would accept (and perhaps a few more, which the test
+drops). When more than a quarter of the things match (a one-letter search), the query runs
+as written: naming them all would cost more than reading them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.catalogue.headers import KINDS, CatalogueQuery
+from kg.errors import QueryError
+from kg.layout import Layout, default_layout
+
+__all__ = ["Narrowing", "narrowing_of", "narrowed_text"]
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """``#+ narrow: variable | kind | parameter``: ``?variable`` is a thing of ``kind`` whose
+    name contains the value of ``parameter``."""
+
+    variable: str
+    kind: str
+    parameter: str
+
+
+def narrowing_of(query: CatalogueQuery) -> Narrowing | None:
+    """The query's ``#+ narrow:`` line, checked against its parameters and its SPARQL."""
+    spec = query.fields.get("narrow")
+    if not spec:
+        return None
+    parts = [p.strip().lstrip("?$") for p in spec.split("|")]
+    if len(parts) < 3 or not all(parts[:3]):
+        raise QueryError(f"{query.path.name}: '#+ narrow: {spec}' must be 'variable | kind | text parameter'")
+    variable, kind, parameter = parts[:3]
+    if not KINDS.get(kind):
+        raise QueryError(f"{query.path.name}: '#+ narrow:' names kind {kind!r}, which has no lookup query")
+    p = query.parameter(parameter)
+    if p is None or p.kind != "text":
+        raise QueryError(f"{query.path.name}: '#+ narrow:' names {parameter!r}, which is not a text parameter of the query")
+    if not _undef_blocks(query.text, variable):
+        raise QueryError(f"{query.path.name}: '#+ narrow:' needs a 'VALUES ?{variable} {{ UNDEF }}' block in the query")
+    return Narrowing(variable, kind, parameter)
+
+
+def _undef_blocks(text: str, variable: str) -> list[tuple[int, int]]:
+    """Where the ``UNDEF`` of each ``VALUES ?variable { UNDEF }`` block is (start, end)."""
+    from kg.prebind import tokenize
+
+    tokens = [t for t in tokenize(text) if t.kind not in ("space", "comment")]
+    found = []
+    for i in range(len(tokens) - 4):
+        window = tokens[i:i + 5]
+        if (window[0].keyword == "VALUES" and window[1].kind == "var" and window[1].text[1:] == variable
+                and window[2].text == "{" and window[3].keyword == "UNDEF" and window[4].text == "}"):
+            found.append((window[3].start, window[3].start + len(window[3].text)))
+    return found
+
+
+def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any], layout: Layout | None = None) -> str:
+    """The query's text with its ``VALUES ?x { UNDEF }`` blocks holding the matching things
+    (the text unchanged when the query narrows nothing or the text is empty)."""
+    narrowing = narrowing_of(query)
+    if narrowing is None:
+        return query.text
+    term = bindings.get(narrowing.parameter)
+    if not isinstance(term, ox.Literal) or not term.value:
+        return query.text  # an empty text matches every name: nothing to narrow
+    from kg.catalogue.index import name_index
+
+    index = name_index(store, KINDS[narrowing.kind], layout or default_layout(), narrowing.kind)
+    found = index.containing(term.value)
+    if len(found) * 4 > index.size():
+        return query.text  # most things match: reading them all is cheaper than naming them
+    prologue, things = _written(found, query.text)
+    parts, last = [prologue], 0
+    for start, end in _undef_blocks(query.text, narrowing.variable):
+        parts += [query.text[last:start], things]
+        last = end
+    parts.append(query.text[last:])
+    return "".join(parts)
+
+
+def _written(found: list[str], text: str) -> tuple[str, str]:
+    """The IRIs as SPARQL terms, and PREFIX lines to put before the query.
+
+    An IRI holding the word "service" is written through a prefix declared for it alone
+    (``PREFIX m0: <…service…>`` … ``m0:``), as :mod:`kg.guard` asks: it refuses that word
+    in an IRI written in full in the body of a query, where it cannot be told from the
+    keyword.
+    """
+    from kg.prebind import declared_prefixes, tokenize
+
+    taken = declared_prefixes(tokenize(text))
+    lines: list[str] = []
+    terms: list[str] = []
+    for iri in found:
+        written = str(ox.NamedNode(iri))
+        if "service" in iri.lower():
+            number = len(lines)
+            while f"kgmatch{number}" in taken:
+                number += 1000
+            lines.append(f"PREFIX kgmatch{number}: {written}\n")
+            written = f"kgmatch{number}:"
+        terms.append(written)
+    return "".join(lines), " ".join(terms)
