@@ -296,7 +296,11 @@ def _xml_safe(value: str) -> str:
 
 
 def _fixed_zip_dates(data: bytes) -> bytes:
-    """Rewrite the zip with a fixed date on every entry: same answer, same bytes."""
+    """Rewrite the zip with a fixed date on every entry and in its properties: same answer, same bytes.
+
+    openpyxl stamps ``dcterms:modified`` of ``docProps/core.xml`` with the time of saving,
+    whatever the workbook says: it is set back to the fixed date here.
+    """
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -306,5 +310,9 @@ def _fixed_zip_dates(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                                 content)
+            dst.writestr(fixed, content)
     return out.getvalue()
