@@ -115,6 +115,7 @@ class Staged:
         try:
             self.work.dump(str(raw), ox.RdfFormat.N_QUADS)
             self.work = ox.Store()
+            _release_freed_memory()
             kept: list[bytes] = []
             with raw.open("rb") as source, path.open("wb") as out:
                 rest = b""
@@ -138,6 +139,23 @@ class Staged:
         finally:
             raw.unlink(missing_ok=True)
         return list(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS)) if kept else []
+
+
+def _release_freed_memory() -> None:
+    """Give the memory of the freed working store back to the system before the bulk load.
+
+    glibc keeps freed blocks for reuse: measured at 1M statements, the resident memory of
+    the store stage was the old working store's (1.1 GB, freed but kept) plus Oxigraph's
+    bulk loader's, 2.09 GB at peak. ``malloc_trim`` returns them (a no-op elsewhere).
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class _LazyOrigin:
