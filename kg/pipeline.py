@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import ValidationFailed
-from kg.layout import Layout
+from kg.project import Project
 
 if TYPE_CHECKING:
     from kg.incremental import Change, Plan, Recorder
@@ -168,15 +168,15 @@ class _LazyOrigin:
     Only error messages need it (which file to fix), so the files are re-read in Python then.
     """
 
-    def __init__(self, layout: Layout, files: list[Path]) -> None:
-        self.layout, self.files = layout, files
+    def __init__(self, project: Project, files: list[Path]) -> None:
+        self.project, self.files = project, files
         self.map: dict[str, str] | None = None
 
     def get(self, key: str, default: str = "") -> str:
         if self.map is None:
             from kg.loading import load_sources
 
-            self.map = load_sources(self.layout.ontology_file, self.files, root=self.layout.root).origin
+            self.map = load_sources(self.project.ontology_file, self.files, root=self.project.root).origin
         return self.map.get(key, default)
 
 
@@ -206,7 +206,7 @@ def may_have_blank_nodes(data: bytes) -> bool:
 
 
 def load_working_store(
-    layout: Layout,
+    project: Project,
     files: list[Path],
     say: Callable[[str], None] | None = None,
     *,
@@ -232,34 +232,34 @@ def load_working_store(
 
     store = ox.Store()
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
+    for path in ontology_files(project.ontology_file):  # the ontology and its owl:imports, read locally
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=project.root))
     for index, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
         except OSError:
-            parse_file(path, root=layout.root)  # raises the DataError naming the file
+            parse_file(path, root=project.root)  # raises the DataError naming the file
             raise
         if say is not None and len(data) > 1_000_000:  # a small file takes no time worth saying
-            say(f"file {index}/{len(files)}: {_display(path, layout.root)} ({len(data) / 1e6:.0f} MB)")
+            say(f"file {index}/{len(files)}: {_display(path, project.root)} ({len(data) / 1e6:.0f} MB)")
         if keep is not None:
             keep(path, data)
         if listed is not None and path in listed:
-            listed[path] = parse_file(path, root=layout.root)
+            listed[path] = parse_file(path, root=project.root)
             store.extend(listed[path])
         elif may_have_blank_nodes(data):
-            store.extend(parse_file(path, root=layout.root))
+            store.extend(parse_file(path, root=project.root))
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
             except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
-                parse_file(path, root=layout.root)  # raises the DataError with line and column
+                parse_file(path, root=project.root)  # raises the DataError with line and column
                 raise
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             raise DataError(
                 f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
                 "named graph; put it inside the GRAPH block of the citation it comes from",
-                _display(path, layout.root),
+                _display(path, project.root),
             )
     return store, len(store)
 
@@ -289,18 +289,18 @@ def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
         return parse_file(copy, root=Path(tmp))
 
 
-def _parse(layout: Layout, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
+def _parse(project: Project, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
     """The parse stage of the default reasoner and validator: all files, or (``plan``) what changed."""
     from kg.incremental import _rel, diff_quads
 
     say = progress.say if len(files) > 1 else None
     keep = recorder.source if recorder is not None else None
     if plan is None:
-        work, asserted = load_working_store(layout, files, say, keep=keep)
+        work, asserted = load_working_store(project, files, say, keep=keep)
         return work, asserted, None
     listed: dict[Path, list[ox.Quad]] = {p: [] for p in [*plan.changed, *plan.added]}
-    work, asserted = load_working_store(layout, files, say, keep=keep, listed=listed)
-    old = [q for name in [*plan.removed, *(_rel(layout, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
+    work, asserted = load_working_store(project, files, say, keep=keep, listed=listed)
+    old = [q for name in [*plan.removed, *(_rel(project, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
     change = diff_quads(old, [q for quads in listed.values() for q in quads], work)
     progress.say(
         f"re-parsed {len(listed)} of {len(files)} data file(s) ({len(plan.changed)} changed, {len(plan.added)} added; "
@@ -311,7 +311,7 @@ def _parse(layout: Layout, files: list[Path], progress: Progress, plan: Plan | N
 
 
 def run_stages(
-    layout: Layout,
+    project: Project,
     progress: Progress,
     *,
     reasoner: str = "rules",
@@ -333,23 +333,23 @@ def run_stages(
     from kg.loading import load_sources
     from kg.validation import validate_sources, validate_store, working_store
 
-    files = layout.data_files()
+    files = project.data_files()
     loaded = None
     change = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted, change = _parse(layout, files, progress, plan, recorder)
+            work, asserted, change = _parse(project, files, progress, plan, recorder)
         else:
-            loaded = load_sources(layout.ontology_file, files, root=layout.root)
+            loaded = load_sources(project.ontology_file, files, root=project.root)
             work, asserted = working_store(loaded), len(loaded.quads)
         progress.say(f"{asserted:,} statements")
 
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+    checks = sorted(project.checks_dir.glob("*-violation.rq"))
     with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):
         if loaded is None:
-            violations = validate_store(work, _LazyOrigin(layout, files), layout.shapes_file, checks)  # type: ignore[arg-type]
+            violations = validate_store(work, _LazyOrigin(project, files), project.shapes_file, checks)  # type: ignore[arg-type]
         else:
-            violations = validate_sources(loaded, layout.shapes_file, checks, validator=validator)
+            violations = validate_sources(loaded, project.shapes_file, checks, validator=validator)
         errors = [v for v in violations if v.severity == "Violation"]
         progress.say(f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)")
     if errors:

@@ -39,8 +39,8 @@ from kg.remote import HAS_PART, INDEX_GRAPH, UNION_GRAPH, http_request
 
 __all__ = ["PushReport", "push_graph", "graph_url", "CHUNK"]
 
-#: Statements per request for graphs without blank nodes.
-CHUNK = 50_000
+#: Statements per request (those with blank nodes go in one request of their own).
+CHUNK = 5_000
 _TURTLE = "text/turtle; charset=utf-8"
 
 
@@ -198,13 +198,22 @@ def push_graph(
 
 def _put(url: str, name: str, triples: Sequence[ox.Triple], opener: urllib.request.OpenerDirector, timeout: float,
          chunk: int, progress: Callable[[str, int], None] | None, done: str) -> None:
-    """Replace one graph: PUT its first part, POST the next ones (one request when it has blank nodes)."""
-    size = len(triples) if _has_bnode(triples) else max(1, chunk)
+    """Replace one graph: PUT its first part, POST the next ones.
+
+    The statements with blank nodes go together in the first request (the protocol gives
+    each request fresh blank nodes); the others in parts of ``chunk``, so that no body is
+    large enough for a server that answers 401 before reading it (Virtuoso's Digest) to
+    break the connection.
+    """
+    linked = [t for t in triples if _has_bnode([t])]
+    plain = [t for t in triples if not _has_bnode([t])]
+    size = max(1, chunk)
+    parts = [linked] if linked else []
+    parts += [plain[i:i + size] for i in range(0, len(plain), size)]
     target = graph_url(url, name)
-    for start in range(0, max(len(triples), 1), size):
-        part = triples[start:start + size]
+    for i, part in enumerate(parts or [[]]):
         try:
-            _send(target, "PUT" if start == 0 else "POST", _turtle(part), opener, timeout)
+            _send(target, "PUT" if i == 0 else "POST", _turtle(part), opener, timeout)
         except StoreError as exc:
             raise StoreError(f"push stopped at graph <{name}> ({done}; the index is unchanged): {exc}") from None
         if progress is not None:

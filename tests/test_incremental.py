@@ -211,11 +211,11 @@ def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path
 
     from kg.build import build_graph
     from kg.errors import KGError
-    from kg.layout import Layout
+    from kg.project import Project
 
     root = tmp_path / "project"
     generate(3000, root, seed=seed)
-    layout = Layout(root)
+    layout = Project(root)
     assert not build_graph(layout).mode.startswith("incremental")
     rng = random.Random(seed)
     compared = 0
@@ -236,7 +236,7 @@ def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path
             path.write_text(text, encoding="utf-8")
         full_dir = tmp_path / f"full-{round_}"
         try:
-            full = build_graph(Layout(root, build_override=full_dir), force=True)
+            full = build_graph(Project(root, build_override=full_dir), force=True)
         except KGError as exc:
             with pytest.raises(type(exc)):
                 build_graph(layout)
