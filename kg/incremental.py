@@ -171,7 +171,11 @@ class Recorder:
         self.rules = rules_hash(updates)
 
     def commit(self, store_name: str) -> None:
-        state = {"version": VERSION, "config": config_fingerprint(self.project), "files": self.files, "rules": self.rules}
+        state = {
+            "version": VERSION, "config": config_fingerprint(self.project), "files": self.files, "rules": self.rules,
+            # the records are checked against these before use: a damaged one means a full build
+            "records": {name: _sha((self.tmp / name).read_bytes()) for name in ("derived.nt", "current.nt") if (self.tmp / name).exists()},
+        }
         (self.tmp / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(self.tmp, self.root / store_name)
 
