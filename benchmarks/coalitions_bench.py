@@ -26,12 +26,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _measure import timed  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
 
 import pyoxigraph as ox
 
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg import iris  # noqa: E402
-from kg.layout import Layout  # noqa: E402
+from kg.project import Project  # noqa: E402
 
 J = iris.JSI
 I = iris.ID  # noqa: E741
@@ -215,14 +215,7 @@ def synthetic_graph(members: int, seed: int) -> tuple[list[ox.Quad], dict[str, i
 # --------------------------------------------------------------------------- timing
 
 
-def _time(fn: Callable[[], Any], runs: int = 1) -> tuple[float, Any]:
-    """The median of ``runs`` timings, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+_time = timed  # benchmarks/_measure.py
 
 
 def reference_workload() -> float:
@@ -249,7 +242,7 @@ def main() -> None:
     rows: list[tuple[str, float, str]] = []
     ref = reference_workload()
     rows.append(("reference: sort 1,000,000 floats (Python)", ref, ""))
-    layout = Layout(ROOT)
+    project = Project(ROOT)
 
     # the real graph, when it is built: the ≤ 1 s promise
     manifest = args.build_dir / "CURRENT"
@@ -257,7 +250,7 @@ def main() -> None:
         from kg.store import open_store
 
         real = open_store(args.build_dir)
-        t_graph, g_real = _time(lambda: build_member_graph(real, layout=layout), runs=5)
+        t_graph, g_real = _time(lambda: build_member_graph(real, project=project), runs=5)
         t_comm, _ = _time(lambda: find_coalitions(g_real), runs=5)
         rows.append((f"real graph: member graph ({g_real.number_of_nodes()} members, {g_real.number_of_edges()} ties)",
                      t_graph, ""))
@@ -267,7 +260,7 @@ def main() -> None:
     t_gen, (quads, sizes) = _time(lambda: synthetic_graph(args.members, args.seed))
     store = memory_store(quads)
     rows.append((f"synthetic graph: generate {sizes['statements']:,} statements", t_gen, ""))
-    t_build, graph = _time(lambda: build_member_graph(store, layout=layout))
+    t_build, graph = _time(lambda: build_member_graph(store, project=project))
     tied = Tied.of(graph).to_networkx()
     n, m = tied.number_of_nodes(), tied.number_of_edges()
     rows.append((f"member graph (SPARQL + projection): {graph.number_of_nodes():,} members, {m:,} ties", t_build, ""))

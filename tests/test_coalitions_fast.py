@@ -26,20 +26,20 @@ from kg.coalitions import build_member_graph, find_coalitions, resolve_on
 from kg.coalitions import fast
 from kg.coalitions.tied import Tied
 from kg.coalitions.ties import TIE_KINDS
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 
 ON = [None, "D.1", "capacity-building", "D.3"]
 
 
 @pytest.fixture(scope="module")
-def real(built_store: Store, layout: Layout) -> Callable[..., nx.Graph]:
+def real(built_store: Store, project: Project) -> Callable[..., nx.Graph]:
     cache: dict[str | None, nx.Graph] = {}
 
     def graph(on: str | None = None) -> nx.Graph:
         if on not in cache:
-            iri = resolve_on(built_store, on, layout=layout) if on else None
-            cache[on] = build_member_graph(built_store, on=iri, layout=layout)
+            iri = resolve_on(built_store, on, project=project) if on else None
+            cache[on] = build_member_graph(built_store, on=iri, project=project)
         return cache[on]
 
     return graph

@@ -200,9 +200,9 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     from kg.coalitions import build_member_graph, find_coalitions, resolve_on
 
     w = r.words
-    on_iri = resolve_on(r.store, on, layout=r.layout) if on else None
+    on_iri = resolve_on(r.store, on, project=r.project) if on else None
     graph = build_member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
-                               lang=r.lang, layout=r.layout)
+                               lang=r.lang, project=r.project)
     report = find_coalitions(graph, seed=seed, resolution=resolution)
     community_of = {str(m): c.id for c in report.communities for m in c.members}
     name_of = {c.id: c.name or w["community"].format(n=c.id) for c in report.communities}

@@ -14,7 +14,7 @@ from typing import Any
 from kg.choices import LANGS
 from kg.labels import read_display_labels
 from kg.errors import QueryError
-from kg.layout import Layout
+from kg.project import Project
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
 from kg.iris import local_name
@@ -37,15 +37,15 @@ class Reader:
     ----------
     store : Store
         The built graph.
-    layout : Layout
+    project : Project
         Where ``queries/viz/`` is.
     lang : str
         The reader's language.
     """
 
-    def __init__(self, store: Store, layout: Layout, lang: str) -> None:
+    def __init__(self, store: Store, project: Project, lang: str) -> None:
         self.store = store
-        self.layout = layout
+        self.project = project
         self.lang = lang
         self.words = words(lang)
         self._codes: dict[str, list[str]] | None = None
@@ -57,7 +57,7 @@ class Reader:
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
-        return run_rq(self.store, self.layout.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
+        return run_rq(self.store, self.project.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
 
     def records(self, name: str, **bindings: Any) -> list[dict[str, str | None]]:
         """The rows of a view query as dicts of text (``None`` where unbound)."""
@@ -69,7 +69,7 @@ class Reader:
         ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`)."""
         from kg.queryfiles import read_rq
 
-        path = self.layout.queries_dir / "viz" / f"{name}.rq"
+        path = self.project.queries_dir / "viz" / f"{name}.rq"
         if about is None:
             table = run_rq(self.store, path, what="view query")
         else:
@@ -102,7 +102,7 @@ class Reader:
     # names -------------------------------------------------------------------------
     def label(self, iri: str, *, with_code: bool = False) -> str:
         """The display label of a thing in the reader's language (:mod:`kg.labels`), else its code."""
-        found = read_display_labels(self.store, self.layout.queries_dir, self.lang).get(iri)
+        found = read_display_labels(self.store, self.project.queries_dir, self.lang).get(iri)
         code = self.code(iri)
         if found is None:
             return code or local_name(iri)
@@ -127,7 +127,7 @@ class Reader:
     def search_text(self, iri: str) -> str:
         """Its code and its display labels in every language, for the page's search box."""
         names = sorted({found[0] for lang in LANGS
-                        if (found := read_display_labels(self.store, self.layout.queries_dir, lang).get(iri))})
+                        if (found := read_display_labels(self.store, self.project.queries_dir, lang).get(iri))})
         code = self.code(iri)
         return " | ".join(([code] if code else []) + names)
 
