@@ -655,3 +655,20 @@ def test_a_page_is_written_without_importing_ipython() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_coalitions_view_keeps_the_strongest_links_and_says_so(built_store: Store, project: Project,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond MAX_LINKS ties among the members drawn, the strongest are drawn and the page says how many of how many."""
+    from kg.viz import networks
+
+    whole = draw(built_store, "coalitions", project=project)
+    assert len(whole.edges) <= networks.MAX_LINKS and "strongest" not in whole.description  # the real graph: all of them
+    monkeypatch.setattr(networks, "MAX_LINKS", 100)
+    cut = draw(built_store, "coalitions", project=project)
+    assert len(cut.edges) == 100 and {n.id for n in cut.nodes} == {n.id for n in whole.nodes}
+    assert f"Links: the 100 strongest of {len(whole.edges)}" in cut.description
+    weight = {(e.source, e.target): e.width for e in whole.edges}
+    kept = sorted(weight[(e.source, e.target)] for e in cut.edges)
+    dropped = [w for pair, w in weight.items() if pair not in {(e.source, e.target) for e in cut.edges}]
+    assert min(kept) >= max(dropped)

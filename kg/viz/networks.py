@@ -24,7 +24,7 @@ from kg.viz.positions import most_linked, spring_positions
 from kg.viz.reader import Reader
 from kg.viz.views import _SHAPES, PALETTE, PHYSICS_MAX_NODES
 
-__all__ = ["MAX_DRAWN", "graph_view", "coalitions_view"]
+__all__ = ["MAX_DRAWN", "MAX_LINKS", "graph_view", "coalitions_view"]
 
 # --------------------------------------------------------------------------- graph
 
@@ -41,6 +41,9 @@ _FAMILIES = (
 
 #: The most things a network view draws; beyond, it keeps the most linked and says what it left out.
 MAX_DRAWN = 300
+#: The most links the coalitions view draws (the strongest; the real graph has about 3,500): 300 members
+#: of a large graph can share 45,000 ties, each with its reasons in a tooltip (80 s and 1 GB to write).
+MAX_LINKS = 5000
 #: How many of the most linked things a network view labels in large type.
 HUB_LABELS = 30
 #: How many kinds of left-out things the description names.
@@ -217,12 +220,13 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     kept = set(ranked[:MAX_DRAWN])
     order = [n for n in everyone if n in kept]
     top = max((float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)), default=1.0) or 1.0
+    candidates = [(min(str(a), str(b)), max(str(a), str(b)), d) for a, b, d in graph.edges(data=True)
+                  if float(d.get("weight", 1.0)) > 0 and str(a) in kept and str(b) in kept]
+    # the strongest links when there are too many to read (and to write: each carries its reasons)
+    strongest = sorted(candidates, key=lambda e: (-round(float(e[2].get("weight", 1.0)), 9), e[0], e[1]))[:MAX_LINKS]
     edges, links = [], []
-    for a, b, d in sorted(((min(str(a), str(b)), max(str(a), str(b)), d) for a, b, d in graph.edges(data=True)),
-                          key=lambda e: (e[0], e[1])):
+    for a, b, d in sorted(strongest, key=lambda e: (e[0], e[1])):
         weight = float(d.get("weight", 1.0))
-        if weight <= 0 or a not in kept or b not in kept:
-            continue
         links.append((a, b, weight))
         reasons = list(d.get("reasons") or [])
         lines = [f"{r.label(a)} — {r.label(b)} ({w['weight']} {weight:.2f})", f"{w['shares']}:"]
@@ -253,6 +257,8 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     if len(order) < len(everyone):
         description += " " + w["coalitions_left_out"].format(shown=len(order), total=len(everyone),
                                                              left=len(everyone) - len(order))
+    if len(strongest) < len(candidates):
+        description += " " + w["coalitions_links_left_out"].format(shown=len(strongest), total=len(candidates))
     return Drawing("coalitions", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_communities"], items),
                     LegendGroup(w["legend_links"], [LegendItem("shared", w["edge_shared"], "#6b6b6b", line=True),
