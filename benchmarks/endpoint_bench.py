@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="kg serve --workers")
     parser.add_argument("--timeout", type=float, default=10.0, help="both servers' time limit, seconds")
     parser.add_argument("--workload", choices=[*WORKLOADS, "both"], default="both")
+    parser.add_argument("--port-base", type=int, default=0,
+                        help="Listen on this loopback port and the next (default: two free ports).")
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
@@ -152,7 +154,7 @@ def main() -> None:
     if not Path(oxigraph).exists():
         sys.exit("the reference server is missing: pip install oxigraph")
 
-    ox_port, kg_port = _free_port(), _free_port()
+    ox_port, kg_port = (args.port_base, args.port_base + 1) if args.port_base else (_free_port(), _free_port())
     servers = {
         "oxigraph serve-read-only": (subprocess.Popen(
             [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ox_port}",

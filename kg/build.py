@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
 from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
@@ -31,7 +31,7 @@ from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores
 if TYPE_CHECKING:
     from kg.incremental import Plan
 
-__all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
+__all__ = ["BuildReport", "build_graph", "source_files", "load_project"]
 
 log = logging.getLogger(__name__)
 
@@ -63,41 +63,44 @@ class BuildReport:
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py", "labels.py")
+_PIPELINE = (
+    "loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py",
+    "labels.py", "incremental.py", "dred.py",
+)
 
 
-def source_files(layout: Layout) -> list[Path]:
+def source_files(project: Project) -> list[Path]:
     """Every file a build reads: ontology, shapes, checks and data (sorted), and the pipeline's code."""
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        *ontology_files(layout.ontology_file),
-        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
-        layout.shapes_file,
-        *sorted(layout.checks_dir.glob("*-violation.rq")),
-        *sorted((layout.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
-        *layout.data_files(),
+        *ontology_files(project.ontology_file),
+        *[p for p in (project.ontology_dir / CATALOG,) if p.exists()],
+        project.shapes_file,
+        *sorted(project.checks_dir.glob("*-violation.rq")),
+        *sorted((project.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
+        *project.data_files(),
     ]
 
 
-def load_layout(layout: Layout) -> LoadedSources:
+def load_project(project: Project) -> LoadedSources:
     """Parse the ontology and the data files of a project."""
-    return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+    return load_sources(project.ontology_file, project.data_files(), root=project.root)
 
 
 def build_graph(
-    layout: Layout,
+    project: Project,
     *,
     force: bool = False,
     reasoner: str = "rules",
     validator: str = "sparql",
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the graph of a project into ``layout.build_dir``.
+    """Build the graph of a project into ``project.build_dir``.
 
     Parameters
     ----------
-    layout : Layout
+    project : Project
         Where the sources are and where the store goes.
     force : bool
         Rebuild everything, even when the sources have not changed. Otherwise, when only
@@ -121,8 +124,8 @@ def build_graph(
         The build folder cannot be written, or another build holds the lock.
     """
     force = force or reasoner != "rules" or validator != "sparql"
-    build_dir = layout.build_dir
-    files = source_files(layout)
+    build_dir = project.build_dir
+    files = source_files(project)
     fingerprint = fingerprint_files(files)
     try:
         current = read_manifest(build_dir)
@@ -148,19 +151,19 @@ def build_graph(
         why = "asked for (--full)" if force else "no previous build"
         plan: incremental.Plan | None = None
         if not force and current is not None:
-            found = incremental.plan(layout, current["store"]) if is_usable(build_dir, current) else "the previous build is not usable"
+            found = incremental.plan(project, current["store"]) if is_usable(build_dir, current) else "the previous build is not usable"
             if isinstance(found, str):
                 why = found
             else:
                 plan = found
         if plan is not None:
             try:
-                return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, plan=plan)
+                return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, plan=plan)
             except incremental.FullBuild as exc:
                 why = str(exc)
                 if progress is not None:
                     progress(f"full build instead: {why}")
-        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
+        return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
 def _tidy(build_dir: Path, keep: str) -> None:
@@ -173,7 +176,7 @@ def _tidy(build_dir: Path, keep: str) -> None:
 
 
 def _build(
-    layout: Layout,
+    project: Project,
     files: list[Path],
     fingerprint: str,
     *,
@@ -188,13 +191,13 @@ def _build(
     from kg.incremental import tidy as tidy_records
     from kg.pipeline import POST_REASONING, Progress, run_stages
 
-    build_dir = layout.build_dir
+    build_dir = project.build_dir
     steps = Progress(progress, total=4 + bool(POST_REASONING))
     if progress is not None:
         progress(f"incremental build over {plan.previous}" if plan is not None else f"full build: {why}")
-    recorder = Recorder(layout) if reasoner == "rules" and validator == "sparql" else None
+    recorder = Recorder(project) if reasoner == "rules" and validator == "sparql" else None
     try:
-        staged = run_stages(layout, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder)
+        staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder)
         seconds = steps.seconds
         asserted, inferred = staged.asserted, staged.inferred
         t0 = time.perf_counter()
@@ -232,7 +235,7 @@ def _build(
             "asserted": asserted,
             "inferred": inferred,
             "statements": statements,
-            "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
+            "files": [p.relative_to(project.root).as_posix() if p.is_relative_to(project.root) else str(p) for p in files],
         },
         indent=2,
         sort_keys=True,

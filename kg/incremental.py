@@ -48,7 +48,7 @@ import pyoxigraph as ox
 
 from kg import iris, rules
 from kg.errors import KGError
-from kg.layout import Layout
+from kg.project import Project
 
 if TYPE_CHECKING:
     from kg.pipeline import Staged
@@ -71,17 +71,17 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _rel(layout: Layout, path: Path) -> str:
-    return path.relative_to(layout.root).as_posix() if path.is_relative_to(layout.root) else str(path)
+def _rel(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
 
 
-def config_fingerprint(layout: Layout) -> str:
+def config_fingerprint(project: Project) -> str:
     """The hash of every source of a build but the data files (ontology, shapes, checks, rules, code)."""
     from kg.build import source_files
     from kg.loading import fingerprint_files
 
-    data = set(layout.data_files())
-    return fingerprint_files(p for p in source_files(layout) if p not in data)
+    data = set(project.data_files())
+    return fingerprint_files(p for p in source_files(project) if p not in data)
 
 
 @dataclass
@@ -105,24 +105,24 @@ class Plan:
         return self.state_dir.parent / "sources" / f"{self.state['files'][name]}.trig"
 
 
-def plan(layout: Layout, previous: str) -> Plan | str:
+def plan(project: Project, previous: str) -> Plan | str:
     """What an incremental build would redo over store ``previous``, or why it cannot (a sentence)."""
-    state_dir = layout.build_dir / STATE / previous
+    state_dir = project.build_dir / STATE / previous
     try:
         state = json.loads((state_dir / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "no record of the previous build's files"
     if state.get("version") != VERSION:
         return "the previous build was recorded by another version"
-    if state.get("config") != config_fingerprint(layout):
+    if state.get("config") != config_fingerprint(project):
         return "the ontology, shapes, checks, rule queries or the build's code changed"
     state["_dir"] = str(state_dir)
-    files = layout.data_files()
-    hashes = {_rel(layout, p): _sha(p.read_bytes()) for p in files}
+    files = project.data_files()
+    hashes = {_rel(project, p): _sha(p.read_bytes()) for p in files}
     old: dict[str, str] = state.get("files", {})
     result = Plan(previous=previous, state=state, hashes=hashes)
     for path in files:
-        name = _rel(layout, path)
+        name = _rel(project, path)
         if name not in old:
             result.added.append(path)
         elif old[name] != hashes[name]:
@@ -130,7 +130,7 @@ def plan(layout: Layout, previous: str) -> Plan | str:
         else:
             result.unchanged.append(path)
     result.removed = sorted(set(old) - set(hashes))
-    for name in [*result.removed, *(_rel(layout, p) for p in result.changed)]:
+    for name in [*result.removed, *(_rel(project, p) for p in result.changed)]:
         if not result.old_source(name).is_file():
             return f"the previous version of {name} was not kept"
     return result
@@ -140,9 +140,9 @@ class Recorder:
     """Writes what the next build needs (see the module docstring) into a temporary folder,
     moved into place under the new store's name by :meth:`commit` before ``CURRENT`` switches."""
 
-    def __init__(self, layout: Layout) -> None:
-        self.layout = layout
-        self.root = layout.build_dir / STATE
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.root = project.build_dir / STATE
         (self.root / "sources").mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".", suffix=".tmp"))
         self.files: dict[str, str] = {}
@@ -151,7 +151,7 @@ class Recorder:
     def source(self, path: Path, data: bytes) -> None:
         """Keep a data file's bytes by content."""
         sha = _sha(data)
-        self.files[_rel(self.layout, path)] = sha
+        self.files[_rel(self.project, path)] = sha
         target = self.root / "sources" / f"{sha}.trig"
         if not target.exists():
             part = target.with_suffix(f".{os.getpid()}.part")
@@ -167,7 +167,7 @@ class Recorder:
         self.rules = rules_hash(updates)
 
     def commit(self, store_name: str) -> None:
-        state = {"version": VERSION, "config": config_fingerprint(self.layout), "files": self.files, "rules": self.rules}
+        state = {"version": VERSION, "config": config_fingerprint(self.project), "files": self.files, "rules": self.rules}
         (self.tmp / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(self.tmp, self.root / store_name)
 
@@ -272,8 +272,9 @@ def reason(
     work.extend(ox.Quad(t.subject, t.predicate, t.object, graph_minus) for t in minus if not any(True for _ in work.quads_for_pattern(t.subject, t.predicate, t.object, None)))
     work.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in plus)
     done = dred.maintain(work, compiled, progress=say)
-    rules._refuse_merged_terms(work)
-    problems = rules._inconsistencies(work)
+    probe = _neighbourhood(work, [*plus, *done.added])
+    rules._refuse_merged_terms(probe)
+    problems = rules._inconsistencies(probe)
     if problems:
         from kg.errors import InconsistencyError
 
@@ -297,6 +298,38 @@ def reason(
     lost = [t for t in {*done.removed, *(cm_old - cm_new)} if not holds(t)]
     gained = [t for t in {*done.added, *(cm_new - cm_old)} if holds(t)]
     return count, lost, gained
+
+
+#: The schema statements the inconsistency queries of ``queries/rules/`` join with (disjoint
+#: classes and properties, their lists, property characteristics).
+_SCHEMA_PREDICATES = sorted(rules._AXIOMS | {rules.RDF + "first", rules.RDF + "rest"})
+
+
+def _neighbourhood(work: ox.Store, new: Iterable[ox.Triple]) -> ox.Store:
+    """The statements an inconsistency that the change brings in must be made of.
+
+    The previous closure had no inconsistency (its build succeeded), so a new one uses a new
+    statement. Each query of ``queries/rules/`` for an inconsistency (cax-dw, cax-adc,
+    cls-nothing2, prp-irp, prp-asyp, prp-pdw, eq-diff1, dt-not-type, and the merged terms) is
+    schema statements plus one or two statements that share a subject, or whose subjects are
+    the subject and object of one of them. So the new statements, every statement about
+    their subjects and objects, and the schema hold every new inconsistency; they are a part
+    of the closure, so they hold no false one.
+    """
+    probe = ox.Store()
+    for predicate in _SCHEMA_PREDICATES:
+        probe.extend(work.quads_for_pattern(None, ox.NamedNode(predicate), None, None))
+    kind = ox.NamedNode(rules._TYPE)
+    for meta in sorted(rules._META):
+        probe.extend(work.quads_for_pattern(None, kind, ox.NamedNode(meta), None))
+    nodes = {n for t in new for n in (t.subject, t.object) if not isinstance(n, (ox.Literal, ox.Triple))}
+    probe.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(PROBE)) for t in new)
+    for node in nodes:
+        probe.extend(work.quads_for_pattern(node, None, None, None))  # type: ignore[arg-type]
+    return probe
+
+
+PROBE = "urn:x-kg:dred:new"
 
 
 def diff_quads(old: list[ox.Quad], new: list[ox.Quad], work: ox.Store) -> Change:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import ValidationFailed
-from kg.layout import Layout
+from kg.project import Project
 
 if TYPE_CHECKING:
     from kg.incremental import Change, Plan, Recorder
@@ -105,17 +105,39 @@ class Staged:
     def spill(self, path: Path) -> list[ox.Quad]:
         """Write the quads without blank nodes to an N-Quads file and free the working store.
 
-        Returns the quads with blank nodes (a file would rename them; they are few). The
-        store is then bulk-loaded from the file, so the working store and Oxigraph's bulk
-        loader are never in memory together.
+        Returns the quads with blank nodes (a bulk load would rename them; they are few: the
+        ontology's lists and restrictions). The store is then bulk-loaded from the file, so the
+        working store and Oxigraph's bulk loader are never in memory together. The whole
+        store is dumped, then the lines that may hold a blank node (``_:`` anywhere) are moved
+        out, a block of 8 MB at a time: most blocks have none and are copied as they are.
         """
-        blank = "FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g))"
-        rows = self.work.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        kept = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[index,arg-type,union-attr]
-        self.work.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        self.work.dump(str(path), ox.RdfFormat.N_QUADS)
-        self.work = ox.Store()
-        return kept
+        raw = path.with_name(path.name + ".all")
+        try:
+            self.work.dump(str(raw), ox.RdfFormat.N_QUADS)
+            self.work = ox.Store()
+            kept: list[bytes] = []
+            with raw.open("rb") as source, path.open("wb") as out:
+                rest = b""
+                while block := source.read(1 << 23):
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    block, rest = block[:cut], block[cut:]
+                    if b"_:" not in block:
+                        out.write(block)
+                        continue
+                    for line in block.splitlines(keepends=True):
+                        if b"_:" in line:
+                            kept.append(line)
+                        else:
+                            out.write(line)
+                if rest:  # a last line without its end of line
+                    if b"_:" in rest:
+                        kept.append(rest)
+                    else:
+                        out.write(rest)
+        finally:
+            raw.unlink(missing_ok=True)
+        return list(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS)) if kept else []
 
 
 class _LazyOrigin:
@@ -124,15 +146,15 @@ class _LazyOrigin:
     Only error messages need it (which file to fix), so the files are re-read in Python then.
     """
 
-    def __init__(self, layout: Layout, files: list[Path]) -> None:
-        self.layout, self.files = layout, files
+    def __init__(self, project: Project, files: list[Path]) -> None:
+        self.project, self.files = project, files
         self.map: dict[str, str] | None = None
 
     def get(self, key: str, default: str = "") -> str:
         if self.map is None:
             from kg.loading import load_sources
 
-            self.map = load_sources(self.layout.ontology_file, self.files, root=self.layout.root).origin
+            self.map = load_sources(self.project.ontology_file, self.files, root=self.project.root).origin
         return self.map.get(key, default)
 
 
@@ -162,7 +184,7 @@ def may_have_blank_nodes(data: bytes) -> bool:
 
 
 def load_working_store(
-    layout: Layout,
+    project: Project,
     files: list[Path],
     say: Callable[[str], None] | None = None,
     *,
@@ -188,36 +210,47 @@ def load_working_store(
 
     store = ox.Store()
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
+    for path in ontology_files(project.ontology_file):  # the ontology and its owl:imports, read locally
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=project.root))
     for index, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
         except OSError:
-            parse_file(path, root=layout.root)  # raises the DataError naming the file
+            parse_file(path, root=project.root)  # raises the DataError naming the file
             raise
         if say is not None and len(data) > 1_000_000:  # a small file takes no time worth saying
-            say(f"file {index}/{len(files)}: {_display(path, layout.root)} ({len(data) / 1e6:.0f} MB)")
+            say(f"file {index}/{len(files)}: {_display(path, project.root)} ({len(data) / 1e6:.0f} MB)")
         if keep is not None:
             keep(path, data)
         if listed is not None and path in listed:
-            listed[path] = parse_file(path, root=layout.root)
+            listed[path] = parse_file(path, root=project.root)
             store.extend(listed[path])
         elif may_have_blank_nodes(data):
-            store.extend(parse_file(path, root=layout.root))
+            store.extend(parse_file(path, root=project.root))
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
             except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
-                parse_file(path, root=layout.root)  # raises the DataError with line and column
+                parse_file(path, root=project.root)  # raises the DataError with line and column
                 raise
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             raise DataError(
                 f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
                 "named graph; put it inside the GRAPH block of the citation it comes from",
-                _display(path, layout.root),
+                _display(path, project.root),
             )
     return store, len(store)
+
+
+def _derived_graphs_only(quads: list[ox.Quad]) -> None:
+    """An incremental build compares the derived graphs whole (:func:`kg.incremental.write_changes`):
+    a step writing elsewhere needs a full build."""
+    from kg.incremental import FullBuild
+    from kg.labels import is_derived_graph
+
+    for quad in quads:
+        if not is_derived_graph(getattr(quad.graph_name, "value", "")):
+            raise FullBuild(f"a post-reasoning step writes into the graph {quad.graph_name}, not a derived one")
 
 
 def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
@@ -234,18 +267,18 @@ def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
         return parse_file(copy, root=Path(tmp))
 
 
-def _parse(layout: Layout, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
+def _parse(project: Project, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
     """The parse stage of the default reasoner and validator: all files, or (``plan``) what changed."""
     from kg.incremental import _rel, diff_quads
 
     say = progress.say if len(files) > 1 else None
     keep = recorder.source if recorder is not None else None
     if plan is None:
-        work, asserted = load_working_store(layout, files, say, keep=keep)
+        work, asserted = load_working_store(project, files, say, keep=keep)
         return work, asserted, None
     listed: dict[Path, list[ox.Quad]] = {p: [] for p in [*plan.changed, *plan.added]}
-    work, asserted = load_working_store(layout, files, say, keep=keep, listed=listed)
-    old = [q for name in [*plan.removed, *(_rel(layout, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
+    work, asserted = load_working_store(project, files, say, keep=keep, listed=listed)
+    old = [q for name in [*plan.removed, *(_rel(project, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
     change = diff_quads(old, [q for quads in listed.values() for q in quads], work)
     progress.say(
         f"re-parsed {len(listed)} of {len(files)} data file(s) ({len(plan.changed)} changed, {len(plan.added)} added; "
@@ -256,7 +289,7 @@ def _parse(layout: Layout, files: list[Path], progress: Progress, plan: Plan | N
 
 
 def run_stages(
-    layout: Layout,
+    project: Project,
     progress: Progress,
     *,
     reasoner: str = "rules",
@@ -278,23 +311,23 @@ def run_stages(
     from kg.loading import load_sources
     from kg.validation import validate_sources, validate_store, working_store
 
-    files = layout.data_files()
+    files = project.data_files()
     loaded = None
     change = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted, change = _parse(layout, files, progress, plan, recorder)
+            work, asserted, change = _parse(project, files, progress, plan, recorder)
         else:
-            loaded = load_sources(layout.ontology_file, files, root=layout.root)
+            loaded = load_sources(project.ontology_file, files, root=project.root)
             work, asserted = working_store(loaded), len(loaded.quads)
         progress.say(f"{asserted:,} statements")
 
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+    checks = sorted(project.checks_dir.glob("*-violation.rq"))
     with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):
         if loaded is None:
-            violations = validate_store(work, _LazyOrigin(layout, files), layout.shapes_file, checks)  # type: ignore[arg-type]
+            violations = validate_store(work, _LazyOrigin(project, files), project.shapes_file, checks)  # type: ignore[arg-type]
         else:
-            violations = validate_sources(loaded, layout.shapes_file, checks, validator=validator)
+            violations = validate_sources(loaded, project.shapes_file, checks, validator=validator)
         errors = [v for v in violations if v.severity == "Violation"]
         progress.say(f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)")
     if errors:
@@ -332,5 +365,8 @@ def run_stages(
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
+                quads = list(step(work))
+                if plan is not None:
+                    _derived_graphs_only(quads)
+                work.extend(quads)  # derived graphs: counted neither asserted nor inferred
     return staged

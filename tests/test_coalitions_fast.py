@@ -23,22 +23,23 @@ import networkx as nx
 import pytest
 
 from kg.coalitions import build_member_graph, find_coalitions, resolve_on
-from kg.coalitions import analysis, fast
+from kg.coalitions import fast
+from kg.coalitions.tied import Tied
 from kg.coalitions.ties import TIE_KINDS
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 
 ON = [None, "D.1", "capacity-building", "D.3"]
 
 
 @pytest.fixture(scope="module")
-def real(built_store: Store, layout: Layout) -> Callable[..., nx.Graph]:
+def real(built_store: Store, project: Project) -> Callable[..., nx.Graph]:
     cache: dict[str | None, nx.Graph] = {}
 
     def graph(on: str | None = None) -> nx.Graph:
         if on not in cache:
-            iri = resolve_on(built_store, on, layout=layout) if on else None
-            cache[on] = build_member_graph(built_store, on=iri, layout=layout)
+            iri = resolve_on(built_store, on, project=project) if on else None
+            cache[on] = build_member_graph(built_store, on=iri, project=project)
         return cache[on]
 
     return graph
@@ -101,8 +102,8 @@ def with_igraph(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("on", ON)
 def test_leiden_finds_networkx_communities_on_the_real_graph(real: Callable[..., nx.Graph], on: str | None,
                                                              with_igraph: None) -> None:
-    tied = analysis._tied(real(on))
-    louvain = sorted(sorted(c) for c in nx.community.louvain_communities(tied, weight="weight", seed=0))
+    tied = Tied.of(real(on))
+    louvain = sorted(sorted(c) for c in nx.community.louvain_communities(tied.to_networkx(), weight="weight", seed=0))
     leiden = fast.communities(tied, seed=0, resolution=1.0)
     assert leiden is not None and sorted(leiden) == louvain
 
@@ -111,13 +112,14 @@ def test_leiden_finds_networkx_communities_on_the_real_graph(real: Callable[...,
 def test_leiden_modularity_at_other_resolutions(real: Callable[..., nx.Graph], resolution: float,
                                                 with_igraph: None) -> None:
     """Where the partitions differ, Leiden's is no worse than networkx's by more than 0.005."""
-    tied = analysis._tied(real())
-    louvain = nx.community.louvain_communities(tied, weight="weight", seed=0, resolution=resolution)
+    tied = Tied.of(real())
+    graph = tied.to_networkx()
+    louvain = nx.community.louvain_communities(graph, weight="weight", seed=0, resolution=resolution)
     leiden = fast.communities(tied, seed=0, resolution=resolution)
-    assert leiden is not None and sorted(m for c in leiden for m in c) == sorted(tied)
+    assert leiden is not None and sorted(m for c in leiden for m in c) == sorted(graph)
 
     def q(parts: list) -> float:
-        return nx.community.modularity(tied, [set(c) for c in parts], weight="weight", resolution=resolution)
+        return nx.community.modularity(graph, [set(c) for c in parts], weight="weight", resolution=resolution)
 
     assert q(leiden) >= q(louvain) - 0.005
 
@@ -125,13 +127,24 @@ def test_leiden_modularity_at_other_resolutions(real: Callable[..., nx.Graph], r
 @pytest.mark.parametrize("sample", [None, 20])
 def test_igraph_betweenness_is_networkx_betweenness(real: Callable[..., nx.Graph], sample: int | None,
                                                     with_igraph: None) -> None:
-    tied = analysis._tied(real())
-    expected = nx.betweenness_centrality(tied, weight="distance", normalized=True, k=sample,
+    tied = Tied.of(real())
+    expected = nx.betweenness_centrality(tied.to_networkx(), weight="distance", normalized=True, k=sample,
                                          seed=None if sample is None else 7)
     got = fast.betweenness(tied, sample=sample, seed=7)
     assert got is not None and set(got) == set(expected)
     assert all(got[v] == pytest.approx(expected[v], rel=1e-9, abs=1e-15) for v in expected)
     assert sum(1 for v in expected if expected[v] > 0) > 10
+
+
+def test_tied_arrays_are_the_graph_s_ties(real: Callable[..., nx.Graph]) -> None:
+    """The arrays of the member graph and a walk over its networkx edges give the same tied graph."""
+    g = real()
+    plain = nx.Graph(g)
+    plain.graph = {}
+    fast_tied, slow_tied = Tied.of(g), Tied.of(plain)
+    assert fast_tied.nodes == slow_tied.nodes
+    for name in ("a", "b", "weight", "own"):
+        assert getattr(fast_tied, name).tolist() == getattr(slow_tied, name).tolist()
 
 
 def test_report_is_the_same_with_igraph_forced(real: Callable[..., nx.Graph], with_igraph: None,

@@ -170,3 +170,82 @@ def test_a_killed_incremental_build_loses_nothing(project: Path, tmp_path: Path)
     stderr = assert_same_as_full_build(own, tmp_path)
     assert "incremental: 1 of" in stderr
     assert not any(p.name.endswith(".tmp") for p in (own / "build").iterdir())
+
+
+def test_an_inconsistency_a_change_brings_fails_the_incremental_build_as_a_full_one(project: Path, tmp_path: Path) -> None:
+    """The incremental build looks for inconsistencies only around the new statements (kg.incremental._neighbourhood)."""
+    own = tmp_path / "own"
+    shutil.copytree(project, own)
+    (own / "build" / "build.lock").unlink(missing_ok=True)
+    before = exported(own)
+    # Angola is a least-developed member, so developing: developed is disjoint with it (cax-dw)
+    (own / "graph_data" / "zz-bad.trig").write_text(ADDED.replace("member:AFG a jsi:LeastDevelopedMember .", "member:AGO a jsi:DevelopedMember ."), encoding="utf-8")
+    incremental = kg("build", home=own)
+    full = kg("build", "--full", home=own, build_dir=tmp_path / "full")
+    message = "Error: the data contradicts the ontology's axioms: Disjoint classes https://w3id.org/jsi-ecom/ontology#DevelopedMember"
+    assert incremental.returncode == full.returncode == 1
+    assert "incremental build over" in incremental.stderr
+    assert incremental.stderr.splitlines()[-1] == full.stderr.splitlines()[-1]
+    assert incremental.stderr.splitlines()[-1].startswith(message)
+    assert exported(own) == before
+
+
+def _quads(build_dir: Path) -> list[str]:
+    from kg.store import open_store
+
+    store = open_store(build_dir)
+    try:
+        return sorted(str(q) for q in store.quads())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path: Path, seed: int) -> None:
+    """In-process: a generated graph, rounds of random statement deletions and class changes,
+    each built incrementally and fully; the stores hold the same quads (or both builds fail alike)."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    from kg.build import build_graph
+    from kg.errors import KGError
+    from kg.project import Project
+
+    root = tmp_path / "project"
+    generate(3000, root, seed=seed)
+    layout = Project(root)
+    assert not build_graph(layout).mode.startswith("incremental")
+    rng = random.Random(seed)
+    compared = 0
+    for round_ in range(3):
+        saved = {p: p.read_text(encoding="utf-8") for p in layout.data_files()}
+        for _ in range(3):
+            path = rng.choice(layout.data_files())
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            # a proposal's element (a shape requires it: that round fails both builds alike), a French or Spanish label
+            candidates = [i for i, line in enumerate(lines) if re.fullmatch(r"    \S+ jsi:hasElement \S+ \.\n", line)
+                          or (re.fullmatch(r'        rdfs:label "[^"]*"@(fr|es) ;\n', line) and lines[i - 1].endswith(" ;\n"))]
+            if candidates:
+                del lines[rng.choice(candidates)]
+            text = "".join(lines)
+            # a member's class changes, one way or the other (inferences go, others come)
+            old, new = rng.choice([("LeastDevelopedMember", "DevelopingMember"), ("DevelopingMember", "LeastDevelopedMember")])
+            text = text.replace(f"a jsi:{old} ;", f"a jsi:{new} ;", 1)
+            path.write_text(text, encoding="utf-8")
+        full_dir = tmp_path / f"full-{round_}"
+        try:
+            full = build_graph(Project(root, build_override=full_dir), force=True)
+        except KGError as exc:
+            with pytest.raises(type(exc)):
+                build_graph(layout)
+            for p, t in saved.items():
+                p.write_text(t, encoding="utf-8")
+            continue
+        report = build_graph(layout)
+        assert report.mode.startswith("incremental"), report.mode
+        assert (report.asserted, report.inferred) == (full.asserted, full.inferred)
+        assert _quads(layout.build_dir) == _quads(full_dir)
+        compared += 1
+    assert compared >= 2

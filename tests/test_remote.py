@@ -28,13 +28,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.catalogue import CatalogueQuery, bind_parameters, read_query, run_query
-from kg.layout import Layout
+from kg.project import Project
 from kg.prebind import bind_inline
 from kg.remote import INDEX_GRAPH, UNION_GRAPH, RemoteStore
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYOUT = Layout(ROOT)
+PROJECT = Project(ROOT)
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 PORTS = range(18300, 18400)
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -256,7 +256,7 @@ def _values(query: CatalogueQuery) -> dict[str, str]:
 
 
 def _bound(store: Store, query: CatalogueQuery, lang: str = "fr") -> dict[str, ox.NamedNode | ox.Literal]:
-    return bind_parameters(store, query, _values(query), lang, layout=LAYOUT)
+    return bind_parameters(store, query, _values(query), lang, project=PROJECT)
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in QUERY_FILES])
@@ -296,8 +296,8 @@ def test_a_value_cannot_change_the_query(built_store: Store) -> None:
 def _same_rows(remote: RemoteStore, built_store: Store, path: Path) -> None:
     query = read_query(path)
     values = _values(query)
-    expected = run_query(built_store, query, values, "fr", layout=LAYOUT, show_parameters=True)
-    actual = run_query(remote, query, values, "fr", layout=LAYOUT, show_parameters=True)  # type: ignore[arg-type]
+    expected = run_query(built_store, query, values, "fr", project=PROJECT, show_parameters=True)
+    actual = run_query(remote, query, values, "fr", project=PROJECT, show_parameters=True)  # type: ignore[arg-type]
     assert actual.columns == expected.columns
     assert actual.rows == expected.rows
 

@@ -23,7 +23,7 @@ from kg.catalogue.index import name_index, normalise
 from kg.choices import LANGS
 from kg.errors import ParameterError
 from kg.labels import display_label
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 from kg.store import QueryEngine
 
 __all__ = ["normalise", "resolve_parameter"]
@@ -69,7 +69,7 @@ def resolve_parameter(
     value: str,
     lang: str = "en",
     *,
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> ox.NamedNode | ox.Literal:
     """Turn what a person typed into the RDF term a query is bound to.
 
@@ -88,7 +88,7 @@ def resolve_parameter(
         ``member/CIV``).
     lang : str
         The language of the names shown in error messages.
-    layout : Layout, optional
+    project : Project, optional
         Where ``queries/lookup/`` is (default: this clone).
 
     Returns
@@ -118,9 +118,9 @@ def resolve_parameter(
         return ox.Literal(code)
     if not value.strip():
         raise ParameterError(f"an empty {kind} was given; {KIND_HELP[kind]}")
-    layout = layout or default_layout()
-    index = name_index(store, KINDS[kind], layout, kind)
-    queries_dir = layout.queries_dir
+    project = project or default_project()
+    index = name_index(store, KINDS[kind], project, kind)
+    queries_dir = project.queries_dir
 
     iri = _as_iri(value)
     if iri is not None and index.has(iri):

@@ -51,7 +51,7 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
 
     verbose = sys.stderr.isatty() or bool(click.get_current_context().meta.get("kg.verbose"))
     report = build_graph(
-        context.layout, force=force, reasoner=reasoner, validator=validator,
+        context.project, force=force, reasoner=reasoner, validator=validator,
         progress=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
     if report.skipped:
@@ -83,19 +83,19 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     from kg.store import Cell, Table
     from kg.validation import validate_sources
 
-    layout = context.layout
+    project = context.project
     try:
-        data_files = [Path(f) for f in files] if files else layout.data_files()
+        data_files = [Path(f) for f in files] if files else project.data_files()
         # FILES are checked in the context of the whole graph (references to other files are
         # seen), and only the problems of what FILES state are reported; FILES come first, so
         # that a node they describe is reported under their name.
         given = {os.path.realpath(f) for f in data_files}  # realpath: no error on a symlink loop
-        context_files = data_files + [f for f in layout.data_files() if os.path.realpath(f) not in given]
-        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
-        checks = sorted(layout.checks_dir.glob("*-violation.rq"))
-        violations = validate_sources(loaded, layout.shapes_file, checks)
+        context_files = data_files + [f for f in project.data_files() if os.path.realpath(f) not in given]
+        loaded = load_sources(project.ontology_file, context_files, root=project.root)
+        checks = sorted(project.checks_dir.glob("*-violation.rq"))
+        violations = validate_sources(loaded, project.shapes_file, checks)
         if files:
-            shown = {_shown(f, layout.root) for f in data_files}
+            shown = {_shown(f, project.root) for f in data_files}
             violations = [v for v in violations if v.file in shown]
     except KGError as exc:  # exit 2: the check could not run (1 means violations found)
         raise CheckFailedToRun(str(exc)) from exc
@@ -221,7 +221,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
     from kg.output import render_table
     from kg.stats import graph_stats
 
-    tables = graph_stats(context.store(), context.layout)
+    tables = graph_stats(context.store(), context.project)
     if fmt in ("json",):
         import json
 

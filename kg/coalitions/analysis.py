@@ -10,8 +10,11 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from kg.coalitions import fast
 from kg.coalitions.pairs import Ties
+from kg.coalitions.tied import Tied
 from kg.coalitions.ties import TIE_KINDS
 from kg.errors import ParameterError
 from kg.iris import compact
@@ -199,30 +202,6 @@ class Partner:
 # --------------------------------------------------------------------------- analysis
 
 
-def _tied(graph: nx.Graph) -> nx.Graph:
-    """The members with at least one tie, as a fresh graph in sorted order (for seeded algorithms).
-
-    From the arrays of :mod:`kg.coalitions.pairs` when the graph has them (the same nodes, ties
-    and order, without sorting 300,000 ties in Python).
-    """
-    import networkx as nx
-
-    tied = nx.Graph()
-    ties = graph.graph.get("_ties")
-    if isinstance(ties, Ties) and ties.pairs() == graph.number_of_edges():
-        who, firsts, seconds, weights = ties.nodes, *ties.pair_arrays()
-        tied.add_nodes_from(who[i] for i in sorted(set(firsts) | set(seconds)))
-        tied.add_edges_from((who[a], who[b], {"weight": w, "distance": 1.0 / w})
-                            for a, b, w in zip(firsts, seconds, weights) if w > 0)
-        return tied
-    tied.add_nodes_from(sorted(n for n in graph.nodes if graph.degree(n) > 0))
-    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
-        w = float(data.get("weight", 1.0))
-        if w > 0:
-            tied.add_edge(a, b, weight=w, distance=1.0 / w)
-    return tied
-
-
 def _label(graph: nx.Graph, node: str) -> str:
     return str(graph.nodes[node].get("label") or compact(node))
 
@@ -279,31 +258,28 @@ def find_coalitions(
     >>> [(b.member, b.community, b.reaches) for b in report.bridges]
     [('c', 1, (2,)), ('d', 2, (1,))]
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():
+        return _find(graph, seed=seed, resolution=resolution, top_reasons=top_reasons)
+
+
+def _find(graph: nx.Graph, *, seed: int, resolution: float, top_reasons: int | None) -> CoalitionReport:
     import networkx as nx
 
-    tied = _tied(graph)
+    tied = Tied.of(graph)
+    as_igraph = fast.to_igraph(tied) if tied.ties() else None
     exact = True
     found: list[list[str]] = []
-    if tied.number_of_edges():
-        leiden = fast.communities(tied, seed=seed, resolution=resolution)
+    if tied.ties():
+        leiden = fast.communities(tied, seed=seed, resolution=resolution, graph=as_igraph)
         found = sorted(leiden if leiden is not None else (sorted(c) for c in nx.community.louvain_communities(
-            tied, weight="weight", resolution=resolution, seed=seed)))
-    # One pass over the ties, in the graph's (sorted) order, for everything summed per community:
+            tied.to_networkx(), weight="weight", resolution=resolution, seed=seed)))
+    # Everything summed per community is added tie by tie in the graph's (sorted) order (kg.coalitions.tied):
     # sums over sets would depend on Python's hash seed in their last bits, and so would the bytes.
     first = {n: i for i, c in enumerate(found) for n in c}
-    inside, own_inside, strength = [0.0] * len(found), [0.0] * len(found), [0.0] * len(found)
-    pairs_tied = [0] * len(found)
-    total = 0.0
-    for a, b, data in tied.edges(data=True):
-        w = data["weight"]
-        total += w
-        ca, cb = first[a], first[b]
-        strength[ca] += w
-        strength[cb] += w
-        if ca == cb:
-            inside[ca] += w
-            own_inside[ca] += float(graph.edges[a, b].get("own_weight", w))
-            pairs_tied[ca] += 1
+    community = np.array([first[n] for n in tied.nodes], dtype=np.int64)
+    inside, own_inside, strength, pairs_tied, total = tied.sums(community, len(found))
     modularity = 0.0
     for i in range(len(found)):  # Newman's modularity with a resolution, as networkx.community.modularity
         modularity += inside[i] / total - resolution * (strength[i] / (2 * total)) ** 2
@@ -332,22 +308,24 @@ def find_coalitions(
         ))
 
     bridges: list[Bridge] = []
-    if tied.number_of_edges():
-        n, m = tied.number_of_nodes(), tied.number_of_edges()
-        exact = n * m <= BETWEENNESS_EXACT_WORK
-        sample = None if exact else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // m))
-        centrality = fast.betweenness(tied, sample=sample, seed=seed)
+    if tied.ties():
+        size, ties = len(tied.nodes), tied.ties()
+        exact = size * ties <= BETWEENNESS_EXACT_WORK
+        sample = None if exact else min(size, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // ties))
+        centrality = fast.betweenness(tied, sample=sample, seed=seed, graph=as_igraph)
         if centrality is None:
             centrality = nx.betweenness_centrality(
-                tied, weight="distance", normalized=True, k=sample, seed=None if exact else seed,
+                tied.to_networkx(), weight="distance", normalized=True, k=sample, seed=None if exact else seed,
             )
-        for node in tied.nodes:
-            reaches = sorted({community_of[m] for m in tied.neighbors(node)} - {community_of[node]})
-            if reaches and centrality[node] > 0:
-                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(reaches)))
+        numbered = np.array([community_of[node] for node in tied.nodes], dtype=np.int64)
+        for i, others in sorted(tied.reaches(numbered).items()):
+            node = tied.nodes[i]
+            if centrality[node] > 0:
+                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(others)))
         bridges.sort(key=lambda b: (-b.betweenness, b.label.casefold(), b.member))
 
-    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in tied),
+    in_tied = set(tied.nodes)
+    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in in_tied),
                       key=lambda n: (_label(graph, n).casefold(), n))
     return CoalitionReport(
         communities=tuple(communities),

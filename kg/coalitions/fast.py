@@ -17,9 +17,9 @@ import random
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import networkx as nx
+    from kg.coalitions.tied import Tied
 
-__all__ = ["available", "communities", "betweenness"]
+__all__ = ["available", "communities", "betweenness", "to_igraph"]
 
 #: Below this many ties, communities stay networkx's Louvain (the real graph has about 3,500).
 LEIDEN_MIN_TIES = 20_000
@@ -43,35 +43,27 @@ def available() -> bool:
     return _igraph() is not None
 
 
-_CONVERTED: dict[int, tuple[Any, Any, list[str]]] = {}
+def _convert(ig: Any, tied: Tied) -> Any:
+    """``tied`` as an igraph graph with ``weight`` and ``distance`` (1 / weight) on its ties, in the same order."""
+    graph = ig.Graph(n=len(tied.nodes), edges=list(zip(tied.a.tolist(), tied.b.tolist())))
+    graph.es["weight"] = tied.weight.tolist()
+    graph.es["distance"] = (1.0 / tied.weight).tolist()
+    return graph
 
 
-def _convert(ig: Any, tied: nx.Graph) -> tuple[Any, list[str]]:
-    """``tied`` as an igraph graph with ``weight`` and ``distance`` on its edges (the last one converted is kept)."""
-    kept = _CONVERTED.get(id(tied))
-    if kept is not None and kept[0] is tied:
-        return kept[1], kept[2]
-    nodes = list(tied.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges, weights, distances = [], [], []
-    for a, b, data in tied.edges(data=True):
-        edges.append((index[a], index[b]))
-        weights.append(data["weight"])
-        distances.append(data["distance"])
-    graph = ig.Graph(n=len(nodes), edges=edges)
-    graph.es["weight"] = weights
-    graph.es["distance"] = distances
-    _CONVERTED.clear()
-    _CONVERTED[id(tied)] = (tied, graph, nodes)
-    return graph, nodes
+def to_igraph(tied: Tied) -> Any:
+    """The igraph graph both functions below read (``None`` without igraph): convert once, use twice."""
+    ig = _igraph()
+    return None if ig is None else _convert(ig, tied)
 
 
-def communities(tied: nx.Graph, *, seed: int, resolution: float) -> list[list[str]] | None:
+def communities(tied: Tied, *, seed: int, resolution: float, graph: Any = None) -> list[list[str]] | None:
     """Leiden communities maximising modularity, each sorted (``None`` without igraph or below :data:`LEIDEN_MIN_TIES`)."""
     ig = _igraph()
-    if ig is None or tied.number_of_edges() < LEIDEN_MIN_TIES:
+    if ig is None or tied.ties() < LEIDEN_MIN_TIES:
         return None
-    graph, nodes = _convert(ig, tied)
+    graph = graph if graph is not None else _convert(ig, tied)
+    nodes = tied.nodes
     previous = random.getstate()
     ig.set_random_number_generator(random.Random(seed))
     try:
@@ -83,7 +75,7 @@ def communities(tied: nx.Graph, *, seed: int, resolution: float) -> list[list[st
     return [sorted(nodes[i] for i in members) for members in found]
 
 
-def betweenness(tied: nx.Graph, *, sample: int | None, seed: int) -> dict[str, float] | None:
+def betweenness(tied: Tied, *, sample: int | None, seed: int, graph: Any = None) -> dict[str, float] | None:
     """Normalised betweenness on distances, as ``networkx.betweenness_centrality`` gives it (``None`` without igraph).
 
     With ``sample``, from the sources networkx's ``k=sample, seed=seed`` would draw.
@@ -91,7 +83,8 @@ def betweenness(tied: nx.Graph, *, sample: int | None, seed: int) -> dict[str, f
     ig = _igraph()
     if ig is None:
         return None
-    graph, nodes = _convert(ig, tied)
+    graph = graph if graph is not None else _convert(ig, tied)
+    nodes = tied.nodes
     n = len(nodes)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)

@@ -53,6 +53,7 @@ class Ties:
         self.nodes, self.a, self.b, self.item, self.share, self.own = nodes, a, b, item, share, own
         self.items, self.starts = items, starts
         self.weight: np.ndarray = np.zeros(0)
+        self.own_weight: np.ndarray = np.zeros(0)
         #: issue → itself and its broader issues (the scheme the issue rule used)
         self.ancestors: Mapping[str, set[str]] = {}
         self._by_name: np.ndarray | None = None
@@ -242,7 +243,7 @@ def project(
                 if up != iri:
                     dominated.append(block + number[up])
         if dominated:
-            marked = np.unique(np.concatenate(dominated))
+            marked = np.sort(np.concatenate(dominated))  # sorted is enough for searchsorted
             rows_of = np.concatenate([np.arange(start, start + count) for start, count, _ in issue_blocks])
             found = np.searchsorted(marked, own_key[rows_of])
             hit = marked[np.minimum(found, len(marked) - 1)] == own_key[rows_of]
@@ -265,5 +266,6 @@ def project(
     group_weight = np.bincount(pair_of, weights=np.where(own, 0.0, share))
     ties = Ties(order, a, b, item, share, own, items, starts)
     ties.ancestors = ancestors
+    ties.own_weight = own_weight
     ties.weight = own_weight + group_weight
     return ties, own_weight, group_weight, ties.weight

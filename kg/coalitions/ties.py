@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from kg.iris import compact
 from kg.errors import ParameterError, QueryError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 from kg.queryfiles import run_rq
 from kg.labels import read_display_labels
-from kg.coalitions.pairs import TieReasons, project
+from kg.coalitions import pairs
+from kg.coalitions.pairs import TieReasons
 from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
 from kg.store import QueryEngine, Table
 
@@ -146,7 +147,7 @@ def parse_weights(weights: Mapping[str, float] | Iterable[str] | None) -> dict[s
 _COLUMN_CODES = ("cooperation", "cooperation-mechanisms", "capacity-building", "implementation-periods")
 
 
-def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) -> str:
+def resolve_on(store: QueryEngine, value: str, *, project: Project | None = None) -> str:
     """Resolve what ``--on`` names: an issue or section (code or name) or a Table 5 column.
 
     Returns the IRI. Raises :class:`~kg.errors.ParameterError` with the query layer's "did you
@@ -160,7 +161,7 @@ def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) 
     errors: list[str] = []
     for kind in ("issue",) if looks_like_code else ("column", "issue"):
         try:
-            return resolve_parameter(store, kind, value, layout=layout).value
+            return resolve_parameter(store, kind, value, project=project).value
         except ParameterError as exc:
             errors.append(str(exc))
     if looks_like_code:
@@ -182,7 +183,7 @@ def build_member_graph(
     ties: Iterable[str] | str | None = None,
     weights: Mapping[str, float] | Iterable[str] | None = None,
     lang: str = "en",
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> nx.Graph:
     """The weighted member–member graph of the knowledge graph.
 
@@ -212,7 +213,7 @@ def build_member_graph(
         Changes to :data:`DEFAULT_WEIGHTS`.
     lang : {'en', 'fr', 'es'}
         The language of names (English where a name is missing).
-    layout : kg.layout.Layout, optional
+    project : kg.project.Project, optional
         Where ``queries/coalitions/`` is (default: this clone).
 
     Returns
@@ -255,14 +256,29 @@ def build_member_graph(
     >>> edge["weight"], describe_reason(edge["reasons"][0])
     (3.0, 'co-sponsor P/1: Made-up source')
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # millions of small objects, no cycle: the collector would only slow it down
+        return _build(store, on=on, ties=ties, weights=weights, lang=lang, project=project)
+
+
+def _build(
+    store: QueryEngine,
+    *,
+    on: str | None,
+    ties: Iterable[str] | str | None,
+    weights: Mapping[str, float] | Iterable[str] | None,
+    lang: str,
+    project: Project | None,
+) -> nx.Graph:
     import networkx as nx
 
     kinds = parse_ties(ties)
     weight_of = parse_weights(weights)
-    layout = layout or default_layout()
-    queries_dir = layout.queries_dir / "coalitions"
+    project = project or default_project()
+    queries_dir = project.queries_dir / "coalitions"
 
-    names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, layout.queries_dir, lang))
+    names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, project.queries_dir, lang))
     members_table = _run(store, queries_dir, "members")
     members: dict[str, tuple[bool, int]] = {}
     for rec in members_table.records():
@@ -319,7 +335,7 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri) or compact(iri),
                        activity=activity, participant=participant)
 
     # The pairs and their weights are numpy arrays (kg.coalitions.pairs); the reasons' dicts are
@@ -336,7 +352,7 @@ def build_member_graph(
         return whats[(kind, key)]
 
     order = {k: i for i, k in enumerate(TIE_KINDS)}
-    ties_index, own_w, group_w, _ = project(held, kinds, weight_of, nodes, ancestors, what, order)
+    ties_index, own_w, group_w, _ = pairs.project(held, kinds, weight_of, nodes, ancestors, what, order)
     graph.graph["_ties"] = ties_index
     firsts, seconds, totals = ties_index.pair_arrays()
     who = ties_index.nodes

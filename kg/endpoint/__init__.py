@@ -1,9 +1,9 @@
 """``kg serve``: a read-only SPARQL 1.1 endpoint over the built graph.
 
 The SPARQL 1.1 Protocol's query operation and a SPARQL 1.1 Service Description, served by
-Uvicorn (HTTP/1.1, httptools' parser, uvloop) and Werkzeug's header parsing, with queries
-answered by a pool of warm worker processes that keep the store open
-(:mod:`kg.endpoint.pool`). Loopback by default; time, size, memory, connection and
+Uvicorn (HTTP/1.1, httptools' parser, uvloop) and Werkzeug's header parsing in pre-forked
+worker processes that share the listening socket, keep the store open and run the queries
+themselves (:mod:`kg.endpoint.prefork`, :mod:`kg.endpoint.pool`). Loopback by default; time, size, memory, connection and
 concurrency limits; updates and SERVICE refused.
 """
 
@@ -185,38 +185,42 @@ class EndpointServer:
     """The endpoint, listening: :meth:`serve_forever`, then :meth:`close` from another thread."""
 
     def __init__(self, config: EndpointConfig) -> None:
-        import uvicorn
-
         from kg.endpoint.app import Endpoint
-        from kg.endpoint.pool import PoolSettings, WorkerPool
+        from kg.endpoint.pool import PoolSettings, QueryRunner
+        from kg.endpoint.prefork import Supervisor
 
         self.config = config
         address, port = _address(config.host, config.port)
-        self.pool = WorkerPool(PoolSettings(
+        settings = PoolSettings(
             build_dir=config.build_dir, size=config.workers, timeout_s=config.timeout_s,
             max_memory_mb=config.max_memory_mb, queue_wait_s=config.queue_wait_s,
-        ))
-        pages: dict[str, bytes] = {}
-
-        def page() -> bytes:
-            name = self.pool.location.name
-            if name not in pages:
-                pages.clear()
-                pages[name] = _render_page(config, name)
-            return pages[name]
-
-        app = Endpoint(
-            self.pool, trusted_hosts=[*LOOPBACK, config.host, *config.allow_hosts],
-            max_query_bytes=config.max_query_bytes, max_result_bytes=config.max_result_bytes,
-            page=page, limits=config.describe_limits(),
         )
-        self.socket = _bind(address, port, config.host)
+
+        def build_app(runner: QueryRunner) -> Endpoint:  # in each worker, after the fork
+            pages: dict[str, bytes] = {}
+
+            def page() -> bytes:
+                name = runner.location.name
+                if name not in pages:
+                    pages[name] = _render_page(config, name)
+                return pages[name]
+
+            return Endpoint(
+                runner, trusted_hosts=[*LOOPBACK, config.host, *config.allow_hosts],
+                max_query_bytes=config.max_query_bytes, max_result_bytes=config.max_result_bytes,
+                page=page, limits=config.describe_limits(),
+            )
+
+        options = {
+            "http": _protocol(config.idle_timeout_s), "lifespan": "off", "log_config": None, "access_log": False,
+            "timeout_keep_alive": max(1, int(config.idle_timeout_s)),
+            "limit_concurrency": max(1, config.max_connections // config.workers),
+            "server_header": False, "proxy_headers": False,
+            "timeout_graceful_shutdown": max(1, int(config.timeout_s) + 1),
+        }
+        self.supervisor = Supervisor(settings, _bind(address, port, config.host), build_app, options)
+        self.socket = self.supervisor._sock
         self.host, self.port = address, int(self.socket.getsockname()[1])
-        self._server = uvicorn.Server(uvicorn.Config(
-            app, http=_protocol(config.idle_timeout_s), lifespan="off", log_config=None, access_log=False,
-            timeout_keep_alive=max(1, int(config.idle_timeout_s)), limit_concurrency=config.max_connections,
-            server_header=False, proxy_headers=False, timeout_graceful_shutdown=max(1, int(config.timeout_s) + 1),
-        ))
 
     @property
     def url(self) -> str:
@@ -229,37 +233,24 @@ class EndpointServer:
 
         ``ready`` is called once the workers have opened the store, just before serving.
         """
-        import asyncio
-
         from kg.endpoint.pool import Failed
         from kg.errors import StoreError
 
-        async def main() -> None:
+        try:
             try:
-                await self.pool.start()
+                self.supervisor.start()
             except Failed as exc:
-                await self.pool.close()
                 raise StoreError(f"the query workers cannot start: {exc}") from None
             if ready is not None:
                 ready()
-            try:
-                await self._server.serve(sockets=[self.socket])
-            finally:
-                await self.pool.close()
-
-        try:
-            import uvloop
-        except ImportError:  # pragma: no cover - uvloop is not built for Windows
-            asyncio.run(main())
-        else:
-            uvloop.run(main())
+            self.supervisor.run()
         finally:
-            self.pool.kill_all()
+            self.supervisor.stop(max(1.0, self.config.timeout_s + 1))
             self.socket.close()
 
     def close(self) -> None:
         """Ask :meth:`serve_forever` to return (running queries finish first)."""
-        self._server.should_exit = True
+        self.supervisor.request_stop()
 
 
 def _listen_error(host: str, port: int, exc: OSError) -> str:

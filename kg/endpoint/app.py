@@ -5,7 +5,7 @@ query; ``default-graph-uri``/``named-graph-uri`` replace the query's own dataset
 any other media type is refused with 415) and SPARQL 1.1 Service Description §2 (a GET
 without a query describes the service). The Host header is checked against DNS rebinding;
 a request body is read whole, within the size limit, before anything runs; queries run in
-:class:`kg.endpoint.pool.WorkerPool`. Read-only: updates are refused.
+:class:`kg.endpoint.pool.QueryRunner` (the worker's query slot). Read-only: updates are refused.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Callable
 from werkzeug.http import parse_options_header
 
 from kg.endpoint.formats import UnknownFormat, check_format, negotiate
-from kg.endpoint.pool import Busy, Failed, WorkerPool
+from kg.endpoint.pool import Busy, Failed, QueryRunner
 
 __all__ = ["Endpoint", "host_allowed"]
 
@@ -142,8 +142,8 @@ class Endpoint:
 
     Parameters
     ----------
-    pool : WorkerPool
-        Runs the queries.
+    pool : QueryRunner
+        Runs the queries (the query slot of this worker process).
     trusted_hosts : list of str
         Host header names accepted (without port); anything else is refused.
     max_query_bytes : int
@@ -157,7 +157,7 @@ class Endpoint:
     """
 
     def __init__(
-        self, pool: WorkerPool, *, trusted_hosts: list[str], max_query_bytes: int, max_result_bytes: int,
+        self, pool: QueryRunner, *, trusted_hosts: list[str], max_query_bytes: int, max_result_bytes: int,
         page: Callable[[], bytes], limits: str,
     ) -> None:
         self.pool = pool
@@ -271,7 +271,7 @@ class Endpoint:
             status, media, data = await self.pool.run(job)
         except Busy:
             raise _Refusal(
-                503, f"the endpoint is busy ({self.pool.settings.size} queries running); retry in a moment",
+                503, f"the endpoint is busy ({self.pool.settings.size} queries at once); retry in a moment",
                 {"Retry-After": "1"},
             ) from None
         except Failed as exc:

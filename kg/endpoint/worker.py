@@ -1,18 +1,15 @@
-"""One query worker of the endpoint: a process that keeps the store open and answers jobs.
+"""What an endpoint worker does with one job: run it on the open store and serialise the answer.
 
-Started by :mod:`kg.endpoint.pool` as ``python -c`` with an explicit ``sys.path`` (never
-the current folder), it reads jobs from its standard input and writes replies to its
-standard output (each a 4-byte length and a pickle). Runs SPARQL 1.1 queries with
-pyoxigraph, answers in the negotiated format (SPARQL 1.1 Query Results JSON/XML/CSV/TSV,
-RDF syntaxes) and describes the service (SPARQL 1.1 Service Description).
+Runs SPARQL 1.1 queries with pyoxigraph, answers in the negotiated format (SPARQL 1.1
+Query Results JSON/XML/CSV/TSV, RDF syntaxes) and describes the service (SPARQL 1.1
+Service Description). Called in the query thread of a worker process
+(:mod:`kg.endpoint.pool`, :mod:`kg.endpoint.prefork`).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-import pickle
-import struct
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +20,12 @@ import pyoxigraph as ox
 from kg import iris
 from kg.endpoint.formats import available, negotiate
 
-__all__ = ["main", "answer", "Reply"]
+__all__ = ["answer", "describe", "run_job", "limit_memory", "watch_parent", "Reply"]
 
 #: (HTTP status, Content-Type, body)
 Reply = tuple[int, str, bytes]
 
 _TEXT = "text/plain; charset=utf-8"
-_HEADER = struct.Struct("!I")
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 _VOID = "http://rdfs.org/ns/void#"
@@ -67,16 +63,16 @@ def _error(status: int, message: str) -> Reply:
     return status, _TEXT, (message.rstrip() + "\n").encode()
 
 
-def _refuse_federation(text: str) -> None:
-    # The project's one decision on what a query may do (SERVICE, updates), from kg.guard.
+@functools.lru_cache(maxsize=512)
+def _checked(text: str) -> dict[str, str]:
+    """The query checked by the project's one decision on what a query may do (SERVICE,
+    updates: :mod:`kg.guard`), and the predeclared prefixes it can use (a name absent from
+    the text cannot be used by it, and each prefix given costs Oxigraph time on every
+    query). Both depend on the text alone, so a query asked again is not checked again (a
+    refusal raises, and is not kept)."""
     from kg.guard import check_read_only_query
 
     check_read_only_query(text)
-
-
-def _prefixes(text: str) -> dict[str, str]:
-    """The predeclared prefixes the query can use: a name absent from the text cannot be
-    used by it, and each prefix given costs Oxigraph time on every query."""
     return {name: iri for name, iri in iris.PREFIXES.items() if name + ":" in text}
 
 
@@ -106,9 +102,9 @@ def answer(store: ox.Store, job: dict[str, Any]) -> Reply:
 
     max_bytes = int(job["max_bytes"])
     try:
-        _refuse_federation(job["text"])
+        prefixes = _checked(job["text"])
         dataset = _dataset(job)
-        result = store.query(job["text"], base_iri=job["base"], prefixes=_prefixes(job["text"]), **dataset)
+        result = store.query(job["text"], base_iri=job["base"], prefixes=prefixes, **dataset)
     except KGError as exc:
         return _error(400, str(exc))
     except ValueError as exc:  # a graph IRI of the protocol's dataset
@@ -173,9 +169,10 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Reply:
     return 200, media, b"".join(sink.parts)
 
 
-def _limit_memory(max_bytes: int) -> None:
+def limit_memory(max_bytes: int) -> None:
     """Let the worker's address space grow by at most ``max_bytes`` beyond what it holds now
-    (the store open, the engine's threads), so the limit means the same on every machine."""
+    (the store open, the server's threads): a hard stop for what the query slot's watch
+    of resident memory cannot catch in time (the process then dies, and is replaced)."""
     try:
         import resource
     except ImportError:  # not on Windows
@@ -189,7 +186,7 @@ def _limit_memory(max_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (held + max_bytes, held + max_bytes))
 
 
-def _watch_parent(parent: int) -> None:
+def watch_parent(parent: int) -> None:
     """Exit when the server that started this worker is gone (its pipe may stay open)."""
     while True:
         time.sleep(1.0)
@@ -197,63 +194,17 @@ def _watch_parent(parent: int) -> None:
             os._exit(3)
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    parts, left = [], size
-    while left:
-        chunk = os.read(fd, left)
-        if not chunk:
-            raise EOFError
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
 
 
-def _receive(fd: int) -> Any:
-    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
-    return pickle.loads(_read_exactly(fd, size))
-
-
-def _send(fd: int, message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def main() -> None:
-    """Serve jobs until standard input closes: first the settings, then one job at a time."""
-    jobs, replies = os.dup(0), os.dup(1)
-    os.dup2(2, 1)  # anything printed by a library goes to the log, not into the replies
-    settings = _receive(jobs)
-    threading.Thread(target=_watch_parent, args=(settings["parent"],), daemon=True).start()
+def run_job(store: ox.Store, job: dict[str, Any]) -> Reply:
+    """One job, whatever happens: every failure is an HTTP reply."""
     try:
-        from kg.store import hold_for_reading
-
-        # A build removes an old store folder only when no reader holds it (kg.storedir).
-        _held = hold_for_reading(Path(settings["location"]))  # noqa: F841 - held for the worker's life
-        store = ox.Store.read_only(settings["location"])
-    except (OSError, RuntimeError) as exc:
-        _send(replies, ("failed", f"cannot open the store {settings['location']!r}: {exc}; run 'kg build --force'"))
-        return
-    _limit_memory(int(settings["max_memory"]))
-    _send(replies, ("ready", os.getpid()))
-    while True:
-        try:
-            job = _receive(jobs)
-        except (EOFError, OSError):
-            return
-        try:
-            reply = describe(store, job) if job["op"] == "describe" else answer(store, job)
-        except MemoryError:
-            reply = _error(503, "the query needed more memory than a worker may use; narrow it or add a LIMIT")
-        except Exception as exc:  # noqa: BLE001 - a worker answers every job, even an engine panic
-            reply = _error(500, f"the query engine failed: {type(exc).__name__}: {exc}")
-        except BaseException as exc:  # pyo3's PanicException derives from BaseException
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            reply = _error(500, f"the query engine failed: {type(exc).__name__}: {exc}")
-        _send(replies, reply)
-
-
-if __name__ == "__main__":  # pragma: no cover - started by the pool
-    main()
+        return describe(store, job) if job["op"] == "describe" else answer(store, job)
+    except MemoryError:
+        return _error(503, "the query needed more memory than a worker may use; narrow it or add a LIMIT")
+    except Exception as exc:  # noqa: BLE001 - a worker answers every job, even an engine panic
+        return _error(500, f"the query engine failed: {type(exc).__name__}: {exc}")
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return _error(500, f"the query engine failed: {type(exc).__name__}: {exc}")

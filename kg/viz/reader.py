@@ -13,13 +13,17 @@ from typing import Any
 
 from kg.choices import LANGS
 from kg.labels import read_display_labels
-from kg.layout import Layout
+from kg.errors import QueryError
+from kg.project import Project
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
 from kg.iris import local_name
 from kg.words import words
 
 __all__ = ["Reader"]
+
+#: How many things one bound query reads at most (the VALUES block of :meth:`Reader.focus`).
+_BATCH = 400
 
 
 def _text(cell: Any) -> str | None:
@@ -33,35 +37,72 @@ class Reader:
     ----------
     store : Store
         The built graph.
-    layout : Layout
+    project : Project
         Where ``queries/viz/`` is.
     lang : str
         The reader's language.
     """
 
-    def __init__(self, store: Store, layout: Layout, lang: str) -> None:
+    def __init__(self, store: Store, project: Project, lang: str) -> None:
         self.store = store
-        self.layout = layout
+        self.project = project
         self.lang = lang
         self.words = words(lang)
         self._codes: dict[str, list[str]] | None = None
         self._types: dict[str, str] | None = None
         self._ancestors: dict[str, set[str]] | None = None
         self._sources: dict[str, list[str]] | None = None
+        #: the things whose codes and sources were read alone (:meth:`focus`); None: read them all
+        self._focused: set[str] | None = None
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
-        return run_rq(self.store, self.layout.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
+        return run_rq(self.store, self.project.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
 
     def records(self, name: str, **bindings: Any) -> list[dict[str, str | None]]:
         """The rows of a view query as dicts of text (``None`` where unbound)."""
         table = self.select(name, **bindings)
         return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
 
+    def rows(self, name: str, *, about: tuple[str, list[str]] | None = None) -> list[tuple[str | None, ...]]:
+        """The rows of a view query as tuples of text; ``about=(variable, IRIs)`` fills its
+        ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`)."""
+        from kg.queryfiles import read_rq
+
+        path = self.project.queries_dir / "viz" / f"{name}.rq"
+        if about is None:
+            table = run_rq(self.store, path, what="view query")
+        else:
+            from kg.catalogue.narrowing import with_values
+
+            result = self.store.query(with_values(read_rq(path, "view query"), about[0], about[1]))
+            if not isinstance(result, Table):
+                raise QueryError(f"{path.name}: the view query must be a select query (rows)")
+            table = result
+        return [tuple(None if v is None else v.value for v in row) for row in table.rows]
+
+    def focus(self, iris: Iterable[str]) -> None:
+        """Read the codes and sources of these things only, bound in the queries, instead of every
+        thing's (what a view of a large graph does for what it draws); others are read when asked."""
+        if self._focused is None:
+            self._focused = set()
+            self._codes, self._sources = defaultdict(list), defaultdict(list)
+        assert self._codes is not None and self._sources is not None
+        wanted = sorted(set(iris) - self._focused)
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start:start + _BATCH]
+            for entity, code in self.rows("codes", about=("entity", batch)):
+                if entity and code:
+                    self._codes[entity].append(code)
+            for entity, _, text in self.rows("sources", about=("entity", batch)):
+                if entity and text and text not in self._sources[entity]:
+                    self._sources[entity].append(text)
+        self._focused.update(wanted)
+
     # names -------------------------------------------------------------------------
     def label(self, iri: str, *, with_code: bool = False) -> str:
         """The display label of a thing in the reader's language (:mod:`kg.labels`), else its code."""
-        found = read_display_labels(self.store, self.layout.queries_dir, self.lang).get(iri)
+        found = read_display_labels(self.store, self.project.queries_dir, self.lang).get(iri)
         code = self.code(iri)
         if found is None:
             return code or local_name(iri)
@@ -72,6 +113,8 @@ class Reader:
 
     def code(self, iri: str) -> str | None:
         """The issue code, document symbol or ISO code of a thing."""
+        if self._focused is not None and iri not in self._focused:
+            self.focus([iri])
         if self._codes is None:
             codes: dict[str, list[str]] = defaultdict(list)
             for row in self.records("codes"):
@@ -84,7 +127,7 @@ class Reader:
     def search_text(self, iri: str) -> str:
         """Its code and its display labels in every language, for the page's search box."""
         names = sorted({found[0] for lang in LANGS
-                        if (found := read_display_labels(self.store, self.layout.queries_dir, lang).get(iri))})
+                        if (found := read_display_labels(self.store, self.project.queries_dir, lang).get(iri))})
         code = self.code(iri)
         return " | ".join(([code] if code else []) + names)
 
@@ -104,9 +147,9 @@ class Reader:
         if self._types is None:
             ancestors = self.ancestors()
             by_entity: dict[str, set[str]] = defaultdict(set)
-            for row in self.records("types"):
-                if row["entity"] and row["type"]:
-                    by_entity[row["entity"]].add(row["type"])
+            for entity, type_ in self.rows("types"):
+                if entity and type_:
+                    by_entity[entity].add(type_)
             chosen: dict[str, str] = {}
             for entity, types in by_entity.items():
                 specific = [t for t in types if not any(t in ancestors[o] for o in types if o != t)]
@@ -127,11 +170,13 @@ class Reader:
 
     def sources(self, iri: str) -> list[str]:
         """The citations of the statements about a thing."""
+        if self._focused is not None and iri not in self._focused:
+            self.focus([iri])
         return self._all_sources().get(iri, [])
 
     def described(self) -> list[str]:
-        """Every thing a citation graph says something about."""
-        return sorted(self._all_sources())
+        """Every thing a citation graph says something about (queries/viz/described.rq)."""
+        return sorted({e for (e,) in self.rows("described") if e})
 
     def tooltip(self, iri: str, lines: Iterable[str] = (), *, kind: str | None = None) -> str:
         """Plain text: the name, the type, the given lines, then up to three sources."""
