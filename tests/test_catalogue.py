@@ -466,8 +466,8 @@ def test_parameters_written_in_give_the_rows_of_substitutions(built_store: Store
 
     q = read_query(path)
     values = {p.name: p.example for p in q.parameters if p.required and p.kind != "lang"}
-    bound = bind_parameters(built_store, q, values, "fr", layout=LAYOUT)
-    text = narrowed_text(built_store, q, bound, LAYOUT)
+    bound = bind_parameters(built_store, q, values, "fr", project=PROJECT)
+    text = narrowed_text(built_store, q, bound, PROJECT)
     inlined = inline_terms(text, bound)
     assert inlined is not None
     from kg.prebind import tokenize
