@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg.errors import KGError, ValidationFailed
-from kg.project import Project
+
+if TYPE_CHECKING:
+    from kg.project import Project
 
 __all__ = ["Context", "output_options", "emit", "handle_errors", "short_iri", "pass_context"]
 
