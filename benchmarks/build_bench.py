@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _measure import peak_mb, timed  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,21 +41,13 @@ QUERY = "SELECT ?l WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?l FILTER(
 PREFIXES = "PREFIX jsi: <https://w3id.org/jsi-ecom/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 
-def _peak_mb() -> float:
-    """This process's peak resident memory (VmHWM: ru_maxrss would carry the parent's peak over fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_peak_mb = peak_mb  # benchmarks/_measure.py
 
 
 def child_build(project: Path) -> None:
     """In a fresh process: build the project; print stage seconds and peak memory as JSON."""
     from kg.build import build_graph
-    from kg.layout import Layout
+    from kg.project import Project
 
     peaks: dict[str, float] = {}
 
@@ -63,10 +56,26 @@ def child_build(project: Path) -> None:
             peaks[line.split("]", 1)[1].split(":", 1)[0].strip()] = _peak_mb()
 
     t0 = time.perf_counter()
-    report = build_graph(Layout(project), force=True, progress=progress)
+    report = build_graph(Project(project), force=True, progress=progress)
     total = time.perf_counter() - t0
     print(json.dumps({"total": total, "seconds": report.seconds, "peaks": peaks, "peak": _peak_mb(),
                       "asserted": report.asserted, "inferred": report.inferred}))
+
+
+def child_incremental(project: Path) -> None:
+    """In a fresh process, after a full build: one member's class changes in one file (a
+    least-developed member becomes a developing one, so inferences go); build again
+    (incremental); print the seconds per stage, the peak memory and what was redone as JSON."""
+    from kg.build import build_graph
+    from kg.project import Project
+
+    members = project / "graph_data" / "synthetic-members.trig"
+    text = members.read_text(encoding="utf-8")
+    members.write_text(text.replace("a jsi:LeastDevelopedMember ;", "a jsi:DevelopingMember ;", 1), encoding="utf-8")
+    t0 = time.perf_counter()
+    report = build_graph(Project(project))
+    total = time.perf_counter() - t0
+    print(json.dumps({"total": total, "seconds": report.seconds, "peak": _peak_mb(), "mode": report.mode}))
 
 
 def child_floor(project: Path) -> None:
@@ -93,24 +102,18 @@ def _child(kind: str, project: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def _time(fn, runs: int = 1):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+_time = timed  # benchmarks/_measure.py
 
 
 def referees(project: Path, rows: list[tuple[str, float, str, float, str]], size: str) -> None:
     """The compiled rules and shapes against owlrl, reasonable and pySHACL, in this process."""
-    from kg.layout import Layout
+    from kg.project import Project
     from kg.loading import load_sources, to_rdflib
     from kg.reasoning import infer, infer_quads
     from kg.validation import run_shacl, run_shacl_sparql, working_store
 
-    layout = Layout(project)
-    loaded = load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+    home = Project(project)
+    loaded = load_sources(home.ontology_file, home.data_files(), root=home.root)
     t_fast, fast = _time(lambda: {(t.subject.value, t.predicate.value, t.object.value) for t in infer_quads(loaded.quads)})  # type: ignore[union-attr]
     t_ref, ref = _time(lambda: {(str(s), str(p), str(o)) for s, p, o in infer(to_rdflib(loaded.quads))})
     same = "same entailments" if fast == ref else f"DIFFERENT: {len(fast - ref)} extra, {len(ref - fast)} missing"
@@ -132,8 +135,8 @@ def referees(project: Path, rows: list[tuple[str, float, str, float, str]], size
         wanted = sum(1 for t in fast if t[1].endswith("#hasInterestIn"))
         rows.append((f"{size}: closure, compiled rules", t_fast, "reasonable (Rust)", t_rs,
                      f"reasonable gives {chains} of {wanted} property-chain entailments"))
-    t_fast_v, fast_v = _time(lambda: set(run_shacl_sparql(working_store(loaded), loaded.origin, layout.shapes_file)))
-    t_ref_v, ref_v = _time(lambda: set(run_shacl(loaded, layout.shapes_file)))
+    t_fast_v, fast_v = _time(lambda: set(run_shacl_sparql(working_store(loaded), loaded.origin, home.shapes_file)))
+    t_ref_v, ref_v = _time(lambda: set(run_shacl(loaded, home.shapes_file)))
     same_v = "same violations" if fast_v == ref_v else "DIFFERENT violations"
     rows.append((f"{size}: SHACL, shapes compiled to SPARQL", t_fast_v, "pySHACL", t_ref_v, same_v))
 
@@ -168,11 +171,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-incremental", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
         return child_build(args.child_build)
     if args.child_floor:
         return child_floor(args.child_floor)
+    if args.child_incremental:
+        return child_incremental(args.child_incremental)
 
     from generate import generate
 
@@ -190,6 +196,10 @@ def main() -> None:
         rows.append((f"{size}: kg build, all stages (peak {build['peak']:,.0f} MB; +{build['inferred']:,} inferred)", build["total"],
                      f"Oxigraph parse + bulk load alone (peak {floor['peak']:,.0f} MB)", floor["total"],
                      "goal ≤ 60 s, ≤ 2 GB at 1M; ≤ 3 s on the real graph"))
+        again = _child("incremental", project)
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in again["seconds"].items())
+        rows.append((f"{size}: kg build after one member's class changed (peak {again['peak']:,.0f} MB)", again["total"],
+                     "the full build above", build["total"], f"{again['mode']}; {stages}"))
         if n <= args.referees_up_to:
             referees(project, rows, size)
     cold(out / f"kg-{sizes[0]}" / "build", args.runs, rows)

@@ -98,7 +98,7 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
     """Write a project of about ``statements`` asserted statements into ``out``; return the count."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("ontology", "queries/checks", "queries/rules"):
+    for folder in ("ontology", "queries/checks", "queries/rules", "queries/labels"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for name in ("jsi.ttl", "imports.ttl", "catalog-v001.xml", "shapes.ttl"):
         shutil.copyfile(ROOT / "ontology" / name, out / "ontology" / name)
@@ -106,6 +106,8 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
         shutil.copyfile(check, out / "queries" / "checks" / check.name)
     for rule in sorted((ROOT / "queries" / "rules").glob("*.rq")):  # read by the compiled rules
         shutil.copyfile(rule, out / "queries" / "rules" / rule.name)
+    for query in sorted((ROOT / "queries" / "labels").glob("*.rq")):  # the display labels every name shown reads
+        shutil.copyfile(query, out / "queries" / "labels" / query.name)
     data = out / "graph_data"
     if data.exists():
         shutil.rmtree(data)

@@ -33,13 +33,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _measure import timed  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -88,7 +89,7 @@ def _busiest(store: Any) -> dict[str, int]:
     return {r[0].value: int(r[1].value) for r in table.rows if r[0] is not None}
 
 
-def _values(store: Any, query: Any, layout: Any, counts: dict[str, int]) -> dict[str, str]:
+def _values(store: Any, query: Any, project: Any, counts: dict[str, int]) -> dict[str, str]:
     """For each required parameter: the English name of the busiest candidate of its kind."""
     from kg.catalogue import KINDS
     from kg.catalogue.index import name_index
@@ -99,7 +100,7 @@ def _values(store: Any, query: Any, layout: Any, counts: dict[str, int]) -> dict
             if p.required and p.kind == "text":
                 values[p.name] = p.example
             continue
-        every = name_index(store, KINDS[p.kind], layout, p.kind).everything()
+        every = name_index(store, KINDS[p.kind], project, p.kind).everything()
         if not every:
             continue
         iri = max(sorted(every), key=lambda i: counts.get(i, 0))
@@ -116,12 +117,7 @@ def _clear_caches() -> None:
 
 
 def _median(fn: Any, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return float(timed(fn, runs)[0])  # benchmarks/_measure.py
 
 
 def main() -> None:
@@ -149,11 +145,11 @@ def main() -> None:
     from kg import iris
     from kg.catalogue import bind_parameters, list_queries, narrowed_text, run_catalogue_query
     from kg.catalogue.inlining import inline_terms
-    from kg.layout import Layout
+    from kg.project import Project
     from kg.store import open_store
 
-    layout = Layout(home, build_override=build_dir)
-    store = open_store(layout.build_dir)
+    project = Project(home, build_override=build_dir)
+    store = open_store(project.build_dir)
     bare = store._store  # the pyoxigraph store itself
     counts = _busiest(store)
     size = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value  # type: ignore[union-attr]
@@ -164,15 +160,15 @@ def main() -> None:
     print("| query | rows | bare s | kg s | kg / bare | `kg query` s | goals |")
     print("|---|---:|---:|---:|---:|---:|---|")
     failures = 0
-    for query in list_queries(layout):
+    for query in list_queries(project):
         if args.only and query.name not in args.only:
             continue
-        values = _values(store, query, layout, counts)
-        bound = bind_parameters(store, query, values, "en", layout=layout)
+        values = _values(store, query, project, counts)
+        bound = bind_parameters(store, query, values, "en", project=project)
         subs = {__import__("pyoxigraph").Variable(k): v for k, v in bound.items()}
         # the SPARQL the catalogue sends: a text search narrowed to what the name index found,
         # the parameters written in as terms where they can be (kg/catalogue/inlining.py)
-        sent = narrowed_text(store, query, bound, layout)
+        sent = narrowed_text(store, query, bound, project)
         inlined = inline_terms(sent, bound)
         if inlined is not None:
             sent, subs = inlined, {}
@@ -183,7 +179,7 @@ def main() -> None:
 
         def run_kg(query: Any = query, values: dict[str, str] = values) -> int:
             _clear_caches()
-            return len(run_catalogue_query(store, query, values, "en", layout=layout).rows)
+            return len(run_catalogue_query(store, query, values, "en", project=project).rows)
 
         rows = run_kg()
         t_bare = _median(run_bare, args.runs)

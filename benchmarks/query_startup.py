@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _measure import timed  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _median_seconds(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    run = lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: E731
+    return float(timed(run, runs)[0])  # benchmarks/_measure.py
 
 
 def main() -> None:

@@ -23,20 +23,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from _measure import peak_mb  # noqa: E402  (benchmarks/ is on sys.path: the scripts run from there)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+_peak_mb = peak_mb  # benchmarks/_measure.py (VmHWM: each step runs in a fresh process)
 
 
 def _reference() -> float:
@@ -66,7 +66,7 @@ def _child(step: str, size: int, seed: int) -> dict[str, Any]:
 
     from coalitions_bench import synthetic_graph
 
-    from kg.layout import Layout
+    from kg.project import Project
     from kg.store import memory_store
     from kg.viz import draw_view
 
@@ -78,7 +78,7 @@ def _child(step: str, size: int, seed: int) -> dict[str, Any]:
         quads += [ox.Quad(t.subject, t.predicate, t.object, ontology) for t in ox.parse(f, ox.RdfFormat.TURTLE)]
     store = memory_store(quads)
     t0 = time.perf_counter()
-    page = draw_view(store, step, seed=seed, layout=Layout(ROOT))
+    page = draw_view(store, step, seed=seed, project=Project(ROOT))
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "peak_mb": _peak_mb(),
             "note": f"{page.nodes:,} nodes drawn, {page.edges:,} links, {len(page.html) / 1e6:.1f} MB of HTML"}

@@ -19,7 +19,7 @@ from kg import iris
 from kg.catalogue import find_query, run_query
 from kg.corrections import label_of, resolve_noting
 from kg.errors import KGError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 
 __all__ = ["brief_data", "render_brief"]
 
@@ -31,9 +31,9 @@ SELECT ?g ?c WHERE { ?g dcterms:bibliographicCitation ?c }
 _IS_LDC = "ASK { ?m a jsi:LeastDevelopedMember }"
 
 
-def _ask(store: Any, name: str, values: dict[str, str], lang: str, layout: Layout) -> list[dict[str, str | None]]:
+def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Project) -> list[dict[str, str | None]]:
     """The rows of a catalogue question, values bound (IRIs in angle brackets)."""
-    table = run_query(store, find_query(name, layout), values, lang, layout=layout)
+    table = run_query(store, find_query(name, project), values, lang, project=project)
     return table.records()
 
 
@@ -49,19 +49,19 @@ def _src(value: str | None, citations: dict[str, str]) -> str:
     return citations.get(value, value)
 
 
-def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None = None,
+def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | None = None,
                partners: int = 5) -> dict[str, Any]:
     """Everything the briefing shows about ``who`` (a member or a group: name, code or IRI)."""
     import pyoxigraph as ox
 
-    layout = layout or default_layout()
-    term, note = resolve_noting(store, "actor", who, lang, layout=layout)
+    project = project or default_project()
+    term, note = resolve_noting(store, "actor", who, lang, project=project)
     iri = str(term.value)
     is_group = "/group/" in iri
     key = iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
     bound = {"member": f"<{iri}>"}
     citations = _citation_map(store)
-    name = label_of(store, "actor", iri, lang, layout)
+    name = label_of(store, "actor", iri, lang, project)
     data: dict[str, Any] = {
         "iri": iri, "key": key, "name": name, "is_group": is_group, "note": note, "lang": lang,
         "ldc": (not is_group) and bool(store.query(_IS_LDC, {"m": ox.NamedNode(iri)})),
@@ -69,25 +69,25 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
 
     # groups and roles (a member), or the members (a group)
     if is_group:
-        rows = _ask(store, "group-members", {"group": f"<{iri}>"}, lang, layout)
+        rows = _ask(store, "group-members", {"group": f"<{iri}>"}, lang, project)
         data["members"] = [{"name": r["member"], "role": r["role"], "as_of": r["as_of"],
                             "source": _src(r["source"], citations)} for r in rows]
         data["groups"] = []
     else:
-        rows = _ask(store, "groups-of-member", bound, lang, layout)
+        rows = _ask(store, "groups-of-member", bound, lang, project)
         data["groups"] = [{"name": r["group"], "role": r["role"], "since": r["since"], "as_of": r["as_of"],
                            "source": _src(r["source"], citations)} for r in rows]
         data["members"] = []
 
     # its documents and what became of them
     documents: dict[str, dict[str, Any]] = {}
-    for r in _ask(store, "proposals-of-member", bound, lang, layout):
+    for r in _ask(store, "proposals-of-member", bound, lang, project):
         doc = documents.setdefault(str(r["document"]), {
             "symbol": r["document"], "kind": r["kind"], "date": r["date"] or r["date_note"] or "",
             "sponsors": r["sponsors"], "elements": [], "outcomes": []})
         if r["element"] and r["element"] not in doc["elements"]:
             doc["elements"].append(r["element"])
-    for r in _ask(store, "agreement-proposal-outcomes", bound, lang, layout):
+    for r in _ask(store, "agreement-proposal-outcomes", bound, lang, project):
         doc = documents.setdefault(str(r["proposal"]), {
             "symbol": r["proposal"], "kind": "", "date": r["date"] or "", "sponsors": r["sponsors"],
             "elements": [], "outcomes": []})
@@ -98,19 +98,19 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
         from kg.coalitions.groups import groups_of
 
         for group in groups_of(store, iri):
-            for r in _ask(store, "proposals-of-member", {"member": f"<{group}>"}, lang, layout):
+            for r in _ask(store, "proposals-of-member", {"member": f"<{group}>"}, lang, project):
                 if str(r["document"]) in documents or r["kind"] is None:
                     continue
                 documents[str(r["document"])] = {
                     "symbol": r["document"], "kind": r["kind"], "date": r["date"] or r["date_note"] or "",
                     "sponsors": r["sponsors"], "elements": [], "outcomes": [],
-                    "via": label_of(store, "actor", group, lang, layout)}
+                    "via": label_of(store, "actor", group, lang, project)}
     data["documents"] = sorted(documents.values(), key=lambda d: (str(d["date"]), str(d["symbol"])))
 
     # concerns and the SDT models that fit them: the fit is per category (IISD 2022, Table 3)
     concerns: dict[str, dict[str, Any]] = {}
     categories: dict[str, dict[str, Any]] = {}
-    for r in _ask(store, "sdt-models-for-member-concerns", bound, lang, layout):
+    for r in _ask(store, "sdt-models-for-member-concerns", bound, lang, project):
         concerns.setdefault(str(r["concern"]), {"name": r["concern"], "category": r["category"]})
         cat = categories.setdefault(str(r["category"]), {"name": r["category"], "concerns": [], "models": [],
                                                          "raised_by": r["raised_by"]})
@@ -121,14 +121,14 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
             cat["models"].append(model)
     data["concerns"] = list(concerns.values())
     data["categories"] = list(categories.values())
-    gaps = _ask(store, "ldc-concern-gap", {}, lang, layout)
+    gaps = _ask(store, "ldc-concern-gap", {}, lang, project)
     data["gaps"] = [g for g in gaps if g["concern"] in concerns]
 
     # Article 20
-    data["art20"] = _article_20(_ask(store, "agreement-implementation-periods", {}, lang, layout))
+    data["art20"] = _article_20(_ask(store, "agreement-implementation-periods", {}, lang, project))
 
     # stance on the 2024 text
-    support = _ask(store, "agreement-support", {}, lang, layout)
+    support = _ask(store, "agreement-support", {}, lang, project)
     if is_group:
         inside = {m["name"] for m in data["members"]}
         counts: dict[str, int] = {}
@@ -145,7 +145,7 @@ def brief_data(store: Any, who: str, lang: str = "en", *, layout: Layout | None 
         data["stances"] = []
         data["stance_source"] = ""
 
-    data["partners"] = _partners(store, iri, is_group, lang, layout, partners)
+    data["partners"] = _partners(store, iri, is_group, lang, project, partners)
     data["command"] = f"kg brief {key.rsplit('/', 1)[-1]}" + (f" --lang {lang}" if lang != "en" else "")
     return data
 
@@ -173,10 +173,10 @@ def _article_20(rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
     return out
 
 
-def _partners(store: Any, iri: str, is_group: bool, lang: str, layout: Layout, top: int) -> list[dict[str, Any]]:
+def _partners(store: Any, iri: str, is_group: bool, lang: str, project: Project, top: int) -> list[dict[str, Any]]:
     from kg.coalitions import build_member_graph, describe_reason, rank_partners
 
-    graph = build_member_graph(store, lang=lang, layout=layout)
+    graph = build_member_graph(store, lang=lang, project=project)
     if is_group:
         from kg.coalitions.groups import group_members, rank_group_partners
 
@@ -197,17 +197,17 @@ def _partners(store: Any, iri: str, is_group: bool, lang: str, layout: Layout, t
     return out
 
 
-def render_brief(store: Any, who: str, lang: str = "en", *, layout: Layout | None = None, version: str = "") -> str:
+def render_brief(store: Any, who: str, lang: str = "en", *, project: Project | None = None, version: str = "") -> str:
     """The briefing as one self-contained HTML page (its print stylesheet inside)."""
     import jinja2
 
-    from kg.web.words import words
+    from kg.words import words
 
     from kg.choices import LANGS
 
     if lang not in LANGS:
         raise KGError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-    data = brief_data(store, who, lang, layout=layout)
+    data = brief_data(store, who, lang, project=project)
     data["built"] = version[:12]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

@@ -18,16 +18,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
 from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
 
-__all__ = ["BuildReport", "build_graph", "source_files", "load_layout"]
+if TYPE_CHECKING:
+    from kg.incremental import Plan
+
+__all__ = ["BuildReport", "build_graph", "source_files", "load_project"]
 
 log = logging.getLogger(__name__)
 
@@ -54,47 +58,54 @@ class BuildReport:
     asserted: int = 0
     inferred: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    #: How the graph was built: "incremental (…)" or "full (why)" (:mod:`kg.incremental`).
+    mode: str = ""
 
 
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
-_PIPELINE = ("loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py", "labels.py")
+_PIPELINE = (
+    "loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py",
+    "labels.py", "incremental.py", "dred.py",
+)
 
 
-def source_files(layout: Layout) -> list[Path]:
+def source_files(project: Project) -> list[Path]:
     """Every file a build reads: ontology, shapes, checks and data (sorted), and the pipeline's code."""
     here = Path(__file__).resolve().parent
     return [
         *(here / name for name in _PIPELINE),
-        *ontology_files(layout.ontology_file),
-        *[p for p in (layout.ontology_dir / CATALOG,) if p.exists()],
-        layout.shapes_file,
-        *sorted(layout.checks_dir.glob("*-violation.rq")),
-        *sorted((layout.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
-        *layout.data_files(),
+        *ontology_files(project.ontology_file),
+        *[p for p in (project.ontology_dir / CATALOG,) if p.exists()],
+        project.shapes_file,
+        *sorted(project.checks_dir.glob("*-violation.rq")),
+        *sorted((project.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
+        *project.data_files(),
     ]
 
 
-def load_layout(layout: Layout) -> LoadedSources:
+def load_project(project: Project) -> LoadedSources:
     """Parse the ontology and the data files of a project."""
-    return load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+    return load_sources(project.ontology_file, project.data_files(), root=project.root)
 
 
 def build_graph(
-    layout: Layout,
+    project: Project,
     *,
     force: bool = False,
     reasoner: str = "rules",
     validator: str = "sparql",
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Build the graph of a project into ``layout.build_dir``.
+    """Build the graph of a project into ``project.build_dir``.
 
     Parameters
     ----------
-    layout : Layout
+    project : Project
         Where the sources are and where the store goes.
     force : bool
-        Rebuild even when the sources have not changed.
+        Rebuild everything, even when the sources have not changed. Otherwise, when only
+        data files changed since a usable previous build, the build is incremental
+        (:mod:`kg.incremental`): the same store, less work.
     reasoner, validator : str
         ``"rules"`` or ``"owlrl"``; ``"sparql"`` or ``"pyshacl"`` (see :mod:`kg.pipeline`).
         Asking for a referee (owlrl, pyshacl) rebuilds even when nothing changed.
@@ -113,8 +124,8 @@ def build_graph(
         The build folder cannot be written, or another build holds the lock.
     """
     force = force or reasoner != "rules" or validator != "sparql"
-    build_dir = layout.build_dir
-    files = source_files(layout)
+    build_dir = project.build_dir
+    files = source_files(project)
     fingerprint = fingerprint_files(files)
     try:
         current = read_manifest(build_dir)
@@ -131,11 +142,28 @@ def build_graph(
             asserted=current.get("asserted", 0),
             inferred=current.get("inferred", 0),
         )
+    from kg import incremental
+
     with build_lock(build_dir):
         removed = remove_old_stores(build_dir, keep=current["store"] if current else None, leftovers_only=current is None)
         if removed:
             log.info("removed leftovers of earlier builds: %s", ", ".join(removed))
-        return _build(layout, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress)
+        why = "asked for (--full)" if force else "no previous build"
+        plan: incremental.Plan | None = None
+        if not force and current is not None:
+            found = incremental.plan(project, current["store"]) if is_usable(build_dir, current) else "the previous build is not usable"
+            if isinstance(found, str):
+                why = found
+            else:
+                plan = found
+        if plan is not None:
+            try:
+                return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, plan=plan)
+            except incremental.FullBuild as exc:
+                why = str(exc)
+                if progress is not None:
+                    progress(f"full build instead: {why}")
+        return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
 def _tidy(build_dir: Path, keep: str) -> None:
@@ -148,36 +176,57 @@ def _tidy(build_dir: Path, keep: str) -> None:
 
 
 def _build(
-    layout: Layout,
+    project: Project,
     files: list[Path],
     fingerprint: str,
     *,
     reasoner: str,
     validator: str,
     progress: Callable[[str], None] | None,
+    plan: Plan | None = None,
+    why: str = "",
 ) -> BuildReport:
     """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
+    from kg.incremental import Recorder, write_changes
+    from kg.incremental import tidy as tidy_records
     from kg.pipeline import POST_REASONING, Progress, run_stages
 
-    build_dir = layout.build_dir
+    build_dir = project.build_dir
     steps = Progress(progress, total=4 + bool(POST_REASONING))
-    staged = run_stages(layout, steps, reasoner=reasoner, validator=validator)
-    seconds = steps.seconds
-    asserted, inferred = staged.asserted, staged.inferred
-    t0 = time.perf_counter()
-    steps.done += 1
     if progress is not None:
-        progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
-    name = new_store_name(fingerprint)
-    # The working store holds exactly the quads to store: spilled to a file and freed, then
-    # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
-    spilled = build_dir / f".{name}.nq"
+        progress(f"incremental build over {plan.previous}" if plan is not None else f"full build: {why}")
+    recorder = Recorder(project) if reasoner == "rules" and validator == "sparql" else None
     try:
-        with_blank_nodes = staged.spill(spilled)
-        del staged
-        statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
-    finally:
-        spilled.unlink(missing_ok=True)
+        staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder)
+        seconds = steps.seconds
+        asserted, inferred = staged.asserted, staged.inferred
+        t0 = time.perf_counter()
+        steps.done += 1
+        name = new_store_name(fingerprint)
+        if plan is not None and staged.change is not None:
+            if progress is not None:
+                progress(f"[{steps.done}/{steps.total}] store: the previous store with the difference …")
+            statements = write_changes(build_dir, name, plan.previous, staged)
+            mode = f"incremental: {len(plan.changed) + len(plan.added)} of {len(plan.hashes)} data file(s) re-parsed, {len(plan.removed)} removed"
+        else:
+            if progress is not None:
+                progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
+            # The working store holds exactly the quads to store: spilled to a file and freed, then
+            # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
+            spilled = build_dir / f".{name}.nq"
+            try:
+                with_blank_nodes = staged.spill(spilled)
+                del staged
+                statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
+            finally:
+                spilled.unlink(missing_ok=True)
+            mode = f"full: {why}"
+        if recorder is not None:
+            recorder.commit(name)
+    except BaseException:
+        if recorder is not None:
+            recorder.discard()
+        raise
     manifest = json.dumps(
         {
             "store": name,
@@ -186,13 +235,14 @@ def _build(
             "asserted": asserted,
             "inferred": inferred,
             "statements": statements,
-            "files": [p.relative_to(layout.root).as_posix() if p.is_relative_to(layout.root) else str(p) for p in files],
+            "files": [p.relative_to(project.root).as_posix() if p.is_relative_to(project.root) else str(p) for p in files],
         },
         indent=2,
         sort_keys=True,
     )
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
+    tidy_records(build_dir, keep=name)
     seconds["store"] = time.perf_counter() - t0
     if progress is not None:
         progress(f"[{steps.done}/{steps.total}] store: done in {seconds['store']:.1f} s")
@@ -204,4 +254,5 @@ def _build(
         asserted=asserted,
         inferred=inferred,
         seconds=seconds,
+        mode=mode,
     )

@@ -27,7 +27,8 @@ from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
 from kg.catalogue.index import name_index
 from kg.errors import ParameterError, QueryError
-from kg.layout import Layout, default_layout
+from kg.labels import display_label
+from kg.project import Project, default_project
 from kg.store import Table
 
 __all__ = ["Named", "names_of", "resolve_noting", "label_of", "short_key"]
@@ -38,21 +39,11 @@ CUTOFF = 0.8
 
 @dataclass
 class Named:
-    """A thing of the graph with all its names: ``(text, lang)``, ``lang`` None for codes."""
+    """A thing of the graph with all its names, to match what is typed: ``(text, lang)``, ``lang`` None
+    for codes. The name to show is its display label (:func:`label_of`)."""
 
     iri: str
     names: list[tuple[str, str | None]] = field(default_factory=list)
-
-    def label(self, lang: str = "en") -> str:
-        """Its name in ``lang``, else English, else any, else its key."""
-        for wanted in (lang, "en"):
-            for text, tag in self.names:
-                if tag == wanted:
-                    return text
-        for text, tag in self.names:
-            if tag:
-                return text
-        return short_key(self.iri)
 
 
 def short_key(iri: str) -> str:
@@ -69,20 +60,20 @@ def short_key(iri: str) -> str:
 _CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[Named]]] = weakref.WeakKeyDictionary()
 
 
-def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]:
+def names_of(store: Any, kind: str, project: Project | None = None) -> list[Named]:
     """Every thing of ``kind`` (a key of :data:`kg.catalogue.KINDS`) with its names, by IRI."""
-    layout = layout or default_layout()
+    project = project or default_project()
     lookup = KINDS.get(kind)
     if not lookup:
         return []
-    key = (str(layout.queries_dir), lookup)
+    key = (str(project.queries_dir), lookup)
     try:
         cache = _CACHE.setdefault(store, {})
     except TypeError:
         cache = {}
     if key in cache:
         return cache[key]
-    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
+    path = project.queries_dir / "lookup" / f"{lookup}.rq"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -104,13 +95,13 @@ def names_of(store: Any, kind: str, layout: Layout | None = None) -> list[Named]
     return found
 
 
-def _named(store: Any, kind: str, iri: str, layout: Layout | None) -> Named | None:
+def _named(store: Any, kind: str, iri: str, project: Project | None) -> Named | None:
     """One thing of ``kind`` with its names, from the store's name index (an indexed
     look-up: it costs what one thing has, not what the graph holds), or None."""
     lookup = KINDS.get(kind)
     if not lookup:
         return None
-    names = name_index(store, lookup, layout or default_layout(), kind).names_of(iri)
+    names = name_index(store, lookup, project or default_project(), kind).names_of(iri)
     if not names:
         return None
     named = Named(iri)
@@ -120,16 +111,18 @@ def _named(store: Any, kind: str, iri: str, layout: Layout | None) -> Named | No
     return named
 
 
-def label_of(store: Any, kind: str, iri: str, lang: str = "en", layout: Layout | None = None) -> str:
-    """The name of ``iri`` in ``lang`` among the things of ``kind`` (its key when unnamed)."""
-    named = _named(store, kind, iri, layout)
-    return named.label(lang) if named is not None else short_key(iri)
+def label_of(store: Any, kind: str, iri: str, lang: str = "en", project: Project | None = None) -> str:
+    """The display label of ``iri`` in ``lang`` (:mod:`kg.labels`), its key when unnamed.
+
+    ``kind`` is kept for the callers that name what they show; the label rule is the same for all.
+    """
+    return display_label(store, (project or default_project()).queries_dir, iri, lang) or short_key(iri)
 
 
-def _close(store: Any, kind: str, value: str, layout: Layout | None) -> Named | None:
+def _close(store: Any, kind: str, value: str, project: Project | None) -> Named | None:
     """The one thing whose name is close to ``value`` (a typo), or None when none or several are."""
     folded: dict[str, set[str]] = {}
-    things = {n.iri: n for n in names_of(store, kind, layout)}
+    things = {n.iri: n for n in names_of(store, kind, project)}
     for named in things.values():
         for text, _ in named.names:
             folded.setdefault(normalise(text), set()).add(named.iri)
@@ -141,7 +134,7 @@ def _close(store: Any, kind: str, value: str, layout: Layout | None) -> Named | 
 
 
 def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
-                   layout: Layout | None = None) -> tuple[ox.NamedNode | ox.Literal, str | None]:
+                   project: Project | None = None) -> tuple[ox.NamedNode | ox.Literal, str | None]:
     """Resolve what a person typed, with a note when it was read as something else.
 
     Returns the bound term and a note to show the person (None when the value was the
@@ -154,23 +147,23 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
         Unknown or ambiguous, with suggestions.
     """
     try:
-        term = resolve_parameter(store, kind, value, lang, layout=layout)
+        term = resolve_parameter(store, kind, value, lang, project=project)
     except ParameterError as exc:
         if kind in ("lang", "text") or "ambiguous" in str(exc):
             raise
-        guess = _close(store, kind, value, layout)
+        guess = _close(store, kind, value, project)
         if guess is None:
             raise
-        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {guess.label(lang)} ({short_key(guess.iri)})"
+        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {label_of(store, kind, guess.iri, lang, project)} ({short_key(guess.iri)})"
     if not isinstance(term, ox.NamedNode):
         return term, None
-    label = label_of(store, kind, term.value, lang, layout)
+    label = label_of(store, kind, term.value, lang, project)
     key = short_key(term.value)
     wanted = normalise(value)
     local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
     shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
              normalise(term.value)}
-    named = _named(store, kind, term.value, layout)
+    named = _named(store, kind, term.value, project)
     if named is not None:
         shown |= {normalise(t) for t, tag in named.names if tag is None or tag == lang}
     if wanted in shown:

@@ -19,7 +19,7 @@ from kg.store import Store
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
 
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SKOS_PREF_LABEL = iris.PREFIXES["skos"] + "prefLabel"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -59,20 +59,21 @@ def export_graph(store: Store, fmt: str, path: Path, *, asserted_only: bool = Fa
         write_text_atomic(path, graph.serialize(format="json-ld", indent=2, sort_keys=True))
         return len(triples)
     if fmt == "graphml":
-        return _export_graphml(triples, path)
+        return _export_graphml(triples, quads, path)
     raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
 
 
-def _export_graphml(triples: list[ox.Triple], path: Path) -> int:
-    """Nodes are IRIs, edges the statements between two IRIs (labelled by predicate)."""
+def _export_graphml(triples: list[ox.Triple], quads: list[ox.Quad], path: Path) -> int:
+    """Nodes are IRIs named by their English display label (:mod:`kg.labels`), edges the statements
+    between two IRIs (labelled by predicate)."""
     import networkx as nx
 
+    from kg.labels import display_labels
+
     graph = nx.MultiDiGraph()
-    labels: dict[str, str] = {}
-    for t in triples:
-        if t.predicate.value == _RDFS_LABEL and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
-            if t.object.language in (None, "", "en"):
-                labels.setdefault(t.subject.value, t.object.value)
+    labels = {str(q.subject.value): str(q.object.value) for q in display_labels(quads, ["en"])
+              if q.predicate.value == _SKOS_PREF_LABEL and isinstance(q.subject, ox.NamedNode)
+              and isinstance(q.object, ox.Literal)}
     edges = 0
     for t in triples:
         if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):

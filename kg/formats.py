@@ -101,13 +101,17 @@ def _allocate(natural: Sequence[int], wanted: Sequence[int], available: int) -> 
     """Widths for columns of these natural widths within ``available`` columns, or None.
 
     Each column first gets what it wants at least (its longest word, its header; capped),
-    then what is left goes to the columns still too narrow, in proportion to what they
-    lack. None when the columns cannot each get ``_MIN_COLUMN`` characters.
+    then a column whose full text fits in its fair share (``available`` / columns) gets it
+    whole, shortest first, so a short name never wraps while a long column takes the room;
+    what is left then goes to the columns still too narrow, in proportion to what they lack.
+    None when the columns cannot each get ``_MIN_COLUMN`` characters.
 
     Examples
     --------
     >>> _allocate([4, 50, 30], [4, 10, 8], 60)
     [4, 35, 21]
+    >>> _allocate([15, 8, 11, 11, 120], [11, 8, 11, 11, 24], 92)  # "Traditional SDT" stays on one line
+    [15, 8, 11, 11, 47]
     """
     widths = [min(n, w) for n, w in zip(natural, wanted)]
     if sum(min(w, _MIN_COLUMN) for w in widths) > available:
@@ -116,6 +120,12 @@ def _allocate(natural: Sequence[int], wanted: Sequence[int], available: int) -> 
         i = max(range(len(widths)), key=lambda k: (widths[k], -k))
         widths[i] -= 1
     left = available - sum(widths)
+    fair = available // len(widths)
+    for i in sorted(range(len(widths)), key=lambda k: (natural[k] - widths[k], k)):
+        lack = natural[i] - widths[i]
+        if 0 < lack <= left and natural[i] <= fair:
+            widths[i] += lack
+            left -= lack
     while left > 0:
         lacking = {i: natural[i] - w for i, w in enumerate(widths) if natural[i] > w}
         if not lacking:
@@ -286,7 +296,11 @@ def _xml_safe(value: str) -> str:
 
 
 def _fixed_zip_dates(data: bytes) -> bytes:
-    """Rewrite the zip with a fixed date on every entry: same answer, same bytes."""
+    """Rewrite the zip with a fixed date on every entry and in its properties: same answer, same bytes.
+
+    openpyxl stamps ``dcterms:modified`` of ``docProps/core.xml`` with the time of saving,
+    whatever the workbook says: it is set back to the fixed date here.
+    """
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -296,5 +310,9 @@ def _fixed_zip_dates(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                                 content)
+            dst.writestr(fixed, content)
     return out.getvalue()

@@ -11,6 +11,10 @@ query asks for a label in one line::
     ?labels dcterms:language ?lang .                                     # once per query
     OPTIONAL { GRAPH ?labels { ?member skos:prefLabel ?member_name } }    # each label
 
+and Python code that shows names (views, coalitions, the web app, name resolution) reads the
+same graphs through :func:`read_display_labels` (``queries/labels/display.rq``) instead of
+choosing a language itself.
+
 SKOS as designed: a resource gets at most one ``skos:prefLabel`` per language tag across all
 the graphs (SKOS S14), because the choice among the texts of one tag is the same in every
 language's graph. Nothing is invented: each display label is one of the resource's labels.
@@ -18,15 +22,18 @@ language's graph. Nothing is invented: each display label is one of the resource
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.choices import LANGS
 
-__all__ = ["display_labels", "labels_graph", "is_derived_graph"]
+__all__ = ["display_labels", "labels_graph", "is_derived_graph", "read_display_labels", "display_label"]
 
 _SKOS_PREF = iris.PREFIXES["skos"] + "prefLabel"
 _RDFS_LABEL = iris.PREFIXES["rdfs"] + "label"
@@ -117,3 +124,60 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
             literal = ox.Literal(text, language=tag) if tag else ox.Literal(text)
             out.append(ox.Quad(ox.NamedNode(subject), pref, literal, graph))
     return out
+
+
+_READ: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], dict[str, tuple[str, str]]]] = weakref.WeakKeyDictionary()
+
+
+def read_display_labels(store: Any, queries_dir: Path, lang: str) -> dict[str, tuple[str, str]]:
+    """Every thing's display label in ``lang``, as the build chose it: IRI → (text, its language tag).
+
+    Read once per store and language with ``queries/labels/display.rq`` (the language bound as a
+    term). A thing without a label is absent: the caller shows its code or key. A store built
+    without the display-label graphs (a bare test store) gives an empty mapping.
+    """
+    from kg.queryfiles import run_rq
+
+    key = (str(queries_dir), lang)
+    try:
+        cache = _READ.setdefault(store, {})
+    except TypeError:  # an engine that cannot be weakly referenced: read every time
+        cache = {}
+    if key not in cache:
+        table = run_rq(store, queries_dir / "labels" / "display.rq", {"lang": ox.Literal(lang)},
+                       what="display-label query")
+        ie, il = table.columns.index("entity"), table.columns.index("label")
+        found: dict[str, tuple[str, str]] = {}
+        for row in table.rows:
+            entity, label = row[ie], row[il]
+            if entity is not None and label is not None:
+                found[entity.value] = (label.value, label.lang or "")
+        cache[key] = found
+    return cache[key]
+
+
+def display_label(store: Any, queries_dir: Path, iri: str, lang: str) -> str | None:
+    """One thing's display label in ``lang`` (None when it has none), without reading them all.
+
+    The labels already read for the store are used; otherwise the query runs with the thing
+    bound too, so a message naming a few things costs a few look-ups, not the whole graph.
+    """
+    from kg.queryfiles import run_rq
+
+    cached = _READ.get(store, {}).get((str(queries_dir), lang)) if _weakable(store) else None
+    if cached is not None:
+        found = cached.get(iri)
+        return found[0] if found else None
+    table = run_rq(store, queries_dir / "labels" / "display.rq",
+                   {"lang": ox.Literal(lang), "entity": ox.NamedNode(iri)}, what="display-label query")
+    il = table.columns.index("label")
+    texts = sorted(label.value for row in table.rows if (label := row[il]) is not None)
+    return texts[0] if texts else None
+
+
+def _weakable(store: Any) -> bool:
+    try:
+        weakref.ref(store)
+    except TypeError:
+        return False
+    return True

@@ -82,7 +82,7 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
     | TFA SDT | appropriate |
     """
     from kg.formats import fit_table, neutralise, terminal_width
-    from kg.headers import header
+    from kg.words import header
 
     if fmt == "json":
         return json.dumps(
@@ -111,7 +111,7 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
 def render_xlsx(table: Table, *, lang: str = "en", title: str = "answer", notes: tuple[str, ...] = ()) -> bytes:
     """A SELECT result as an Excel workbook (.xlsx): IRIs compacted, headers in ``lang``."""
     from kg.formats import xlsx_bytes
-    from kg.headers import header
+    from kg.words import header
 
     rows = [[None if v is None else cell_text(v) for v in row] for row in table.rows]
     return xlsx_bytes([header(c, lang) for c in table.columns], rows, title=title, notes=notes)

@@ -14,14 +14,18 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import iris
 from kg.errors import ValidationFailed
-from kg.layout import Layout
+from kg.project import Project
+
+if TYPE_CHECKING:
+    from kg.incremental import Change, Plan, Recorder
 
 __all__ = ["REASONERS", "VALIDATORS", "POST_REASONING", "Progress", "Staged", "run_stages"]
 
@@ -92,21 +96,48 @@ class Staged:
     work: ox.Store
     asserted: int = 0
     inferred: int = 0
+    #: For an incremental build: the asserted quads the change removes and adds, and the
+    #: inferred statements lost and gained against the previous build.
+    change: Change | None = None
+    inferred_lost: list[ox.Triple] = field(default_factory=list)
+    inferred_gained: list[ox.Triple] = field(default_factory=list)
 
     def spill(self, path: Path) -> list[ox.Quad]:
         """Write the quads without blank nodes to an N-Quads file and free the working store.
 
-        Returns the quads with blank nodes (a file would rename them; they are few). The
-        store is then bulk-loaded from the file, so the working store and Oxigraph's bulk
-        loader are never in memory together.
+        Returns the quads with blank nodes (a bulk load would rename them; they are few: the
+        ontology's lists and restrictions). The store is then bulk-loaded from the file, so the
+        working store and Oxigraph's bulk loader are never in memory together. The whole
+        store is dumped, then the lines that may hold a blank node (``_:`` anywhere) are moved
+        out, a block of 8 MB at a time: most blocks have none and are copied as they are.
         """
-        blank = "FILTER(isBlank(?s) || isBlank(?o) || isBlank(?g))"
-        rows = self.work.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        kept = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[index,arg-type,union-attr]
-        self.work.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {blank} }}")
-        self.work.dump(str(path), ox.RdfFormat.N_QUADS)
-        self.work = ox.Store()
-        return kept
+        raw = path.with_name(path.name + ".all")
+        try:
+            self.work.dump(str(raw), ox.RdfFormat.N_QUADS)
+            self.work = ox.Store()
+            kept: list[bytes] = []
+            with raw.open("rb") as source, path.open("wb") as out:
+                rest = b""
+                while block := source.read(1 << 23):
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    block, rest = block[:cut], block[cut:]
+                    if b"_:" not in block:
+                        out.write(block)
+                        continue
+                    for line in block.splitlines(keepends=True):
+                        if b"_:" in line:
+                            kept.append(line)
+                        else:
+                            out.write(line)
+                if rest:  # a last line without its end of line
+                    if b"_:" in rest:
+                        kept.append(rest)
+                    else:
+                        out.write(rest)
+        finally:
+            raw.unlink(missing_ok=True)
+        return list(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS)) if kept else []
 
 
 class _LazyOrigin:
@@ -115,15 +146,15 @@ class _LazyOrigin:
     Only error messages need it (which file to fix), so the files are re-read in Python then.
     """
 
-    def __init__(self, layout: Layout, files: list[Path]) -> None:
-        self.layout, self.files = layout, files
+    def __init__(self, project: Project, files: list[Path]) -> None:
+        self.project, self.files = project, files
         self.map: dict[str, str] | None = None
 
     def get(self, key: str, default: str = "") -> str:
         if self.map is None:
             from kg.loading import load_sources
 
-            self.map = load_sources(self.layout.ontology_file, self.files, root=self.layout.root).origin
+            self.map = load_sources(self.project.ontology_file, self.files, root=self.project.root).origin
         return self.map.get(key, default)
 
 
@@ -152,12 +183,22 @@ def may_have_blank_nodes(data: bytes) -> bool:
     return b"_:" in rest or b"[" in rest or b"(" in rest
 
 
-def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], None] | None = None) -> tuple[ox.Store, int]:
+def load_working_store(
+    project: Project,
+    files: list[Path],
+    say: Callable[[str], None] | None = None,
+    *,
+    keep: Callable[[Path, bytes], None] | None = None,
+    listed: dict[Path, list[ox.Quad]] | None = None,
+) -> tuple[ox.Store, int]:
     """Parse the ontology and the data files straight into an in-memory store.
 
     A file without blank nodes is parsed and loaded by Oxigraph alone; one with blank nodes
     goes through :func:`kg.loading.parse_file`, which names them deterministically (so the
     same sources give the same bytes). Returns the store and its number of quads.
+
+    ``keep`` receives each data file's bytes (the record of an incremental build); the files
+    that are keys of ``listed`` are parsed into a list of quads, stored there.
 
     Raises
     ------
@@ -169,59 +210,124 @@ def load_working_store(layout: Layout, files: list[Path], say: Callable[[str], N
 
     store = ox.Store()
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
-    for path in ontology_files(layout.ontology_file):  # the ontology and its owl:imports, read locally
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=layout.root))
+    for path in ontology_files(project.ontology_file):  # the ontology and its owl:imports, read locally
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=project.root))
     for index, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
         except OSError:
-            parse_file(path, root=layout.root)  # raises the DataError naming the file
+            parse_file(path, root=project.root)  # raises the DataError naming the file
             raise
         if say is not None and len(data) > 1_000_000:  # a small file takes no time worth saying
-            say(f"file {index}/{len(files)}: {_display(path, layout.root)} ({len(data) / 1e6:.0f} MB)")
-        if may_have_blank_nodes(data):
-            store.extend(parse_file(path, root=layout.root))
+            say(f"file {index}/{len(files)}: {_display(path, project.root)} ({len(data) / 1e6:.0f} MB)")
+        if keep is not None:
+            keep(path, data)
+        if listed is not None and path in listed:
+            listed[path] = parse_file(path, root=project.root)
+            store.extend(listed[path])
+        elif may_have_blank_nodes(data):
+            store.extend(parse_file(path, root=project.root))
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
             except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
-                parse_file(path, root=layout.root)  # raises the DataError with line and column
+                parse_file(path, root=project.root)  # raises the DataError with line and column
                 raise
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             raise DataError(
                 f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
                 "named graph; put it inside the GRAPH block of the citation it comes from",
-                _display(path, layout.root),
+                _display(path, project.root),
             )
     return store, len(store)
 
 
-def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", validator: str = "sparql") -> Staged:
+def _derived_graphs_only(quads: list[ox.Quad]) -> None:
+    """An incremental build compares the derived graphs whole (:func:`kg.incremental.write_changes`):
+    a step writing elsewhere needs a full build."""
+    from kg.incremental import FullBuild
+    from kg.labels import is_derived_graph
+
+    for quad in quads:
+        if not is_derived_graph(getattr(quad.graph_name, "value", "")):
+            raise FullBuild(f"a post-reasoning step writes into the graph {quad.graph_name}, not a derived one")
+
+
+def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
+    """The quads of the previous version of data file ``name``, parsed as the build parsed it
+    (under its own file name: blank nodes are named after it)."""
+    import shutil
+    import tempfile
+
+    from kg.loading import parse_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / Path(name).name
+        shutil.copyfile(plan.old_source(name), copy)
+        return parse_file(copy, root=Path(tmp))
+
+
+def _parse(project: Project, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
+    """The parse stage of the default reasoner and validator: all files, or (``plan``) what changed."""
+    from kg.incremental import _rel, diff_quads
+
+    say = progress.say if len(files) > 1 else None
+    keep = recorder.source if recorder is not None else None
+    if plan is None:
+        work, asserted = load_working_store(project, files, say, keep=keep)
+        return work, asserted, None
+    listed: dict[Path, list[ox.Quad]] = {p: [] for p in [*plan.changed, *plan.added]}
+    work, asserted = load_working_store(project, files, say, keep=keep, listed=listed)
+    old = [q for name in [*plan.removed, *(_rel(project, p) for p in plan.changed)] for q in _parse_previous(plan, name)]
+    change = diff_quads(old, [q for quads in listed.values() for q in quads], work)
+    progress.say(
+        f"re-parsed {len(listed)} of {len(files)} data file(s) ({len(plan.changed)} changed, {len(plan.added)} added; "
+        f"{len(plan.removed)} removed); {len(plan.unchanged)} unchanged, loaded as they are"
+    )
+    progress.say(f"the change removes {len(change.removed):,} and adds {len(change.added):,} statement(s)")
+    return work, asserted, change
+
+
+def run_stages(
+    project: Project,
+    progress: Progress,
+    *,
+    reasoner: str = "rules",
+    validator: str = "sparql",
+    plan: Plan | None = None,
+    recorder: Recorder | None = None,
+) -> Staged:
     """Parse, validate and reason; return the working store holding the quads to store.
+
+    With ``plan`` (:mod:`kg.incremental`; default reasoner and validator only) only the changed
+    files are parsed for their difference and the previous closure is brought up to date;
+    ``recorder`` keeps what the next incremental build needs.
 
     Raises
     ------
-    DataError, ValidationFailed, InconsistencyError, kg.rules.UnsupportedAxiom, kg.shacl.UnsupportedShape
+    DataError, ValidationFailed, InconsistencyError, kg.rules.UnsupportedAxiom, kg.shacl.UnsupportedShape,
+    kg.incremental.FullBuild
     """
     from kg.loading import load_sources
     from kg.validation import validate_sources, validate_store, working_store
 
-    files = layout.data_files()
+    files = project.data_files()
     loaded = None
+    change = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted = load_working_store(layout, files, progress.say if len(files) > 1 else None)
+            work, asserted, change = _parse(project, files, progress, plan, recorder)
         else:
-            loaded = load_sources(layout.ontology_file, files, root=layout.root)
+            loaded = load_sources(project.ontology_file, files, root=project.root)
             work, asserted = working_store(loaded), len(loaded.quads)
         progress.say(f"{asserted:,} statements")
 
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+    checks = sorted(project.checks_dir.glob("*-violation.rq"))
     with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):
         if loaded is None:
-            violations = validate_store(work, _LazyOrigin(layout, files), layout.shapes_file, checks)  # type: ignore[arg-type]
+            violations = validate_store(work, _LazyOrigin(project, files), project.shapes_file, checks)  # type: ignore[arg-type]
         else:
-            violations = validate_sources(loaded, layout.shapes_file, checks, validator=validator)
+            violations = validate_sources(loaded, project.shapes_file, checks, validator=validator)
         errors = [v for v in violations if v.severity == "Violation"]
         progress.say(f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)")
     if errors:
@@ -231,10 +337,15 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
         )
 
     with progress.stage("reason", f"OWL 2 RL closure ({'compiled rules' if reasoner == 'rules' else 'owlrl'})"):
-        if reasoner == "rules":
+        if plan is not None and change is not None and recorder is not None:
+            from kg.incremental import reason
+
+            inferred, lost, gained = reason(work, plan, change, recorder, progress=progress.say)
+        elif reasoner == "rules":
             from kg.reasoning import infer_store
 
-            inferred = infer_store(work, iris.INFERRED_GRAPH, progress=progress.say)
+            record = recorder.closure if recorder is not None else None
+            inferred = infer_store(work, iris.INFERRED_GRAPH, progress=progress.say, record=record)
         else:
             from kg.loading import from_rdflib_term, to_rdflib
             from kg.reasoning import infer
@@ -249,8 +360,13 @@ def run_stages(layout: Layout, progress: Progress, *, reasoner: str = "rules", v
             inferred = len(triples)
         progress.say(f"{inferred:,} statements entailed")
     staged = Staged(work=work, asserted=asserted, inferred=inferred)
+    if change is not None:
+        staged.change, staged.inferred_lost, staged.inferred_gained = change, lost, gained
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                work.extend(list(step(work)))  # derived graphs: counted neither asserted nor inferred
+                quads = list(step(work))
+                if plan is not None:
+                    _derived_graphs_only(quads)
+                work.extend(quads)  # derived graphs: counted neither asserted nor inferred
     return staged

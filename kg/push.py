@@ -6,8 +6,16 @@ URL?graph=IRI`` for its first part, ``POST`` (merge) for the next parts of a lar
 so a push shows its progress and no request grows without bound. A graph holding blank
 nodes goes in one request, since the protocol gives each request fresh blank nodes.
 
+A full push also writes the union graph (:data:`kg.remote.UNION_GRAPH`): every statement
+of the build once, what the embedded store's default graph is. A remote store then sends
+that one graph as the default graph instead of naming every citation graph (which made
+Oxigraph server read about 200 graphs for each triple pattern, and Virtuoso's cost
+estimator refuse or mis-plan queries). A push of some graphs only (``--graph``) cannot
+keep it exact, so it deletes it, and the store names the graphs again until the next full push.
+
 Then the index graph (:data:`kg.remote.INDEX_GRAPH`) is replaced: it lists with
-``dcterms:hasPart`` every graph that makes up the pushed graph, and is what
+``dcterms:hasPart`` every graph that makes up the pushed graph (and, after a full push,
+``<UNION_GRAPH> dcterms:hasPart`` each of them too), and is what
 :class:`kg.remote.RemoteStore` reads to query exactly those graphs. It is written only
 after every graph went through, so a failed push leaves the previous index in place. Last,
 the graphs the previous index listed that the build no longer has are deleted.
@@ -27,12 +35,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.remote import HAS_PART, INDEX_GRAPH, http_request
+from kg.remote import HAS_PART, INDEX_GRAPH, UNION_GRAPH, http_request
 
 __all__ = ["PushReport", "push_graph", "graph_url", "CHUNK"]
 
-#: Statements per request for graphs without blank nodes.
-CHUNK = 50_000
+#: Statements per request (those with blank nodes go in one request of their own).
+CHUNK = 5_000
 _TURTLE = "text/turtle; charset=utf-8"
 
 
@@ -45,6 +53,8 @@ class PushReport:
     statements: int = 0
     #: Graphs an earlier push listed that the build no longer has, deleted after the new index.
     removed: list[str] = field(default_factory=list)
+    #: Statements of the union graph written by a full push (0: none written).
+    union: int = 0
 
 
 def graph_url(url: str, graph: str) -> str:
@@ -88,8 +98,10 @@ def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
     return {g: sorted(ts, key=str) for g, ts in sorted(graphs.items())}
 
 
-def _index(graphs: Iterable[str]) -> bytes:
-    triples = [ox.Triple(ox.NamedNode(INDEX_GRAPH), ox.NamedNode(HAS_PART), ox.NamedNode(g)) for g in sorted(set(graphs))]
+def _index(graphs: Iterable[str], *, union: bool) -> bytes:
+    wholes = [INDEX_GRAPH, UNION_GRAPH] if union else [INDEX_GRAPH]
+    triples = [ox.Triple(ox.NamedNode(w), ox.NamedNode(HAS_PART), ox.NamedNode(g))
+               for w in wholes for g in sorted(set(graphs))]
     return _turtle(triples)
 
 
@@ -166,27 +178,51 @@ def push_graph(
     listed = _indexed(url, opener, timeout)
     report = PushReport(url)
     for name, triples in graphs.items():
-        size = len(triples) if _has_bnode(triples) else max(1, chunk)
-        target = graph_url(url, name)
-        for start in range(0, max(len(triples), 1), size):
-            part = triples[start:start + size]
-            try:
-                _send(target, "PUT" if start == 0 else "POST", _turtle(part), opener, timeout)
-            except StoreError as exc:
-                raise StoreError(f"push stopped at graph <{name}> ({len(report.graphs)} of {len(graphs)} graphs done; "
-                                 f"the index is unchanged): {exc}") from None
-            report.statements += len(part)
-            if progress is not None:
-                progress(name, len(part))
+        _put(url, name, triples, opener, timeout, chunk, progress, f"{len(report.graphs)} of {len(graphs)} graphs done")
+        report.statements += len(triples)
         report.graphs.append(name)
+    if only:  # the union on the server would no longer be exact: named graphs are queried until a full push
+        _delete(url, UNION_GRAPH, opener, timeout)
+    else:
+        union = sorted({t for triples in graphs.values() for t in triples}, key=str)
+        _put(url, UNION_GRAPH, union, opener, timeout, chunk, None, "every graph done")
+        report.union = len(union)
     kept = listed if only else []
-    _send(graph_url(url, INDEX_GRAPH), "PUT", _index([*kept, *report.graphs]), opener, timeout)
+    _send(graph_url(url, INDEX_GRAPH), "PUT", _index([*kept, *report.graphs], union=not only), opener, timeout)
     if not only:  # graphs of an earlier push that this build no longer has
         for name in sorted(set(listed) - set(report.graphs)):
-            try:
-                http_request(graph_url(url, name), method="DELETE", opener=opener, timeout=timeout, what="the graph store")
-            except StoreError as exc:
-                if " answered 404 " not in str(exc):
-                    raise
+            _delete(url, name, opener, timeout)
             report.removed.append(name)
     return report
+
+
+def _put(url: str, name: str, triples: Sequence[ox.Triple], opener: urllib.request.OpenerDirector, timeout: float,
+         chunk: int, progress: Callable[[str, int], None] | None, done: str) -> None:
+    """Replace one graph: PUT its first part, POST the next ones.
+
+    The statements with blank nodes go together in the first request (the protocol gives
+    each request fresh blank nodes); the others in parts of ``chunk``, so that no body is
+    large enough for a server that answers 401 before reading it (Virtuoso's Digest) to
+    break the connection.
+    """
+    linked = [t for t in triples if _has_bnode([t])]
+    plain = [t for t in triples if not _has_bnode([t])]
+    size = max(1, chunk)
+    parts = [linked] if linked else []
+    parts += [plain[i:i + size] for i in range(0, len(plain), size)]
+    target = graph_url(url, name)
+    for i, part in enumerate(parts or [[]]):
+        try:
+            _send(target, "PUT" if i == 0 else "POST", _turtle(part), opener, timeout)
+        except StoreError as exc:
+            raise StoreError(f"push stopped at graph <{name}> ({done}; the index is unchanged): {exc}") from None
+        if progress is not None:
+            progress(name, len(part))
+
+
+def _delete(url: str, name: str, opener: urllib.request.OpenerDirector, timeout: float) -> None:
+    try:
+        http_request(graph_url(url, name), method="DELETE", opener=opener, timeout=timeout, what="the graph store")
+    except StoreError as exc:
+        if " answered 404 " not in str(exc):
+            raise

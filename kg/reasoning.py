@@ -153,11 +153,19 @@ def _meaningful_filter() -> str:
     )
 
 
-def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] | None = None) -> int:
+def infer_store(
+    store: ox.Store,
+    graph: str,
+    *,
+    progress: Callable[[str], None] | None = None,
+    record: Callable[[ox.Store, list[str], list[str]], None] | None = None,
+) -> int:
     """The compiled OWL 2 RL rules on a store whose named graphs hold the asserted statements.
 
     The meaningful entailments (the same set as :func:`infer` gives) are written into
     ``graph``; the rules' working graphs are dropped. Returns how many were written.
+    ``record`` is called before they are: with the store, the graphs of the derived statements
+    and the compiled rules' updates (what an incremental build starts from, :mod:`kg.incremental`).
 
     Raises
     ------
@@ -173,6 +181,8 @@ def infer_store(store: ox.Store, graph: str, *, progress: Callable[[str], None] 
     derived = store.query(current_membership_rule(), use_default_graph_as_union=True)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(current)) for t in derived)  # type: ignore[union-attr]
     closure = rules.run_rules(store, progress=progress)
+    if record is not None:
+        record(store, closure.graphs, closure.updates)
     graphs = [current, *closure.graphs]
     if graphs:
         rounds = " ".join(f"<{g}>" for g in graphs)

@@ -9,10 +9,12 @@ JSON and N-Triples/Turtle answers, and:
 - binds parameters as inline data at the right scope (:mod:`kg.prebind`), never by
   pasting text and never as a trailing ``VALUES`` (rdflib#1772);
 - sends the dataset explicitly: when the server holds the index graph that ``kg push``
-  writes, every named graph it lists is both a ``default-graph-uri`` (their union is the
-  default graph, as in the embedded store) and a ``named-graph-uri`` (``GRAPH ?g`` reaches
-  each citation). Virtuoso's own default graph, which unites all of its graphs including
-  its system graphs, is thus never queried;
+  writes, the default graph is the union graph a full push writes (every statement of the
+  build once, as the embedded store's default graph), or, without one, every named graph
+  the index lists as a ``default-graph-uri``; and when the query has a ``GRAPH`` pattern,
+  every listed graph is a ``named-graph-uri`` (``GRAPH ?g`` reaches each citation, never
+  the union or the index). Virtuoso's own default graph, which unites all of its graphs
+  including its system graphs, is thus never queried;
 - refuses federation (``SERVICE``) and ``FROM``/``FROM NAMED`` before anything is sent;
 - enforces its own time limit on the whole answer, and turns a hang, a 206 (partial
   content), Virtuoso's partial-result marker, an HTTP error or an unreadable answer into
@@ -43,6 +45,7 @@ from kg.store import Cell, Graph, Result, Table
 
 __all__ = [
     "INDEX_GRAPH",
+    "UNION_GRAPH",
     "DEFAULT_TIMEOUT",
     "MAX_BYTES",
     "RemoteStore",
@@ -53,6 +56,8 @@ __all__ = [
 
 #: The graph ``kg push`` writes last: ``<INDEX_GRAPH> dcterms:hasPart <g>`` for each named graph pushed.
 INDEX_GRAPH = iris.ID + "graph/index"
+#: The graph a full ``kg push`` writes with every statement of the build: the remote default graph.
+UNION_GRAPH = iris.ID + "graph/union"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
 #: Seconds a remote may take for one whole answer (env ``KG_STORE_TIMEOUT``).
 DEFAULT_TIMEOUT = 60.0
@@ -196,6 +201,7 @@ class RemoteStore:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self._graphs: list[str] | None = list(graphs) if graphs is not None else None
+        self._union = False
 
     # ------------------------------------------------------------------ the dataset
 
@@ -203,14 +209,22 @@ class RemoteStore:
         """The named graphs queried (empty: the endpoint's default dataset)."""
         if self._graphs is None:
             table = self._select(
-                f"SELECT DISTINCT ?g WHERE {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> <{HAS_PART}> ?g }} }} ORDER BY ?g",
+                f"SELECT DISTINCT ?whole ?g WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?whole <{HAS_PART}> ?g }} }} ORDER BY ?g",
                 dataset=False,
             )
-            self._graphs = [g for g in table.column("g") if g]
+            parts: dict[str, set[str]] = {}
+            for whole, g in table.rows:
+                if whole is not None and g is not None:
+                    parts.setdefault(whole.value, set()).add(g.value)
+            self._graphs = sorted(parts.get(INDEX_GRAPH, set()))
+            # the union graph stands for the default graph only when it unites exactly the listed graphs
+            self._union = bool(self._graphs) and parts.get(UNION_GRAPH) == set(self._graphs)
         return self._graphs
 
-    def _dataset(self) -> list[tuple[str, str]]:
-        return [(key, g) for g in self.graphs() for key in ("default-graph-uri", "named-graph-uri")]
+    def _dataset(self, named: bool = True) -> list[tuple[str, str]]:
+        graphs = self.graphs()
+        default = [UNION_GRAPH] if self._union else graphs
+        return [*(("default-graph-uri", g) for g in default), *(("named-graph-uri", g) for g in graphs if named)]
 
     # ------------------------------------------------------------------ queries
 
@@ -223,7 +237,8 @@ class RemoteStore:
             if t.keyword == "FROM":
                 raise QueryError("FROM and FROM NAMED are refused: kg chooses the graphs of its dataset itself")
         sent = with_prefixes(bind_inline(text, bindings or {}) if bindings else text, tokens if not bindings else None)
-        return self._run(sent, form, dataset=True)
+        # named graphs only for a query that can reach them: naming ~200 graphs costs every server
+        return self._run(sent, form, dataset=True, named=any(t.keyword == "GRAPH" for t in tokens))
 
     def select(self, text: str, bindings: Mapping[str, Any] | None = None) -> Table:
         """Run a SELECT query; anything else is an error."""
@@ -237,8 +252,8 @@ class RemoteStore:
         assert isinstance(result, Table)
         return result
 
-    def _run(self, text: str, form: str, *, dataset: bool) -> Result:
-        fields = [("query", text), *(self._dataset() if dataset else [])]
+    def _run(self, text: str, form: str, *, dataset: bool, named: bool = True) -> Result:
+        fields = [("query", text), *(self._dataset(named) if dataset else [])]
         accept = (f"{_RESULTS_JSON}" if form in ("SELECT", "ASK")
                   else "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5")
         status, head, body = http_request(

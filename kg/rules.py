@@ -149,10 +149,10 @@ def _rows(rows: Iterable[tuple[str, ...]]) -> str:
 @functools.lru_cache(maxsize=None)
 def rule_query(name: str) -> str:
     """The text of ``queries/rules/NAME.rq``: the queries that read the axioms (no SPARQL in Python)."""
-    from kg.layout import default_layout
+    from kg.project import default_project
     from kg.queryfiles import read_rq
 
-    return read_rq(default_layout().queries_dir / "rules" / f"{name}.rq", "rule query")
+    return read_rq(default_project().queries_dir / "rules" / f"{name}.rq", "rule query")
 
 
 def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
@@ -173,7 +173,7 @@ def check_axioms(store: ox.Store) -> list[str]:
         Naming the construct (e.g. ``owl:someValuesFrom``) and one subject using it.
     """
     used: dict[str, str] = {}
-    for p, s in _select(store, "SELECT ?p (SAMPLE(?s) AS ?x) WHERE { ?s ?p ?o } GROUP BY ?p"):
+    for p, s in _select(store, rule_query("predicates-used")):
         if p.startswith((OWL, RDFS)):
             used[p] = s
     for c, s in _select(store, rule_query("classes-used")):

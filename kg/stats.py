@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from kg.layout import Layout
+from kg.project import Project
 from kg.queryfiles import run_rq
 from kg.store import QueryEngine, Table
 
 __all__ = ["graph_stats"]
 
 
-def graph_stats(store: QueryEngine, layout: Layout) -> dict[str, Table]:
+def graph_stats(store: QueryEngine, project: Project) -> dict[str, Table]:
     """Run the queries of ``queries/stats/`` and return their tables by name.
 
     Returns
@@ -20,6 +20,6 @@ def graph_stats(store: QueryEngine, layout: Layout) -> dict[str, Table]:
     """
     order = ("graphs", "classes", "citations")
     return {
-        name: run_rq(store, layout.queries_dir / "stats" / f"{name}.rq", what="statistics query")
+        name: run_rq(store, project.queries_dir / "stats" / f"{name}.rq", what="statistics query")
         for name in order
     }

@@ -1,7 +1,7 @@
 """The life of the build folder: one build at a time, a new store folder per build, one
 atomic switch, and old folders removed only when no reader holds them.
 
-Layout of ``build/``::
+The files of ``build/``::
 
     CURRENT                        JSON naming the store to read (replaced atomically)
     build.lock                     held (flock) by the running build; holds its pid

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real graph built once per session, a CLI runner, the layout."""
+"""Shared fixtures: the real graph built once per session, a CLI runner, the project."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.build import build_graph
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,16 +19,16 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
-def layout() -> Layout:
+def project() -> Project:
     """The project's own sources (ontology/, graph_data/, queries/)."""
-    return Layout(ROOT)
+    return Project(ROOT)
 
 
 @pytest.fixture(scope="session")
-def built_dir(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Path:
+def built_dir(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
     """The real graph, built once per test session into a temporary folder."""
     build_dir = tmp_path_factory.mktemp("build")
-    build_graph(Layout(layout.root, build_override=build_dir))
+    build_graph(Project(project.root, build_override=build_dir))
     return build_dir
 
 
@@ -52,45 +52,45 @@ def invoke(built_dir: Path) -> Callable[..., Result]:
 
 
 @pytest.fixture()
-def fixture_layout(tmp_path: Path, layout: Layout) -> Callable[..., Layout]:
+def fixture_project(tmp_path: Path, project: Project) -> Callable[..., Project]:
     """A throw-away project with the real ontology and checks and the given data files.
 
-    ``fixture_layout("x.trig")`` copies files from tests/data into its graph_data/.
+    ``fixture_project("x.trig")`` copies files from tests/data into its graph_data/.
     """
     import shutil
 
-    def make(*data_files: str, text: dict[str, str] | None = None) -> Layout:
+    def make(*data_files: str, text: dict[str, str] | None = None) -> Project:
         root = tmp_path / "project"
         (root / "graph_data").mkdir(parents=True, exist_ok=True)
-        shutil.copytree(layout.ontology_dir, root / "ontology", dirs_exist_ok=True)
-        shutil.copytree(layout.queries_dir, root / "queries", dirs_exist_ok=True)
+        shutil.copytree(project.ontology_dir, root / "ontology", dirs_exist_ok=True)
+        shutil.copytree(project.queries_dir, root / "queries", dirs_exist_ok=True)
         for name in data_files:
             shutil.copy(DATA / name, root / "graph_data" / name)
         for name, content in (text or {}).items():
             (root / "graph_data" / name).write_text(content, encoding="utf-8")
-        return Layout(root)
+        return Project(root)
 
     return make
 
 
 @pytest.fixture(scope="session")
-def build_fixture_project(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Callable[..., tuple[Store, Layout]]:
+def build_fixture_project(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Callable[..., tuple[Store, Project]]:
     """Build a throw-away project of the real ontology, checks and queries with files of tests/data.
 
-    ``build_fixture_project("viz-hostile.trig")`` returns the opened store and its layout.
+    ``build_fixture_project("viz-hostile.trig")`` returns the opened store and its project.
     """
     import shutil
 
-    def build(*data_files: str) -> tuple[Store, Layout]:
+    def build(*data_files: str) -> tuple[Store, Project]:
         root = tmp_path_factory.mktemp("project")
-        shutil.copytree(layout.ontology_dir, root / "ontology")
-        shutil.copytree(layout.queries_dir, root / "queries")
+        shutil.copytree(project.ontology_dir, root / "ontology")
+        shutil.copytree(project.queries_dir, root / "queries")
         (root / "graph_data").mkdir()
         for name in data_files:
             shutil.copy(DATA / name, root / "graph_data" / name)
-        project = Layout(root)
-        build_graph(project)
-        return open_store(project.build_dir), project
+        built = Project(root)
+        build_graph(built)
+        return open_store(built.build_dir), built
 
     return build
 
@@ -117,9 +117,9 @@ def _runs_the_queries_it_names(request: pytest.FixtureRequest, monkeypatch: pyte
 
     narrowing = running.narrowed_text
 
-    def recording_catalogue(store: object, query: Any, bindings: Any, layout: Any = None) -> str:
+    def recording_catalogue(store: object, query: Any, bindings: Any, project: Any = None) -> str:
         ran.add(query.text)
-        return narrowing(store, query, bindings, layout)
+        return narrowing(store, query, bindings, project)
 
     monkeypatch.setattr(running, "narrowed_text", recording_catalogue)
     yield

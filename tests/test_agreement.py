@@ -16,12 +16,12 @@ from click.testing import Result
 
 from kg.catalogue import find_query, run_query
 from kg.iris import JSI
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 from kg.wording import STRENGTH_TERMS, grade_commitment
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYOUT = Layout(ROOT)
+PROJECT = Project(ROOT)
 
 Rows = list[dict[str, str | None]]
 
@@ -37,7 +37,7 @@ TABLE_4 = {"A.1.2", "A.1.4", "A.2.1", "A.2.8", "B.4.1", "B.4.3", "C.1.2"}
 
 def ask(store: Store, name: str, lang: str = "en", **values: str) -> Rows:
     """Run a catalogue question as ``kg query`` does; its rows as dicts."""
-    return run_query(store, find_query(name, LAYOUT), values, lang, layout=LAYOUT).records()
+    return run_query(store, find_query(name, PROJECT), values, lang, project=PROJECT).records()
 
 
 def ask_cli(invoke: Callable[..., Result], name: str, *params: str) -> Rows:

@@ -24,6 +24,7 @@ def test_build_bench_and_query_startup_run_at_a_tiny_size(tmp_path: Path) -> Non
     out = _run(str(BENCH / "build_bench.py"), "--sizes", "1500", "--referees-up-to", "1500", "--runs", "1", "--out", str(tmp_path))
     assert "kg build, all stages" in out and "Oxigraph parse + bulk load alone" in out
     assert "same entailments" in out and "same violations" in out
+    assert "kg build after one member's class changed" in out and "incremental: 1 of 7 data file(s) re-parsed" in out
     assert "cold kg --help" in out and "cold kg sparql" in out
     real = tmp_path / "real-build"
     _run("-m", "kg", "--build-dir", str(real), "build")

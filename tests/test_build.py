@@ -15,51 +15,51 @@ DATA = Path(__file__).parent / "data"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a jsi:Country }"
 
 
-def test_build_then_skip_then_rebuild_on_change(fixture_layout) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig")
-    first = build_graph(layout)
+def test_build_then_skip_then_rebuild_on_change(fixture_project) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig")
+    first = build_graph(project)
     assert not first.skipped and first.inferred > 0
-    again = build_graph(layout)
+    again = build_graph(project)
     assert again.skipped and again.store == first.store
-    data = layout.data_dir / "minimal.trig"
+    data = project.data_dir / "minimal.trig"
     data.write_text(data.read_text().replace('"Bland"@en', '"Bland"@en , "Blande"@fr'))
-    third = build_graph(layout)
+    third = build_graph(project)
     assert not third.skipped and third.store != first.store
     assert not first.store.exists(), "the superseded store is removed"
-    assert open_store(layout.build_dir).select(COUNT).column("n") == ["2"]
+    assert open_store(project.build_dir).select(COUNT).column("n") == ["2"]
 
 
-def test_failed_build_leaves_the_previous_graph(fixture_layout) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig")
-    good = build_graph(layout)
-    before = read_manifest(layout.build_dir)
-    shutil.copy(DATA / "inconsistent.trig", layout.data_dir)
+def test_failed_build_leaves_the_previous_graph(fixture_project) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig")
+    good = build_graph(project)
+    before = read_manifest(project.build_dir)
+    shutil.copy(DATA / "inconsistent.trig", project.data_dir)
     with pytest.raises(InconsistencyError):
-        build_graph(layout)
-    (layout.data_dir / "inconsistent.trig").unlink()
-    shutil.copy(DATA / "broken-syntax.trig", layout.data_dir)
+        build_graph(project)
+    (project.data_dir / "inconsistent.trig").unlink()
+    shutil.copy(DATA / "broken-syntax.trig", project.data_dir)
     with pytest.raises(DataError, match="broken-syntax.trig:6"):
-        build_graph(layout)
-    (layout.data_dir / "broken-syntax.trig").unlink()
-    shutil.copy(DATA / "broken-member.trig", layout.data_dir)
+        build_graph(project)
+    (project.data_dir / "broken-syntax.trig").unlink()
+    shutil.copy(DATA / "broken-member.trig", project.data_dir)
     with pytest.raises(ValidationFailed) as info:
-        build_graph(layout)
+        build_graph(project)
     assert len(info.value.violations) >= 4
-    assert read_manifest(layout.build_dir) == before
-    assert open_store(layout.build_dir).select(COUNT).column("n") == ["2"]
+    assert read_manifest(project.build_dir) == before
+    assert open_store(project.build_dir).select(COUNT).column("n") == ["2"]
     assert good.store.exists()
-    assert not list(layout.build_dir.glob("*.tmp")), "no half-built store is left behind"
+    assert not list(project.build_dir.glob("*.tmp")), "no half-built store is left behind"
 
 
-def test_same_sources_give_the_same_statements(fixture_layout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_same_sources_give_the_same_statements(fixture_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from kg.export import export_graph
 
-    layout = fixture_layout("minimal.trig")
-    build_graph(layout)
+    project = fixture_project("minimal.trig")
+    build_graph(project)
     a, b = tmp_path / "a.nq", tmp_path / "b.nq"
-    export_graph(open_store(layout.build_dir), "nq", a)
-    build_graph(layout, force=True)
-    export_graph(open_store(layout.build_dir), "nq", b)
+    export_graph(open_store(project.build_dir), "nq", a)
+    build_graph(project, force=True)
+    export_graph(open_store(project.build_dir), "nq", b)
     assert a.read_bytes() == b.read_bytes()
 
 

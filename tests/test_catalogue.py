@@ -30,13 +30,13 @@ from kg.catalogue import (
     update_readme,
 )
 from kg.errors import ParameterError, QueryError
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import load_sources
 from kg.store import Store
 from kg.validation import run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYOUT = Layout(ROOT)
+PROJECT = Project(ROOT)
 ID = "https://w3id.org/jsi-ecom/id/"
 
 
@@ -74,16 +74,16 @@ def test_malformed_headers_are_refused(tmp_path: Path) -> None:
 
 
 def test_catalogue_lists_every_file_by_name() -> None:
-    names = [q.name for q in list_queries(LAYOUT)]
+    names = [q.name for q in list_queries(PROJECT)]
     assert names == sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     assert len(names) >= 20
 
 
 def test_unknown_query_names_the_known_ones_and_the_closest() -> None:
     with pytest.raises(QueryError, match=r"Unknown query 'proposals-of-membre'\. Did you mean 'proposals-of-member'.*Known: "):
-        find_query("proposals-of-membre", LAYOUT)
+        find_query("proposals-of-membre", PROJECT)
     with pytest.raises(QueryError, match=r"Unknown query '\.\./x'"):
-        find_query("../x", LAYOUT)
+        find_query("../x", PROJECT)
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -164,17 +164,17 @@ def test_an_iri_of_another_kind_is_not_accepted(built_store: Store) -> None:
 def test_unknown_kind_and_missing_or_unknown_parameters(built_store: Store) -> None:
     with pytest.raises(ParameterError, match=r"unknown parameter kind 'country'"):
         resolve_parameter(built_store, "country", "CIV")
-    q = find_query("proposals-of-member", LAYOUT)
+    q = find_query("proposals-of-member", PROJECT)
     with pytest.raises(ParameterError, match=r"query 'proposals-of-member' needs the parameter 'member'.*-p member="):
-        run_query(built_store, q, {}, layout=LAYOUT)
+        run_query(built_store, q, {}, project=PROJECT)
     with pytest.raises(ParameterError, match=r"has no parameter 'membre'\. Did you mean 'member'\?"):
-        run_query(built_store, q, {"membre": "CIV"}, layout=LAYOUT)
+        run_query(built_store, q, {"membre": "CIV"}, project=PROJECT)
 
 
 def test_bound_parameter_columns_are_hidden_unless_asked(built_store: Store) -> None:
-    q = find_query("group-members", LAYOUT)
-    assert "group" not in run_query(built_store, q, {"group": "FED"}, layout=LAYOUT).columns
-    shown = run_query(built_store, q, {"group": "FED"}, layout=LAYOUT, show_parameters=True)
+    q = find_query("group-members", PROJECT)
+    assert "group" not in run_query(built_store, q, {"group": "FED"}, project=PROJECT).columns
+    shown = run_query(built_store, q, {"group": "FED"}, project=PROJECT, show_parameters=True)
     assert set(shown.column("group")) == {ID + "group/FED"}
 
 
@@ -195,11 +195,11 @@ _HARMLESS: dict[str, list[object]] = {}
 def test_a_hostile_text_value_never_changes_the_query(built_store: Store, value: str) -> None:
     """A text parameter full of quotes, braces and '} UNION {' finds what a harmless unknown
     word finds (nothing), or an error — never other rows, never a SPARQL error."""
-    q = find_query("find-entity", LAYOUT)
+    q = find_query("find-entity", PROJECT)
     value = value + "} UNION {"  # no name contains this, so the only right answer is no row
     if "harmless" not in _HARMLESS:
-        _HARMLESS["harmless"] = list(run_query(built_store, q, {"text": "zzzz-no-such-name"}, layout=LAYOUT).rows)
-    assert run_query(built_store, q, {"text": value}, layout=LAYOUT).rows == _HARMLESS["harmless"] == []
+        _HARMLESS["harmless"] = list(run_query(built_store, q, {"text": "zzzz-no-such-name"}, project=PROJECT).rows)
+    assert run_query(built_store, q, {"text": value}, project=PROJECT).rows == _HARMLESS["harmless"] == []
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -207,15 +207,15 @@ def test_a_hostile_text_value_never_changes_the_query(built_store: Store, value:
 def test_a_hostile_entity_value_is_refused_or_bound_as_one_term(built_store: Store, value: str, name: str) -> None:
     """A value either resolves to one thing of the graph (and the query then gives exactly the
     rows of that thing's IRI) or raises ParameterError; it never reaches the query text."""
-    q = find_query(name, LAYOUT)
+    q = find_query(name, PROJECT)
     param = next(p for p in q.parameters if p.required)
     try:
         term = resolve_parameter(built_store, param.kind, value)
     except ParameterError:
         return
     assert isinstance(term, ox.NamedNode) and term.value.startswith(ID)
-    rows = run_query(built_store, q, {param.name: value}, layout=LAYOUT).rows
-    assert rows == run_query(built_store, q, {param.name: f"<{term.value}>"}, layout=LAYOUT).rows
+    rows = run_query(built_store, q, {param.name: value}, project=PROJECT).rows
+    assert rows == run_query(built_store, q, {param.name: f"<{term.value}>"}, project=PROJECT).rows
 
 
 # ----------------------------------------------------------------------------- command line
@@ -224,7 +224,7 @@ def test_a_hostile_entity_value_is_refused_or_bound_as_one_term(built_store: Sto
 def test_cli_list_shows_every_question(invoke: Callable[..., object]) -> None:
     result = invoke("query", "--list", "--format", "json")
     rows = json.loads(result.output)  # type: ignore[attr-defined]
-    assert {r["query"] for r in rows} == {q.name for q in list_queries(LAYOUT)}
+    assert {r["query"] for r in rows} == {q.name for q in list_queries(PROJECT)}
     assert all(r["question"] for r in rows)
 
 
@@ -287,16 +287,16 @@ def test_query_path_imports_no_heavy_library(built_dir: Path) -> None:
 def test_readme_carries_the_catalogue() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = readme.index(README_START) + len(README_START), readme.index(README_END)
-    assert readme[start:end].strip() == readme_block(list_queries(LAYOUT)).strip(), (
+    assert readme[start:end].strip() == readme_block(list_queries(PROJECT)).strip(), (
         "README.md's catalogue is out of date: run 'kg query --list --update-readme README.md'"
     )
 
 
 def test_update_readme_replaces_only_the_block() -> None:
     text = f"# kg\n\nintro\n\n{README_START}\nOLD-BLOCK\n{README_END}\n\n## After\n"
-    new = update_readme(text, list_queries(LAYOUT))
+    new = update_readme(text, list_queries(PROJECT))
     assert new.startswith("# kg\n\nintro\n\n") and new.endswith(f"{README_END}\n\n## After\n")
-    assert "OLD-BLOCK" not in new and update_readme(new, list_queries(LAYOUT)) == new
+    assert "OLD-BLOCK" not in new and update_readme(new, list_queries(PROJECT)) == new
 
 
 # ----------------------------------------------------------------------------- checks
@@ -347,8 +347,8 @@ t:graph-checks {
 def test_new_checks_find_what_they_look_for(tmp_path: Path, check: str, focus: str, message: str) -> None:
     data = tmp_path / "checks.trig"
     data.write_text(CHECK_FIXTURE, encoding="utf-8")
-    loaded = load_sources(LAYOUT.ontology_file, [data], root=tmp_path)
-    found = run_checks(loaded, [LAYOUT.checks_dir / f"{check}.rq"])
+    loaded = load_sources(PROJECT.ontology_file, [data], root=tmp_path)
+    found = run_checks(loaded, [PROJECT.checks_dir / f"{check}.rq"])
     assert [v.focus for v in found] == [focus]
     assert message in found[0].message
 
@@ -373,14 +373,14 @@ def test_name_index_is_built_once_per_store_beside_it(built_store: Store, built_
     from kg.catalogue import index
 
     index._MEMORY.clear()
-    assert str(resolve_parameter(built_store, "member", "Korea", layout=LAYOUT).value).endswith("/member/KOR")
+    assert str(resolve_parameter(built_store, "member", "Korea", project=PROJECT).value).endswith("/member/KOR")
     files = sorted((built_dir / "index").glob("store-*.member.*.sqlite"))
     assert len(files) == 1 and files[0].name.startswith(Path(built_store.location).name)
     written = files[0].stat().st_mtime_ns
     index._MEMORY.clear()  # a new process: the file is opened, not rebuilt
-    assert str(resolve_parameter(built_store, "member", "cote d ivoire", layout=LAYOUT).value).endswith("/member/CIV")
+    assert str(resolve_parameter(built_store, "member", "cote d ivoire", project=PROJECT).value).endswith("/member/CIV")
     assert files[0].stat().st_mtime_ns == written
-    opened = index.name_index(built_store, "member", LAYOUT, "member")
+    opened = index.name_index(built_store, "member", PROJECT, "member")
     table = built_store.select((ROOT / "queries" / "lookup" / "member.rq").read_text(encoding="utf-8"))
     scanned = {r["entity"] for r in table.records()}
     assert set(opened.everything()) == scanned
@@ -410,10 +410,10 @@ def test_a_narrowed_search_gives_the_rows_of_the_whole_scan(built_store: Store, 
     which tests every name of the graph; a selective search is narrowed."""
     from kg.catalogue import bind_parameters, narrowed_text
 
-    q = find_query("find-entity", LAYOUT)
+    q = find_query("find-entity", PROJECT)
     for lang in ("en", "fr"):
-        bound = bind_parameters(built_store, q, {"text": text}, lang, layout=LAYOUT)
-        narrowed = narrowed_text(built_store, q, bound, LAYOUT)
+        bound = bind_parameters(built_store, q, {"text": text}, lang, project=PROJECT)
+        narrowed = narrowed_text(built_store, q, bound, PROJECT)
         assert built_store.select(narrowed, bound).rows == built_store.select(q.text, bound).rows
         if text in ("ivoire", "Côte", "services", "zzzz-no-such-name"):
             assert "UNDEF" not in narrowed.split("WHERE", 1)[1], "a selective search names the things it found"
@@ -423,7 +423,7 @@ def test_the_index_finds_every_name_containing_a_text(built_store: Store) -> Non
     """containing() folds case, keeps accents, and the trigram and scan paths agree."""
     from kg.catalogue import index
 
-    entity = index.name_index(built_store, "entity", LAYOUT, "entity")
+    entity = index.name_index(built_store, "entity", PROJECT, "entity")
     assert ID + "member/CIV" in entity.containing("IVOIRE") and ID + "member/CIV" in entity.containing("Côte")
     assert ID + "member/CIV" not in entity.containing("cote d'iv")  # accents are not folded, as in SPARQL
     assert set(entity.containing("ivoire")) <= set(entity.containing("iv"))
@@ -466,8 +466,8 @@ def test_parameters_written_in_give_the_rows_of_substitutions(built_store: Store
 
     q = read_query(path)
     values = {p.name: p.example for p in q.parameters if p.required and p.kind != "lang"}
-    bound = bind_parameters(built_store, q, values, "fr", layout=LAYOUT)
-    text = narrowed_text(built_store, q, bound, LAYOUT)
+    bound = bind_parameters(built_store, q, values, "fr", project=PROJECT)
+    text = narrowed_text(built_store, q, bound, PROJECT)
     inlined = inline_terms(text, bound)
     assert inlined is not None
     from kg.prebind import tokenize

@@ -85,9 +85,9 @@ def test_missing_build_says_what_to_do(tmp_path: Path) -> None:
     assert "run 'kg build' first" in result.output
 
 
-def test_validate_exit_codes(fixture_layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig")
-    monkeypatch.setenv("KG_HOME", str(layout.root))
+def test_validate_exit_codes(fixture_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig")
+    monkeypatch.setenv("KG_HOME", str(project.root))
     runner = CliRunner()
     ok = runner.invoke(cli, ["validate"])
     assert ok.exit_code == 0
@@ -100,15 +100,15 @@ def test_validate_exit_codes(fixture_layout, monkeypatch) -> None:  # type: igno
     assert "broken-syntax.trig:6:" in error.output
 
 
-def test_build_command_reports_and_skips(fixture_layout, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig")
-    monkeypatch.setenv("KG_HOME", str(layout.root))
+def test_build_command_reports_and_skips(fixture_project, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig")
+    monkeypatch.setenv("KG_HOME", str(project.root))
     runner = CliRunner()
     first = runner.invoke(cli, ["build"])
     assert first.exit_code == 0 and "built" in first.output
     second = runner.invoke(cli, ["build"])
     assert second.exit_code == 0 and "up to date" in second.output
-    (layout.data_dir / "bad.trig").write_text((DATA / "inconsistent.trig").read_text())
+    (project.data_dir / "bad.trig").write_text((DATA / "inconsistent.trig").read_text())
     failed = runner.invoke(cli, ["build"])
     assert failed.exit_code == 1
     assert failed.output.startswith("Error: the data contradicts")

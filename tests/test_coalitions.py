@@ -30,7 +30,7 @@ from kg.coalitions import (
     resolve_on,
 )
 from kg.errors import ParameterError
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +155,7 @@ def test_describe_reason_names_groups_and_scheme() -> None:
 
 
 @pytest.fixture(scope="module")
-def mini(build_fixture_project: Callable[..., tuple[Store, Layout]]) -> tuple[Store, Layout]:
+def mini(build_fixture_project: Callable[..., tuple[Store, Project]]) -> tuple[Store, Project]:
     """tests/data/coalitions.trig built (validated and reasoned) with the real ontology and queries."""
     return build_fixture_project("coalitions.trig")
 
@@ -165,10 +165,10 @@ def _edge(g: nx.Graph, a: str, b: str) -> dict[str, float]:
     return {k: round(data[k], 6) for k in ("weight", "own_weight", "group_weight")}
 
 
-def test_weights_are_divided_among_those_who_share(mini: tuple[Store, Layout]) -> None:
+def test_weights_are_divided_among_those_who_share(mini: tuple[Store, Project]) -> None:
     """Each shared item adds weight / (n - 1); worked out by hand in tests/data/coalitions.trig."""
-    store, layout = mini
-    g = build_member_graph(store, layout=layout)
+    store, project = mini
+    g = build_member_graph(store, project=project)
     assert _edge(g, "AAA", "BBB") == {"weight": 5.0, "own_weight": 5.0, "group_weight": 0.0}
     assert _edge(g, "AAA", "CCC") == {"weight": 5.0, "own_weight": 5.0, "group_weight": 0.0}
     assert _edge(g, "BBB", "CCC") == {"weight": 2.0, "own_weight": 2.0, "group_weight": 0.0}
@@ -180,27 +180,27 @@ def test_weights_are_divided_among_those_who_share(mini: tuple[Store, Layout]) -
     assert kinds["cosponsor"]["weight"] == 3.0 and kinds["theme"]["shared_by"] == 3
 
 
-def test_nodes_are_participants_and_holders(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout)
+def test_nodes_are_participants_and_holders(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project)
     assert sorted(n[len(T):] for n in g.nodes) == ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"]
     assert g.nodes[T + "FFF"]["participant"] is True and g.degree(T + "FFF") == 0
     assert g.nodes[T + "AAA"] | {} == {"label": "Aland", "code": "AAA", "activity": 1, "participant": True}
-    assert build_member_graph(store, layout=layout, lang="fr").nodes[T + "AAA"]["label"] == "Alande"
+    assert build_member_graph(store, project=project, lang="fr").nodes[T + "AAA"]["label"] == "Alande"
 
 
-def test_issue_counts_once_at_the_most_specific_shared_issue(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout, ties="issue")
+def test_issue_counts_once_at_the_most_specific_shared_issue(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project, ties="issue")
     ab = [(r["what"], r["weight"]) for r in g.edges[T + "AAA", T + "BBB"]["reasons"]]
     assert ab == [("E.1.1 Issue E.1.1", 0.5)]  # not E.1 and E as well
     ad = g.edges[T + "AAA", T + "DDD"]["reasons"]
     assert [(r["what"], r["through"]) for r in ad] == [("E.1 Subsection E.1", ["E.1.1", "E.1.2"])]
 
 
-def test_group_ties_come_through_current_memberships_only(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout, ties="group,concern,cosponsor")
+def test_group_ties_come_through_current_memberships_only(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project, ties="group,concern,cosponsor")
     assert not g.has_edge(T + "AAA", T + "CCC")  # AAA's membership of the group ended in 2012
     reasons = g.edges[T + "CCC", T + "EEE"]["reasons"]
     assert {r["basis"] for r in reasons} == {"group"}
@@ -208,10 +208,10 @@ def test_group_ties_come_through_current_memberships_only(mini: tuple[Store, Lay
     assert all(r["groups"] == ["Test group"] for r in reasons)
 
 
-def test_on_an_issue_keeps_what_is_about_it(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    on = resolve_on(store, "E.1", layout=layout)
-    g = build_member_graph(store, layout=layout, on=on)
+def test_on_an_issue_keeps_what_is_about_it(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    on = resolve_on(store, "E.1", project=project)
+    g = build_member_graph(store, project=project, on=on)
     assert sorted(n[len(T):] for n in g.nodes) == ["AAA", "BBB", "CCC", "DDD"]  # EEE and FFF hold nothing on E.1
     assert g.graph["on_label"] == "E.1 Subsection E.1"
     assert not any(r["kind"] == "stance" for _, _, d in g.edges(data=True) for r in d["reasons"])
@@ -219,46 +219,46 @@ def test_on_an_issue_keeps_what_is_about_it(mini: tuple[Store, Layout]) -> None:
     assert {r["kind"] for r in g.edges[T + "CCC", T + "DDD"]["reasons"]} == {"issue", "group"}
 
 
-def test_on_a_column(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout, on=resolve_on(store, "capacity-building", layout=layout))
+def test_on_a_column(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project, on=resolve_on(store, "capacity-building", project=project))
     assert sorted(n[len(T):] for n in g.nodes) == ["AAA", "BBB", "CCC"]
     assert g.graph["on_label"] == "the column “capacity building and technical assistance”"
 
 
-def test_on_a_section_through_a_group_concern(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout, on=resolve_on(store, "F", layout=layout))
+def test_on_a_section_through_a_group_concern(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project, on=resolve_on(store, "F", project=project))
     assert sorted(n[len(T):] for n in g.nodes) == ["CCC", "DDD", "EEE"]
     report = find_coalitions(g)
     assert report.communities[0].own_share == 0.0
 
 
-def test_weight_zero_drops_a_kind(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
-    g = build_member_graph(store, layout=layout, weights={"group": 0, "concern": 0, "cosponsor": 0})
+def test_weight_zero_drops_a_kind(mini: tuple[Store, Project]) -> None:
+    store, project = mini
+    g = build_member_graph(store, project=project, weights={"group": 0, "concern": 0, "cosponsor": 0})
     assert not g.has_edge(T + "DDD", T + "EEE")
 
 
-def test_resolve_on_unknown_issue_says_did_you_mean(mini: tuple[Store, Layout]) -> None:
-    store, layout = mini
+def test_resolve_on_unknown_issue_says_did_you_mean(mini: tuple[Store, Project]) -> None:
+    store, project = mini
     with pytest.raises(ParameterError, match=r"unknown issue 'E\.9'"):
-        resolve_on(store, "E.9", layout=layout)
+        resolve_on(store, "E.9", project=project)
     with pytest.raises(ParameterError, match=r"Or a column of Table 5: cooperation"):
-        resolve_on(store, "capacity-buildng", layout=layout)
+        resolve_on(store, "capacity-buildng", project=project)
 
 
 # --------------------------------------------------------------------------- the real graph: what the brief says
 
 
 @pytest.fixture(scope="module")
-def real(built_store: Store, layout: Layout) -> Callable[..., nx.Graph]:
+def real(built_store: Store, project: Project) -> Callable[..., nx.Graph]:
     cache: dict[tuple[str | None, str | None], nx.Graph] = {}
 
     def graph(on: str | None = None, ties: str | None = None) -> nx.Graph:
         if (on, ties) not in cache:
-            iri = resolve_on(built_store, on, layout=layout) if on else None
-            cache[(on, ties)] = build_member_graph(built_store, on=iri, ties=ties, layout=layout)
+            iri = resolve_on(built_store, on, project=project) if on else None
+            cache[(on, ties)] = build_member_graph(built_store, on=iri, ties=ties, project=project)
         return cache[(on, ties)]
 
     return graph
@@ -377,9 +377,9 @@ def test_participation_and_stances_need_no_issue(real: Callable[..., nx.Graph]) 
                    for r in d["reasons"])
 
 
-def test_real_graph_is_deterministic(built_store: Store, layout: Layout) -> None:
+def test_real_graph_is_deterministic(built_store: Store, project: Project) -> None:
     def run() -> str:
-        g = build_member_graph(built_store, layout=layout)
+        g = build_member_graph(built_store, project=project)
         edges = sorted((a, b, round(d["weight"], 9)) for a, b, d in g.edges(data=True))
         return json.dumps([find_coalitions(g, seed=3).to_dict(), edges], sort_keys=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.project import Project
 from kg.store import Store
 
 ID = "https://w3id.org/jsi-ecom/id/"
@@ -115,3 +116,27 @@ def test_member_names_follow_the_wto_not_a_library_misspelling() -> None:
     text = (Path(__file__).parent.parent / "graph_data" / "members.trig").read_text(encoding="utf-8")
     assert "Marfíl" not in text
     assert "member:CIV\n        rdfs:label \"Côte d'Ivoire\"@es ." in text
+
+
+def test_every_name_shown_is_the_display_label(built_store: Store, project: Project) -> None:
+    """One label rule: the views, the coalitions, the web app and name resolution show the display
+    label the build chose (kg/labels.py), never a language picked again in Python. Checked on
+    things whose French display label is English (no French name) and on ones with their own."""
+    from kg.coalitions import build_member_graph
+    from kg.corrections import label_of
+    from kg.labels import read_display_labels
+    from kg.viz.reader import Reader
+    from kg.web.graphdata import Names
+
+    for lang in ("fr", "es"):
+        shown = read_display_labels(built_store, project.queries_dir, lang)
+        english = sorted(iri for iri, (_, tag) in shown.items() if tag == "en" and iri.startswith(ID))[:5]
+        own = sorted(iri for iri, (_, tag) in shown.items() if tag == lang and iri.startswith(ID + "member/"))[:5]
+        assert english and own
+        reader, names = Reader(built_store, project, lang), Names(built_store, project.queries_dir)
+        for iri in english + own:
+            assert reader.label(iri) == names.label(iri, lang) == label_of(built_store, "entity", iri, lang, project) \
+                == shown[iri][0]
+        graph = build_member_graph(built_store, lang=lang, project=project)
+        members = [m for m in graph.nodes if m in shown]
+        assert members and all(graph.nodes[m]["label"] == shown[m][0] for m in members)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import load_sources
 
 owlready2 = pytest.importorskip("owlready2")
@@ -54,21 +54,21 @@ def _hermit(world) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(c.iri for c in world.inconsistent_classes() if c.iri != "http://www.w3.org/2002/07/owl#Nothing")
 
 
-def test_ontology_and_data_are_consistent_with_no_unsatisfiable_class(layout: Layout) -> None:
-    loaded = load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+def test_ontology_and_data_are_consistent_with_no_unsatisfiable_class(project: Project) -> None:
+    loaded = load_sources(project.ontology_file, project.data_files(), root=project.root)
     assert any(q.subject.value.endswith("/ontology/imports") for q in loaded.ontology), "the imports module is read"
     assert len(loaded.data) > 5000
     assert _hermit(_world(loaded.quads)) == []
 
 
-def test_hermit_reports_an_inconsistency(layout: Layout) -> None:
+def test_hermit_reports_an_inconsistency(project: Project) -> None:
     """The referee can fail: a member typed both developed and developing (disjoint classes)."""
-    loaded = load_sources(layout.ontology_file, [DATA / "inconsistent.trig"], root=DATA)
+    loaded = load_sources(project.ontology_file, [DATA / "inconsistent.trig"], root=DATA)
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         _hermit(_world(loaded.quads))
 
 
-def test_hermit_reports_an_unsatisfiable_class(layout: Layout, tmp_path: Path) -> None:
+def test_hermit_reports_an_unsatisfiable_class(project: Project, tmp_path: Path) -> None:
     """A class below two disjoint classes can have no member: HermiT names it."""
     bad = tmp_path / "unsatisfiable.trig"
     bad.write_text(
@@ -79,5 +79,5 @@ def test_hermit_reports_an_unsatisfiable_class(layout: Layout, tmp_path: Path) -
         "  rdfs:subClassOf jsi:DevelopedMember , jsi:DevelopingMember . }\n",
         encoding="utf-8",
     )
-    loaded = load_sources(layout.ontology_file, [bad], root=tmp_path)
+    loaded = load_sources(project.ontology_file, [bad], root=tmp_path)
     assert _hermit(_world(loaded.quads)) == ["urn:x-test:Both"]

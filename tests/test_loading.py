@@ -18,9 +18,9 @@ def test_syntax_error_names_file_line_and_column() -> None:
     assert info.value.line == 6
 
 
-def test_statement_outside_a_named_graph_is_refused(layout) -> None:  # type: ignore[no-untyped-def]
+def test_statement_outside_a_named_graph_is_refused(project) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DataError, match="default-graph.trig: .*outside any named graph"):
-        load_sources(layout.ontology_file, [DATA / "default-graph.trig"], root=DATA)
+        load_sources(project.ontology_file, [DATA / "default-graph.trig"], root=DATA)
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -44,6 +44,6 @@ def test_fingerprint_changes_with_content(tmp_path: Path) -> None:
     assert fingerprint_files([p]) != first
 
 
-def test_origin_maps_subjects_to_files(layout) -> None:  # type: ignore[no-untyped-def]
-    loaded = load_sources(layout.ontology_file, [DATA / "minimal.trig"], root=DATA)
+def test_origin_maps_subjects_to_files(project) -> None:  # type: ignore[no-untyped-def]
+    loaded = load_sources(project.ontology_file, [DATA / "minimal.trig"], root=DATA)
     assert loaded.origin["https://w3id.org/jsi-ecom/id/test/AAA"] == "minimal.trig"

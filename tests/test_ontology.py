@@ -6,7 +6,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import iris
-from kg.layout import Layout
+from kg.project import Project
 from kg.vocab import JSI
 
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -14,21 +14,21 @@ VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 
 
-def _onto(layout: Layout) -> rdflib.Graph:
-    return rdflib.Graph().parse(layout.ontology_file, format="turtle")
+def _onto(project: Project) -> rdflib.Graph:
+    return rdflib.Graph().parse(project.ontology_file, format="turtle")
 
 
 def _terms(g: rdflib.Graph) -> set[rdflib.URIRef]:
     return {s for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(iris.JSI)}
 
 
-def test_ontology_parses_and_has_terms(layout: Layout) -> None:
-    g = _onto(layout)
+def test_ontology_parses_and_has_terms(project: Project) -> None:
+    g = _onto(project)
     assert len(_terms(g)) > 100
 
 
-def test_header_is_complete(layout: Layout) -> None:
-    g = _onto(layout)
+def test_header_is_complete(project: Project) -> None:
+    g = _onto(project)
     onto = rdflib.URIRef(iris.ONTOLOGY_IRI)
     assert (onto, RDF.type, OWL.Ontology) in g
     for prop in (OWL.versionIRI, OWL.versionInfo, DCT.license, DCT.created, DCT.modified, DCT.creator,
@@ -39,25 +39,25 @@ def test_header_is_complete(layout: Layout) -> None:
         assert langs == {"en", "fr", "es"}, prop
 
 
-def test_imports_are_local_files(layout: Layout) -> None:
+def test_imports_are_local_files(project: Project) -> None:
     """Nothing is ever fetched: each owl:imports maps to a file beside the ontology (catalog-v001.xml)."""
     from kg.loading import ontology_files
 
-    imported = set(_onto(layout).objects(None, OWL.imports))
+    imported = set(_onto(project).objects(None, OWL.imports))
     assert imported == {rdflib.URIRef(iris.ONTOLOGY_IRI + "/imports")}
-    files = ontology_files(layout.ontology_file)
-    assert files == [layout.ontology_file, layout.ontology_dir / "imports.ttl"]
+    files = ontology_files(project.ontology_file)
+    assert files == [project.ontology_file, project.ontology_dir / "imports.ttl"]
     module = rdflib.Graph().parse(files[1], format="turtle")
     assert (rdflib.URIRef(iris.ONTOLOGY_IRI + "/imports"), RDF.type, OWL.Ontology) in module
 
 
-def test_imports_module_declares_only_other_vocabularies_terms(layout: Layout) -> None:
+def test_imports_module_declares_only_other_vocabularies_terms(project: Project) -> None:
     """jsi.ttl says nothing about other vocabularies' terms; the imports module nothing about jsi: terms."""
-    onto = _onto(layout)
+    onto = _onto(project)
     reused = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
               "http://purl.org/dc/terms/", "http://purl.org/linked-data/cube#", "http://www.w3.org/2006/time#")
     assert [s for s in onto.subjects() if str(s).startswith(reused)] == []
-    module = rdflib.Graph().parse(layout.ontology_dir / "imports.ttl", format="turtle")
+    module = rdflib.Graph().parse(project.ontology_dir / "imports.ttl", format="turtle")
     assert [s for s in module.subjects() if str(s).startswith(iris.JSI)] == []
     # title and description are of one kind (annotation properties), as the ontology header needs
     assert (DCT.title, RDF.type, OWL.AnnotationProperty) in module
@@ -77,8 +77,8 @@ def test_missing_import_is_refused_not_fetched(tmp_path) -> None:  # type: ignor
         ontology_files(onto)
 
 
-def test_every_term_has_labels_in_three_languages_and_a_comment(layout: Layout) -> None:
-    g = _onto(layout)
+def test_every_term_has_labels_in_three_languages_and_a_comment(project: Project) -> None:
+    g = _onto(project)
     missing = []
     for term in sorted(_terms(g)):
         langs = {o.language for o in g.objects(term, RDFS.label)}
@@ -91,8 +91,8 @@ def test_every_term_has_labels_in_three_languages_and_a_comment(layout: Layout) 
     assert missing == []
 
 
-def test_vocab_namespace_matches_the_ontology(layout: Layout) -> None:
-    declared = {str(t)[len(iris.JSI):] for t in _terms(_onto(layout))}
+def test_vocab_namespace_matches_the_ontology(project: Project) -> None:
+    declared = {str(t)[len(iris.JSI):] for t in _terms(_onto(project))}
     in_code = set(JSI.__annotations__)
     assert declared == in_code
 
@@ -104,15 +104,15 @@ def test_vocab_refuses_a_misspelt_term() -> None:
         JSI.Membr  # noqa: B018
 
 
-def test_ldc_is_a_developing_member_and_developed_is_disjoint(layout: Layout) -> None:
-    g = _onto(layout)
+def test_ldc_is_a_developing_member_and_developed_is_disjoint(project: Project) -> None:
+    g = _onto(project)
     assert (JSI.LeastDevelopedMember, RDFS.subClassOf, JSI.DevelopingMember) in g
     assert (JSI.DevelopedMember, OWL.disjointWith, JSI.DevelopingMember) in g
 
 
-def test_commitment_scale_is_ordered(layout: Layout) -> None:
+def test_commitment_scale_is_ordered(project: Project) -> None:
     """voluntary < best endeavour < binding, the scale of Table 4 and INF/ECOM/87."""
-    g = _onto(layout)
+    g = _onto(project)
     rank = {s: int(g.value(s, JSI.rank)) for s in g.subjects(RDF.type, JSI.CommitmentStrength)}
     assert rank[JSI.Voluntary] < rank[JSI.BestEndeavour] < rank[JSI.Binding]
     assert sorted(rank, key=rank.get) == [
@@ -129,9 +129,9 @@ SCHEMES = {
 }
 
 
-def test_controlled_values_are_skos_concepts_in_ordered_schemes(layout: Layout) -> None:
+def test_controlled_values_are_skos_concepts_in_ordered_schemes(project: Project) -> None:
     """Each value: skos:inScheme its scheme, skos:prefLabel in en/fr/es, a jsi:code and a distinct jsi:rank."""
-    g = _onto(layout)
+    g = _onto(project)
     for cls, scheme in SCHEMES.items():
         assert (scheme, RDF.type, SKOS.ConceptScheme) in g
         values = set(g.subjects(RDF.type, cls))
@@ -143,12 +143,12 @@ def test_controlled_values_are_skos_concepts_in_ordered_schemes(layout: Layout) 
             assert g.value(v, JSI.code) is not None, v
 
 
-def test_python_homes_of_the_scales_agree_with_the_graph(layout: Layout) -> None:
+def test_python_homes_of_the_scales_agree_with_the_graph(project: Project) -> None:
     """kg.wording and the views' colours name exactly the values of the schemes, in rank order."""
     from kg.viz.views import FIT_COLOURS, OUTCOME_COLOURS, STRENGTH_COLOURS
     from kg.wording import RANK, STRENGTH_TERMS
 
-    g = _onto(layout)
+    g = _onto(project)
     local = {v: str(v)[len(iris.JSI):] for v in g.subjects(SKOS.inScheme, None)}
     strengths = sorted(g.subjects(SKOS.inScheme, JSI.CommitmentStrengthScheme), key=lambda v: -int(g.value(v, JSI.rank)))
     assert [local[v] for v in strengths] == list(STRENGTH_TERMS.values()) == list(STRENGTH_COLOURS)
@@ -157,22 +157,22 @@ def test_python_homes_of_the_scales_agree_with_the_graph(layout: Layout) -> None
     assert set(OUTCOME_COLOURS) <= {local[v] for v in g.subjects(SKOS.inScheme, JSI.OutcomeScheme)}
 
 
-def test_shapes_restate_no_list_of_values(layout: Layout) -> None:
+def test_shapes_restate_no_list_of_values(project: Project) -> None:
     """The shapes read the schemes (sh:hasValue on skos:inScheme) instead of listing values (sh:in)."""
-    text = layout.shapes_file.read_text(encoding="utf-8")
+    text = project.shapes_file.read_text(encoding="utf-8")
     assert "sh:in " not in text and "sh:in(" not in text
 
 
-def test_class_and_property_labels_differ(layout: Layout) -> None:
+def test_class_and_property_labels_differ(project: Project) -> None:
     """No class shares a label with a property (e.g. CommitmentStrength / commitmentStrength), in any language."""
-    g = _onto(layout)
+    g = _onto(project)
     def labels(kinds: tuple[rdflib.URIRef, ...]) -> set[tuple[str | None, str]]:
         terms = {t for k in kinds for t in g.subjects(RDF.type, k) if str(t).startswith(iris.JSI)}
         return {(o.language, str(o).lower()) for t in terms for o in g.objects(t, RDFS.label)}
     assert labels((OWL.Class,)) & labels((OWL.ObjectProperty, OWL.DatatypeProperty)) == set()
 
 
-def test_every_datatype_property_has_a_range(layout: Layout) -> None:
-    g = _onto(layout)
+def test_every_datatype_property_has_a_range(project: Project) -> None:
+    g = _onto(project)
     missing = [p for p in g.subjects(RDF.type, OWL.DatatypeProperty) if str(p).startswith(iris.JSI) and g.value(p, RDFS.range) is None]
     assert missing == []

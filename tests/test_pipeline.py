@@ -26,29 +26,29 @@ t:graph-bnodes {
 """
 
 
-def _export(layout) -> bytes:  # type: ignore[no-untyped-def]
-    out = layout.root / "export.nq"
-    export_graph(open_store(layout.build_dir), "nq", out)
+def _export(project) -> bytes:  # type: ignore[no-untyped-def]
+    out = project.root / "export.nq"
+    export_graph(open_store(project.build_dir), "nq", out)
     return out.read_bytes()
 
 
-def test_the_referees_build_the_same_bytes(fixture_layout) -> None:  # type: ignore[no-untyped-def]
+def test_the_referees_build_the_same_bytes(fixture_project) -> None:  # type: ignore[no-untyped-def]
     """kg build --reasoner owlrl --validator pyshacl still runs the referees, and they agree."""
-    layout = fixture_layout("minimal.trig", text={"bnodes.trig": WITH_BLANK_NODES})
-    fast = build_graph(layout)
-    fast_bytes = _export(layout)
-    slow = build_graph(layout, reasoner="owlrl", validator="pyshacl")
+    project = fixture_project("minimal.trig", text={"bnodes.trig": WITH_BLANK_NODES})
+    fast = build_graph(project)
+    fast_bytes = _export(project)
+    slow = build_graph(project, reasoner="owlrl", validator="pyshacl")
     assert not slow.skipped, "asking for a referee rebuilds"
     assert (slow.asserted, slow.inferred) == (fast.asserted, fast.inferred) and fast.inferred > 100
-    assert _export(layout) == fast_bytes
-    again = build_graph(layout, force=True)
-    assert _export(layout) == fast_bytes and again.inferred == fast.inferred
+    assert _export(project) == fast_bytes
+    again = build_graph(project, force=True)
+    assert _export(project) == fast_bytes and again.inferred == fast.inferred
 
 
-def test_each_stage_reports_what_it_does(fixture_layout) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig")
+def test_each_stage_reports_what_it_does(fixture_project) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig")
     lines: list[str] = []
-    build_graph(layout, progress=lines.append)
+    build_graph(project, progress=lines.append)
     from kg.pipeline import POST_REASONING
 
     stages = ["parse", "validate", "reason", *(["post-reasoning"] if POST_REASONING else []), "store"]
@@ -59,11 +59,11 @@ def test_each_stage_reports_what_it_does(fixture_layout) -> None:  # type: ignor
     assert any(line.strip().startswith("round 1:") for line in lines)
 
 
-def test_progress_on_stderr_with_verbose_and_quiet_otherwise(fixture_layout, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_progress_on_stderr_with_verbose_and_quiet_otherwise(fixture_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from kg.cli import cli
 
-    layout = fixture_layout("minimal.trig")
-    monkeypatch.setenv("KG_HOME", str(layout.root))
+    project = fixture_project("minimal.trig")
+    monkeypatch.setenv("KG_HOME", str(project.root))
     runner = CliRunner()
     quiet = runner.invoke(cli, ["build", "--force"])
     assert quiet.exit_code == 0, quiet.output
@@ -81,11 +81,11 @@ def test_blank_node_detection() -> None:
     assert not may_have_blank_nodes(b'<http://e/a> <http://e/p> """x _:y [z] (w)""" , \'(v)\' .')
 
 
-def test_fast_path_errors_name_file_line_and_column(fixture_layout) -> None:  # type: ignore[no-untyped-def]
-    layout = fixture_layout("minimal.trig", "broken-syntax.trig")
+def test_fast_path_errors_name_file_line_and_column(fixture_project) -> None:  # type: ignore[no-untyped-def]
+    project = fixture_project("minimal.trig", "broken-syntax.trig")
     with pytest.raises(DataError, match=r"broken-syntax.trig:6:\d+: syntax error"):
-        build_graph(layout)
-    (layout.data_dir / "broken-syntax.trig").unlink()
-    (layout.data_dir / "default-graph.trig").write_bytes((Path(__file__).parent / "data" / "default-graph.trig").read_bytes())
+        build_graph(project)
+    (project.data_dir / "broken-syntax.trig").unlink()
+    (project.data_dir / "default-graph.trig").write_bytes((Path(__file__).parent / "data" / "default-graph.trig").read_bytes())
     with pytest.raises(DataError, match="default-graph.trig: statement .* is outside any named graph"):
-        build_graph(layout)
+        build_graph(project)

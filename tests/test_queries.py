@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from kg.catalogue import CatalogueQuery, find_query, read_query, run_query
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYOUT = Layout(ROOT)
+PROJECT = Project(ROOT)
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 QUERIES = [pytest.param(path, id=path.stem) for path in QUERY_FILES]
 
@@ -36,7 +36,7 @@ def example_values(query: CatalogueQuery) -> dict[str, str]:
 
 def ask(store: object, name: str, lang: str = "en", **values: str) -> list[dict[str, str | None]]:
     """Run a catalogue query as ``kg query`` does and return its rows as dicts."""
-    table = run_query(store, find_query(name, LAYOUT), values, lang, layout=LAYOUT)  # type: ignore[arg-type]
+    table = run_query(store, find_query(name, PROJECT), values, lang, project=PROJECT)  # type: ignore[arg-type]
     return table.records()
 
 
@@ -66,7 +66,7 @@ def test_header_documents_the_query(path: Path) -> None:
 @pytest.mark.parametrize("path", QUERIES)
 def test_runs_with_its_example_and_returns_the_documented_columns(path: Path, built_store: Store) -> None:
     query = read_query(path)
-    table = run_query(built_store, query, example_values(query), "en", layout=LAYOUT)
+    table = run_query(built_store, query, example_values(query), "en", project=PROJECT)
     assert table.rows, f"{query.example_command()} returns no row on the built graph"
     shown = [c for c in table.columns if query.parameter(c) is None]
     assert shown == [c.name for c in query.columns], "the header's '#+ column:' lines are the columns returned"
@@ -79,8 +79,8 @@ def test_same_rows_on_both_backends(path: Path, built_store: Store, rdflib_backe
     (in French, so that the language fallback is exercised too)."""
     query = read_query(path)
     values = example_values(query)
-    expected = run_query(built_store, query, values, "fr", layout=LAYOUT, show_parameters=True)
-    actual = run_query(rdflib_backend, query, values, "fr", layout=LAYOUT, show_parameters=True)  # type: ignore[arg-type]
+    expected = run_query(built_store, query, values, "fr", project=PROJECT, show_parameters=True)
+    actual = run_query(rdflib_backend, query, values, "fr", project=PROJECT, show_parameters=True)  # type: ignore[arg-type]
     assert actual.columns == expected.columns
     assert actual.rows == expected.rows
 

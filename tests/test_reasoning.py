@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from kg.errors import InconsistencyError
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import load_sources, to_rdflib
 from kg.reasoning import infer
 from kg.vocab import JSI
@@ -23,8 +23,8 @@ SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 
 
 @pytest.fixture(scope="module")
-def inferred(layout: Layout) -> set:  # type: ignore[type-arg]
-    loaded = load_sources(layout.ontology_file, [DATA / "minimal.trig"], root=DATA)
+def inferred(project: Project) -> set:  # type: ignore[type-arg]
+    loaded = load_sources(project.ontology_file, [DATA / "minimal.trig"], root=DATA)
     return infer(to_rdflib(loaded.quads))
 
 
@@ -80,9 +80,9 @@ def test_prp_rng_types_the_range(inferred: set) -> None:  # type: ignore[type-ar
     assert (T["A.1.2"], rdflib.RDF.type, JSI.NegotiationIssue) in inferred
 
 
-def test_cax_dw_disjoint_classes_make_the_build_fail(layout: Layout) -> None:
+def test_cax_dw_disjoint_classes_make_the_build_fail(project: Project) -> None:
     """cax-dw: T(?c1, owl:disjointWith, ?c2), T(?x, rdf:type, ?c1), T(?x, rdf:type, ?c2) → false."""
-    loaded = load_sources(layout.ontology_file, [DATA / "inconsistent.trig"], root=DATA)
+    loaded = load_sources(project.ontology_file, [DATA / "inconsistent.trig"], root=DATA)
     with pytest.raises(InconsistencyError, match="contradicts the ontology's axioms: .*disjoint"):
         infer(to_rdflib(loaded.quads))
 
@@ -92,11 +92,11 @@ def test_no_literal_or_reflexive_noise(inferred: set) -> None:  # type: ignore[t
     assert all(s != o for s, p, o in inferred if str(p).startswith("http://www.w3.org/2002/07/owl#"))
 
 
-def test_compiled_rules_apply_the_same_current_membership_rule(layout: Layout) -> None:
+def test_compiled_rules_apply_the_same_current_membership_rule(project: Project) -> None:
     """kg build's default reasoner (compiled rules) agrees with owlrl on org:memberOf."""
     from kg.reasoning import infer_quads
 
-    loaded = load_sources(layout.ontology_file, [DATA / "minimal.trig"], root=DATA)
+    loaded = load_sources(project.ontology_file, [DATA / "minimal.trig"], root=DATA)
     found = {(t.subject.value, t.predicate.value, t.object.value) for t in infer_quads(loaded.quads)}
     assert (str(T.AAA), str(ORG.memberOf), str(T.group)) in found
     assert (str(T.group), str(ORG.hasMember), str(T.AAA)) in found

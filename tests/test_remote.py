@@ -28,29 +28,59 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kg.catalogue import CatalogueQuery, bind_parameters, read_query, run_query
-from kg.layout import Layout
+from kg.project import Project
 from kg.prebind import bind_inline
-from kg.remote import INDEX_GRAPH, RemoteStore
+from kg.remote import INDEX_GRAPH, UNION_GRAPH, RemoteStore
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYOUT = Layout(ROOT)
+PROJECT = Project(ROOT)
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 PORTS = range(18300, 18400)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-#: The catalogue queries Virtuoso 7.2.5 (Debian 13) answers with the embedded store's rows.
-#: On the others, surveyed on this graph, it failed in one of three ways, and not always the
-#: same way from one run to the next: its cost estimator refuses the query (42000, estimates
-#: up to 10^9 s), it refuses it with an internal error (SQ074, SQ142, SQ156), it returns other
-#: rows (fewer or more rows in issue-overview, members-sharing-interests,
-#: participation-over-time), or it does not answer and then stalls the queries after it.
-#: Those are listed as expected failures and not sent, so that one stall cannot fail the rest.
-#: (critical-support-requests and sdt-models-for-concern-category were answered before the
-#: queries read display labels from their per-language graphs; the cost estimator refuses them now.)
-VIRTUOSO_ANSWERS = ("documents-by-year", "horizontal-map")
-VIRTUOSO_FAILS = ("Virtuoso 7.2.5 does not answer this query as SPARQL 1.1 says "
-                  "(cost-estimator refusal, internal error, other rows or a stall; see VIRTUOSO_ANSWERS)")
+#: The catalogue queries Virtuoso 7.2.5 (Debian 13, 07.20.3229) answers with the embedded
+#: store's rows, once (1) its cost estimator is off (no MaxQueryCostEstimationTime in the ini),
+#: (2) the default graph is the union graph ``kg push`` writes rather than ~200 graphs, and (3)
+#: the queries avoid what SPARQL leaves to each engine or Virtuoso gets wrong in small forms:
+#: ``CONCAT`` with an unbound argument (Virtuoso returns the other parts, SPARQL an error, so
+#: ``COALESCE(CONCAT(…?x…), d)`` is written ``IF(BOUND(?x), CONCAT(…), d)``), ``ORDER BY`` on
+#: language-tagged literals (left to each engine: ``STR()``), integer division (Virtuoso gives an
+#: integer, SPARQL a decimal: ``1000.0``), an aggregate inside ``IF`` in a projection (error SQ156
+#: "Bad dfe in sqlo_place_exp": the aggregate is projected and tested in a ``BIND`` outside), a
+#: ``UNION`` of class tests before a ``+`` path in a counting sub-select (counts of 0: ``VALUES``).
+VIRTUOSO_ANSWERS = (
+    "concern-answers", "critical-support-requests", "documents-by-year", "find-entity", "group-members",
+    "groups-of-member", "horizontal-map", "implementation-period-proposals", "inferred-facts", "issue-scheme-counts",
+    "ldc-african-participation", "ldc-concern-gap", "participants-without-proposals", "participation-over-time",
+    "proposals-of-member",
+    "roadmap-coverage", "sdt-models-for-concern-category", "sdt-models-for-member-concerns",
+    "telecom-investment-by-region",
+)
+_NON_ASCII = ("a non-ASCII character in the query text (the separator ' … ') comes back as '?' "
+              "(openlink/virtuoso-opensource#609, #1414; \\u escapes are mangled the same way)")
+_BOUND = ("BOUND() of an OPTIONAL variable is true in this query for rows where it is unbound "
+          "(the same test in a small query is right)")
+#: Why each other question differs on Virtuoso 7.2.5, as measured with the ini below; these are
+#: expected failures and not sent (agreement-issue-outcome kills the server).
+VIRTUOSO_BUGS = {
+    "agreement-cooperation-2021-vs-2024": _NON_ASCII,
+    "cooperation-provisions-by-strength": _NON_ASCII,
+    "cooperation-without-capacity-building": _NON_ASCII,
+    "agreement-implementation-periods": f"{_BOUND}: 'Article 2.' instead of 'Article 2' in 15 of 166 rows "
+                                        "(BOUND(?para_no) is 1 in a row whose ?para_no the answer leaves unbound)",
+    "agreement-support": f"{_BOUND}: the USA row of the USTR source reads 'INF/ECOM/87, ' (it has no locator)",
+    "agreement-issue-outcome": "the server process dies on this query (connection closed, no log line)",
+    "agreement-proposal-outcomes": "3 of 5 rows pair an element with the provisions, statement and reasoning of "
+                                   "another element, and the element's name is unbound",
+    "agreement-sdt-model": "error SR319: Max row length is exceeded when trying to store a string of 672 chars into a temp col",
+    "issue-overview": "49 of 50 items lose their language tag, and names get a leading space (' Binding support…'): "
+                      "the CONCAT of an unbound code with the name is taken although BOUND() was tested",
+    "members-sharing-interests": "49 rows instead of 37: ties by 'same issue' and 'same column' that the graph does not have, "
+                                 "names without language tag and with a leading space",
+    "sources-of": "the value column is unbound in 8 of 33 rows (the literals of the IISD 2022 seed-text graph), "
+                  "also when STR(?o) is bound before the OPTIONALs",
+}
 
 
 # ----------------------------------------------------------------------------- servers
@@ -163,7 +193,9 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 30
-MaxQueryCostEstimationTime = 400
+; No MaxQueryCostEstimationTime: with it, Virtuoso 7.2.5 refuses catalogue queries on estimates
+; of up to 10^9 s (or negative, an overflow) for queries it answers in under a second
+; (openlink/virtuoso-opensource#535: leave it out); 0 stops the server from starting.
 """
 
 
@@ -222,7 +254,7 @@ def _values(query: CatalogueQuery) -> dict[str, str]:
 
 
 def _bound(store: Store, query: CatalogueQuery, lang: str = "fr") -> dict[str, ox.NamedNode | ox.Literal]:
-    return bind_parameters(store, query, _values(query), lang, layout=LAYOUT)
+    return bind_parameters(store, query, _values(query), lang, project=PROJECT)
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in QUERY_FILES])
@@ -262,8 +294,8 @@ def test_a_value_cannot_change_the_query(built_store: Store) -> None:
 def _same_rows(remote: RemoteStore, built_store: Store, path: Path) -> None:
     query = read_query(path)
     values = _values(query)
-    expected = run_query(built_store, query, values, "fr", layout=LAYOUT, show_parameters=True)
-    actual = run_query(remote, query, values, "fr", layout=LAYOUT, show_parameters=True)  # type: ignore[arg-type]
+    expected = run_query(built_store, query, values, "fr", project=PROJECT, show_parameters=True)
+    actual = run_query(remote, query, values, "fr", project=PROJECT, show_parameters=True)  # type: ignore[arg-type]
     assert actual.columns == expected.columns
     assert actual.rows == expected.rows
 
@@ -346,6 +378,11 @@ def test_push_one_graph_keeps_the_others_in_the_index(oxigraph_server: dict[str,
     assert "pushing" in result.stderr  # the progress bar, on standard error
     assert RemoteStore(oxigraph).graphs() == before and graph in before
     assert RemoteStore(oxigraph).count_graph(graph) == 79
+    # the union graph could no longer be exact: deleted, and every listed graph is named again
+    assert "the union graph was deleted" in result.stderr
+    remote = RemoteStore(oxigraph)
+    assert remote._dataset(named=False) == [("default-graph-uri", g) for g in before]
+    assert RemoteStore(oxigraph, graphs=[UNION_GRAPH]).count_graph(UNION_GRAPH) == 0
 
 
 def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server: dict[str, str], oxigraph: str,
@@ -366,8 +403,19 @@ def test_a_full_push_deletes_the_graphs_the_build_no_longer_has(oxigraph_server:
     result = _kg(built_dir, "push", store)
     assert result.exit_code == 0, result.output
     assert "deleted 1 graph(s) of an earlier push" in result.stderr
+    assert "and their union (" in result.stderr
+    assert RemoteStore(oxigraph)._dataset(named=False) == [("default-graph-uri", UNION_GRAPH)]
     assert stale not in RemoteStore(oxigraph).graphs()
     assert RemoteStore(oxigraph, graphs=[stale]).count_graph(stale) == 0
+
+
+def test_the_remote_benchmark_runs(built_dir: Path) -> None:
+    """benchmarks/remote_bench.py once, so that a benchmark that no longer runs fails."""
+    _binary("oxigraph")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "remote_bench.py"), "--build-dir", str(built_dir),
+                           "--repeat", "1", "--port", str(_free_port(_TAKEN))], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "union graph: stats" in done.stdout and "every graph named: issue-overview" in done.stdout
 
 
 def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_dir: Path) -> None:
@@ -382,7 +430,15 @@ def test_push_refuses_an_unknown_graph(oxigraph_server: dict[str, str], built_di
 def _virtuoso_param(path: Path) -> object:
     if path.stem in VIRTUOSO_ANSWERS:
         return pytest.param(path, id=path.stem)
-    return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS, run=False))
+    reason = VIRTUOSO_BUGS.get(path.stem, "not surveyed on Virtuoso yet")
+    return pytest.param(path, id=path.stem, marks=pytest.mark.xfail(reason=f"Virtuoso 7.2.5: {reason}", run=False))
+
+
+def test_virtuoso_lists_cover_the_catalogue() -> None:
+    """Every question is either answered or has its Virtuoso bug written down, never both."""
+    names = {p.stem for p in QUERY_FILES}
+    assert set(VIRTUOSO_ANSWERS) | set(VIRTUOSO_BUGS) == names
+    assert not set(VIRTUOSO_ANSWERS) & set(VIRTUOSO_BUGS)
 
 
 @pytest.mark.parametrize("path", [_virtuoso_param(p) for p in QUERY_FILES])
@@ -392,14 +448,19 @@ def test_virtuoso_gives_the_rows_of_the_embedded_store(path: Path, virtuoso: str
 
 def test_virtuoso_dataset_is_the_pushed_graphs_only(virtuoso: str, built_dir: Path) -> None:
     """Virtuoso's own default graph unites every graph, its system graphs too; kg queries the
-    pushed graphs only, so the statement counts are the embedded store's."""
+    pushed graphs only, so the statement counts are the embedded store's.
+
+    The default graph is counted as SPARQL 1.1 defines it (§13.1: the RDF merge, a set): a
+    statement stated in two citation graphs is one statement. pyoxigraph 0.5 counts it once per
+    graph in its union default graph (oxigraph#1919, fixed upstream by oxigraph#1920), so the
+    embedded store is asked for the distinct statements; the push's union graph holds each once."""
     _cli_same(built_dir, virtuoso, "stats", "--format", "csv", ties=True)
-    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert _kg(built_dir, "--store", virtuoso, "sparql", q, "-f", "csv").stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
+    q = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    remote = _kg(built_dir, "--store", virtuoso, "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv")
+    assert remote.stdout == _kg(built_dir, "sparql", q, "-f", "csv").stdout
+    assert RemoteStore(virtuoso)._dataset(named=False) == [("default-graph-uri", UNION_GRAPH)]
 
 
-@pytest.mark.xfail(run=False, reason="Virtuoso 7.2.5: its cost estimator refuses a query of the ties (698 s > 400 s); "
-                   "with a higher limit, kg partners CIV loses the shared-issue ties (score 5.5 instead of 6.0)")
 @pytest.mark.parametrize("args", [
     ("coalitions", "--format", "json"),
     ("partners", "Côte d'Ivoire", "--format", "json"),

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import InconsistencyError
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import load_sources, to_rdflib
 from kg.reasoning import infer, infer_quads
 from kg.rules import UnsupportedAxiom, check_axioms
@@ -124,8 +124,8 @@ def test_unsupported_axiom_kind_fails_by_name(construct: str) -> None:
         infer_quads(_quads(construct))
 
 
-def test_every_axiom_kind_of_the_ontology_is_covered(layout: Layout) -> None:
-    loaded = load_sources(layout.ontology_file, [], root=layout.root)
+def test_every_axiom_kind_of_the_ontology_is_covered(project: Project) -> None:
+    loaded = load_sources(project.ontology_file, [], root=project.root)
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in loaded.quads)
     used = check_axioms(store)
@@ -133,9 +133,9 @@ def test_every_axiom_kind_of_the_ontology_is_covered(layout: Layout) -> None:
         assert "http://www.w3.org/2002/07/owl#" + kind in used
 
 
-def test_a_new_axiom_is_picked_up_without_code(layout: Layout) -> None:
+def test_a_new_axiom_is_picked_up_without_code(project: Project) -> None:
     """The rules are filled from the axioms: a chain added to the ontology entails at once."""
-    loaded = load_sources(layout.ontology_file, [], root=layout.root)
+    loaded = load_sources(project.ontology_file, [], root=project.root)
     extra = _quads(
         "@prefix jsi: <https://w3id.org/jsi-ecom/ontology#> . :newProp owl:propertyChainAxiom (jsi:sponsors jsi:theme) . "
         ":m jsi:sponsors :d . :d jsi:theme :t ."
@@ -143,8 +143,8 @@ def test_a_new_axiom_is_picked_up_without_code(layout: Layout) -> None:
     assert (E + "m", E + "newProp", E + "t") in _fast(loaded.quads + extra)
 
 
-def test_fast_closure_equals_owlrl_on_the_real_graph(layout: Layout) -> None:
-    loaded = load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+def test_fast_closure_equals_owlrl_on_the_real_graph(project: Project) -> None:
+    loaded = load_sources(project.ontology_file, project.data_files(), root=project.root)
     fast = _fast(loaded.quads)
     assert len(fast) > 1000
     assert fast == _owlrl(loaded.quads)
@@ -155,8 +155,8 @@ def test_fast_closure_equals_owlrl_on_a_generated_graph(tmp_path: Path) -> None:
     from generate import generate
 
     generate(2500, tmp_path, seed=3)
-    layout = Layout(tmp_path)
-    loaded = load_sources(layout.ontology_file, layout.data_files(), root=layout.root)
+    project = Project(tmp_path)
+    loaded = load_sources(project.ontology_file, project.data_files(), root=project.root)
     fast = _fast(loaded.quads)
     assert any(p.endswith("#hasInterestIn") for _, p, _ in fast)
     assert fast == _owlrl(loaded.quads)

@@ -377,12 +377,12 @@ def test_a_kg_folder_in_the_working_directory_is_not_imported(built_dir: Path, t
         assert "wrong kg" not in server.stop()
 
 
-def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_serves_the_new_store_after_kg_build(fixture_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import os
     import threading
 
-    layout = fixture_layout("minimal.trig")
-    env = {**os.environ, "KG_HOME": str(layout.root)}
+    project = fixture_project("minimal.trig")
+    env = {**os.environ, "KG_HOME": str(project.root)}
     env.pop("KG_BUILD_DIR", None)
 
     def build(*args: str) -> None:
@@ -390,7 +390,7 @@ def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> 
         assert done.returncode == 0, done.stderr
 
     build()
-    server = start_serve(layout.root / "build")
+    server = start_serve(project.root / "build")
     label = _q("SELECT ?l WHERE { <https://w3id.org/jsi-ecom/id/test/BBB> rdfs:label ?l }", format="csv")
     statuses: list[int] = []
     stop = threading.Event()
@@ -404,7 +404,7 @@ def test_serves_the_new_store_after_kg_build(fixture_layout, tmp_path: Path) -> 
         assert server.request("GET", label)[2].decode().splitlines() == ["l", "Bland"]
         asker = threading.Thread(target=keep_asking)
         asker.start()
-        data = layout.root / "graph_data" / "minimal.trig"
+        data = project.root / "graph_data" / "minimal.trig"
         data.write_text(data.read_text(encoding="utf-8").replace('"Bland"@en', '"Blandia"@en'), encoding="utf-8")
         build()
         deadline = time.monotonic() + 60  # a loaded machine takes a while to start workers

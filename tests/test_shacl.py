@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.layout import Layout
+from kg.project import Project
 from kg.loading import load_sources
 from kg.shacl import UnsupportedShape
 from kg.validation import Violation, run_shacl, run_shacl_sparql, working_store
@@ -21,25 +21,25 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 
 
-def _both(layout: Layout, files: list[Path], shapes: Path | None = None) -> tuple[set[Violation], set[Violation]]:
-    loaded = load_sources(layout.ontology_file, files, root=layout.root)
-    shapes = shapes or layout.shapes_file
+def _both(project: Project, files: list[Path], shapes: Path | None = None) -> tuple[set[Violation], set[Violation]]:
+    loaded = load_sources(project.ontology_file, files, root=project.root)
+    shapes = shapes or project.shapes_file
     return set(run_shacl_sparql(working_store(loaded), loaded.origin, shapes)), set(run_shacl(loaded, shapes))
 
 
-def test_same_violations_as_pyshacl_on_the_real_graph(layout: Layout) -> None:
-    fast, referee = _both(layout, layout.data_files())
+def test_same_violations_as_pyshacl_on_the_real_graph(project: Project) -> None:
+    fast, referee = _both(project, project.data_files())
     assert fast == referee
 
 
 @pytest.mark.parametrize("name", ["broken-shapes.trig", "broken-member.trig", "broken-uncited.trig", "minimal.trig"])
-def test_same_violations_as_pyshacl_on_a_fixture(layout: Layout, name: str) -> None:
-    fast, referee = _both(layout, [DATA / name])
+def test_same_violations_as_pyshacl_on_a_fixture(project: Project, name: str) -> None:
+    fast, referee = _both(project, [DATA / name])
     assert fast == referee
 
 
-def test_every_component_of_the_shapes_is_exercised(layout: Layout) -> None:
-    fast, _ = _both(layout, [DATA / "broken-shapes.trig"])
+def test_every_component_of_the_shapes_is_exercised(project: Project) -> None:
+    fast, _ = _both(project, [DATA / "broken-shapes.trig"])
     components = {v.component for v in fast}
     # sh:hasValue and sh:xone stand only in the value shapes reached by sh:node (controlled
     # values in their SKOS scheme, membership dates): their failures are NodeConstraintComponent
@@ -60,12 +60,12 @@ def test_same_violations_on_a_generated_graph(tmp_path: Path) -> None:
     from generate import generate
 
     generate(3000, tmp_path, seed=5)
-    layout = Layout(tmp_path)
-    fast, referee = _both(layout, layout.data_files())
+    project = Project(tmp_path)
+    fast, referee = _both(project, project.data_files())
     assert fast == referee
 
 
-def test_an_unsupported_component_fails_by_name(layout: Layout, tmp_path: Path) -> None:
+def test_an_unsupported_component_fails_by_name(project: Project, tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix jsi: <https://w3id.org/jsi-ecom/ontology#> .\n"
@@ -73,4 +73,4 @@ def test_an_unsupported_component_fails_by_name(layout: Layout, tmp_path: Path) 
         encoding="utf-8",
     )
     with pytest.raises(UnsupportedShape, match="sh:minLength in a property shape of S"):
-        _both(layout, [DATA / "minimal.trig"], shapes)
+        _both(project, [DATA / "minimal.trig"], shapes)

@@ -33,7 +33,7 @@ from click.testing import CliRunner
 
 from kg import iris
 from kg.errors import ParameterError
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store, memory_store
 from kg.viz import PHYSICS_MAX_NODES, VIEWS, Page, draw, draw_view, page_references, write_page
 
@@ -64,7 +64,7 @@ REAL_MEMBER = "Côte d'Ivoire"
 
 
 @pytest.fixture(scope="module")
-def hostile(build_fixture_project: Callable[..., tuple[Store, Layout]]) -> tuple[Store, Layout]:
+def hostile(build_fixture_project: Callable[..., tuple[Store, Project]]) -> tuple[Store, Project]:
     """tests/data/viz-hostile.trig built with the real ontology, checks and queries."""
     return build_fixture_project("viz-hostile.trig")
 
@@ -74,14 +74,14 @@ def _view_args(view: str, member: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def hostile_pages(hostile: tuple[Store, Layout]) -> dict[str, Page]:
-    store, layout = hostile
-    return {v: draw_view(store, v, layout=layout, **_view_args(v, HOSTILE_MEMBER)) for v in VIEWS}
+def hostile_pages(hostile: tuple[Store, Project]) -> dict[str, Page]:
+    store, project = hostile
+    return {v: draw_view(store, v, project=project, **_view_args(v, HOSTILE_MEMBER)) for v in VIEWS}
 
 
 @pytest.fixture(scope="module")
-def real_pages(built_store: Store, layout: Layout) -> dict[str, Page]:
-    return {v: draw_view(built_store, v, layout=layout, **_view_args(v, REAL_MEMBER)) for v in VIEWS}
+def real_pages(built_store: Store, project: Project) -> dict[str, Page]:
+    return {v: draw_view(built_store, v, project=project, **_view_args(v, REAL_MEMBER)) for v in VIEWS}
 
 
 def _data(page: Page) -> dict[str, Any]:
@@ -130,14 +130,15 @@ VIZ_QUERIES = sorted((ROOT / "queries" / "viz").glob("*.rq"))
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in VIZ_QUERIES])
-def test_view_query_documents_what_it_returns(hostile: tuple[Store, Layout], path: Path) -> None:
-    """Header with summary and columns, full PREFIX lines, ORDER BY; the columns named are those returned."""
+def test_view_query_documents_what_it_returns(hostile: tuple[Store, Project], path: Path) -> None:
+    """Header with summary and columns, full PREFIX lines, ORDER BY (or a description of why not: kg.viz
+    reads the rows into sets); the columns named are those returned."""
     import pyoxigraph as ox
 
     text = path.read_text(encoding="utf-8")
     header = [line[2:].strip() for line in text.splitlines() if line.startswith("#+")]
     assert header and header[0].startswith("summary:"), "the header opens with '#+ summary:'"
-    assert "ORDER BY" in text
+    assert "ORDER BY" in text or "No ORDER BY" in text
     ox.Store().query(text)  # parses with no predeclared prefix
     params = [h.split(":", 1)[1].split("|")[0].strip() for h in header if h.startswith("param:")]
     columns = [h.split(":", 1)[1].split("|")[0].strip() for h in header if h.startswith("column:")]
@@ -202,92 +203,92 @@ def test_hostile_member_page(hostile_pages: dict[str, Page]) -> None:
     assert {T + "BBB", T + "CCC", T + "group", iris.ID + "issue/A.1.2"} <= set(nodes)
 
 
-def test_template_markers_in_names_are_not_substituted(hostile: tuple[Store, Layout]) -> None:
-    store, layout = hostile
-    page = draw_view(store, "member", member="DDD", layout=layout)
+def test_template_markers_in_names_are_not_substituted(hostile: tuple[Store, Project]) -> None:
+    store, project = hostile
+    page = draw_view(store, "member", member="DDD", project=project)
     assert page.title.startswith("Dland {{vis_js}} {{csp}}")
     assert "<h1>Dland {{vis_js}} {{csp}}:" in page.html
     assert page.html.count("Content-Security-Policy") == 1
-    assert len(page.html) < 1.3 * len(draw_view(store, "sdt", layout=layout).html)
+    assert len(page.html) < 1.3 * len(draw_view(store, "sdt", project=project).html)
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_same_input_same_bytes(hostile: tuple[Store, Layout], hostile_pages: dict[str, Page], view: str) -> None:
-    store, layout = hostile
-    again = draw_view(store, view, layout=layout, **_view_args(view, HOSTILE_MEMBER))
+def test_same_input_same_bytes(hostile: tuple[Store, Project], hostile_pages: dict[str, Page], view: str) -> None:
+    store, project = hostile
+    again = draw_view(store, view, project=project, **_view_args(view, HOSTILE_MEMBER))
     assert again.html == hostile_pages[view].html
 
 
-def test_same_bytes_across_processes(hostile: tuple[Store, Layout], tmp_path: Path) -> None:
+def test_same_bytes_across_processes(hostile: tuple[Store, Project], tmp_path: Path) -> None:
     """String hashing is randomised per process: no output may depend on set order."""
-    _, layout = hostile
+    _, project = hostile
     script = (
-        "import sys; from pathlib import Path; from kg.layout import Layout; from kg.store import open_store; "
+        "import sys; from pathlib import Path; from kg.project import Project; from kg.store import open_store; "
         "from kg.viz import VIEWS, draw_view, write_page\n"
-        "layout = Layout(Path(sys.argv[1])); store = open_store(layout.build_dir)\n"
+        "project = Project(Path(sys.argv[1])); store = open_store(project.build_dir)\n"
         "for v in VIEWS:\n"
-        "    write_page(draw_view(store, v, layout=layout, member='AAA' if v == 'member' else None), "
+        "    write_page(draw_view(store, v, project=project, member='AAA' if v == 'member' else None), "
         "Path(sys.argv[2]) / (v + '.html'))\n"
     )
     for seed in ("1", "2"):
         out = tmp_path / seed
         out.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", script, str(layout.root), str(out)], check=True, env=env, timeout=300)
+        subprocess.run([sys.executable, "-c", script, str(project.root), str(out)], check=True, env=env, timeout=300)
     for view in VIEWS:
         assert (tmp_path / "1" / f"{view}.html").read_bytes() == (tmp_path / "2" / f"{view}.html").read_bytes(), view
 
 
-def test_seed_changes_the_layout(hostile: tuple[Store, Layout]) -> None:
-    store, layout = hostile
-    pos = [{n.id: (n.x, n.y) for n in draw(store, "graph", seed=s, layout=layout).nodes} for s in (0, 1)]
+def test_seed_changes_the_layout(hostile: tuple[Store, Project]) -> None:
+    store, project = hostile
+    pos = [{n.id: (n.x, n.y) for n in draw(store, "graph", seed=s, project=project).nodes} for s in (0, 1)]
     assert pos[0] != pos[1]
 
 
 @pytest.mark.parametrize("lang, word", [("fr", "Légende"), ("es", "Leyenda")])
-def test_lang_picks_names_and_words(hostile: tuple[Store, Layout], lang: str, word: str) -> None:
-    store, layout = hostile
-    page = draw_view(store, "member", member="Alande", lang=lang, layout=layout)
+def test_lang_picks_names_and_words(hostile: tuple[Store, Project], lang: str, word: str) -> None:
+    store, project = hostile
+    page = draw_view(store, "member", member="Alande", lang=lang, project=project)
     assert f'<html lang="{lang}">' in page.html and word in page.html
     label = {n["id"]: n["label"] for n in _data(page)["nodes"]}[T + "AAA"]
     assert label == ("Alande" if lang == "fr" else "<img src=x onerror=alert(1)>"), "French name, else English"
 
 
 def test_empty_graph_still_makes_a_page() -> None:
-    page = draw_view(memory_store([]), "issues", layout=Layout(ROOT))
+    page = draw_view(memory_store([]), "issues", project=Project(ROOT))
     assert (page.nodes, page.edges) == (0, 0)
     assert "Nothing to show" in _data(page)["strings"]["empty"]
 
 
-def test_unknown_view_member_and_misplaced_options(hostile: tuple[Store, Layout]) -> None:
-    store, layout = hostile
+def test_unknown_view_member_and_misplaced_options(hostile: tuple[Store, Project]) -> None:
+    store, project = hostile
     with pytest.raises(ParameterError, match=r"Unknown view 'isues'\. Did you mean 'issues'\?"):
-        draw_view(store, "isues", layout=layout)
+        draw_view(store, "isues", project=project)
     with pytest.raises(ParameterError, match="Unknown language 'de'"):
-        draw_view(store, "sdt", lang="de", layout=layout)
+        draw_view(store, "sdt", lang="de", project=project)
     with pytest.raises(ParameterError, match="needs a member"):
-        draw_view(store, "member", layout=layout)
+        draw_view(store, "member", project=project)
     with pytest.raises(ParameterError, match="Did you mean"):
-        draw_view(store, "member", member="Alandd", layout=layout)
+        draw_view(store, "member", member="Alandd", project=project)
     with pytest.raises(ParameterError, match="coalitions view"):
-        draw_view(store, "sdt", on="A.1", layout=layout)
+        draw_view(store, "sdt", on="A.1", project=project)
 
 
-def test_type_filter_keeps_subclasses(hostile: tuple[Store, Layout]) -> None:
-    store, layout = hostile
-    drawing = draw(store, "graph", types=["Member"], layout=layout)
+def test_type_filter_keeps_subclasses(hostile: tuple[Store, Project]) -> None:
+    store, project = hostile
+    drawing = draw(store, "graph", types=["Member"], project=project)
     assert {n.id for n in drawing.nodes} == {T + c for c in ("AAA", "BBB", "CCC", "DDD")}
     assert drawing.title.endswith(": Member")
 
 
-def test_large_views_have_fixed_positions_and_no_physics(hostile: tuple[Store, Layout]) -> None:
+def test_large_views_have_fixed_positions_and_no_physics(hostile: tuple[Store, Project]) -> None:
     from kg.viz.page import render_page
     from kg.viz.networks import graph_view
 
-    store, layout = hostile
+    store, project = hostile
     from kg.viz.reader import Reader
 
-    drawing = graph_view(Reader(store, layout, "en"), seed=0)
+    drawing = graph_view(Reader(store, project, "en"), seed=0)
     assert drawing.physics == (len(drawing.nodes) <= PHYSICS_MAX_NODES)
     drawing.physics = False
     data = _data(render_page(drawing))
@@ -295,11 +296,11 @@ def test_large_views_have_fixed_positions_and_no_physics(hostile: tuple[Store, L
     assert all("x" in n and "y" in n for n in data["nodes"])
 
 
-def test_cli_writes_the_file_atomically(hostile: tuple[Store, Layout], tmp_path: Path) -> None:
+def test_cli_writes_the_file_atomically(hostile: tuple[Store, Project], tmp_path: Path) -> None:
     from kg.cli import cli
 
-    _, layout = hostile
-    env = {"KG_HOME": str(layout.root), "KG_BUILD_DIR": str(layout.build_dir)}
+    _, project = hostile
+    env = {"KG_HOME": str(project.root), "KG_BUILD_DIR": str(project.build_dir)}
     out = tmp_path / "out" / "civ.html"
     result = CliRunner().invoke(cli, ["viz", "member", "AAA", "-o", str(out), "--lang", "fr"], env=env)
     assert result.exit_code == 0, result.output
@@ -315,7 +316,7 @@ def test_cli_writes_the_file_atomically(hostile: tuple[Store, Layout], tmp_path:
 
 
 def test_write_page_writes_the_page(tmp_path: Path) -> None:
-    page = draw_view(memory_store([]), "sdt", layout=Layout(ROOT))
+    page = draw_view(memory_store([]), "sdt", project=Project(ROOT))
     out = tmp_path / "sdt.html"
     write_page(page, out)
     assert out.read_text(encoding="utf-8") == page.html
@@ -361,10 +362,10 @@ def test_real_member_view(real_pages: dict[str, Page]) -> None:
     assert any(n["kind"] == "issue" for n in nodes.values())
 
 
-def test_real_coalitions_view(built_store: Store, layout: Layout, real_pages: dict[str, Page]) -> None:
+def test_real_coalitions_view(built_store: Store, project: Project, real_pages: dict[str, Page]) -> None:
     from kg.coalitions import build_member_graph, find_coalitions
 
-    graph = build_member_graph(built_store, layout=layout)
+    graph = build_member_graph(built_store, project=project)
     report = find_coalitions(graph, seed=0)
     page = real_pages["coalitions"]
     assert page.nodes == graph.number_of_nodes()
@@ -389,30 +390,30 @@ def test_real_graph_view_opens_on_what_a_negotiator_looks_for(real_pages: dict[s
     assert "left out:" in page.html and "× citation" in page.html.lower(), "the page says what it left out"
 
 
-def test_real_graph_view_unknown_type_is_an_error(built_store: Store, layout: Layout) -> None:
+def test_real_graph_view_unknown_type_is_an_error(built_store: Store, project: Project) -> None:
     with pytest.raises(ParameterError, match=r"Unknown --type 'Countries'.*Country.*Member"):
-        draw(built_store, "graph", types=["Countries"], layout=layout)
-    drawing = draw(built_store, "graph", types=["Citation"], layout=layout)
+        draw(built_store, "graph", types=["Countries"], project=project)
+    drawing = draw(built_store, "graph", types=["Citation"], project=project)
     assert drawing.nodes and {n.kind for n in drawing.nodes} == {"Citation"}
 
 
 @pytest.mark.parametrize(("member", "documents"), [("Kenya", ["INF-ECOM-37"]), ("CIV", ["INF-ECOM-38", "INF-ECOM-49"])])
-def test_real_member_view_shows_every_document(built_store: Store, layout: Layout, member: str,
+def test_real_member_view_shows_every_document(built_store: Store, project: Project, member: str,
                                                 documents: list[str]) -> None:
     """Every document of 'kg query proposals-of-member', communications included (issue 12)."""
-    drawing = draw(built_store, "member", member=member, layout=layout)
+    drawing = draw(built_store, "member", member=member, project=project)
     ids = {n.id for n in drawing.nodes}
     for doc in documents:
         assert iris.ID + "doc/" + doc in ids
 
 
-def test_real_communities_are_named_after_what_binds_them(built_store: Store, layout: Layout,
+def test_real_communities_are_named_after_what_binds_them(built_store: Store, project: Project,
                                                           real_pages: dict[str, Page]) -> None:
     from html import escape
 
     from kg.coalitions import build_member_graph, find_coalitions
 
-    report = find_coalitions(build_member_graph(built_store, layout=layout), seed=0)
+    report = find_coalitions(build_member_graph(built_store, project=project), seed=0)
     names = [c.name for c in report.communities]
     assert all(names) and len(set(names)) == len(names), names
     for c in report.communities:
@@ -421,8 +422,8 @@ def test_real_communities_are_named_after_what_binds_them(built_store: Store, la
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_real_views_are_deterministic(built_store: Store, layout: Layout, real_pages: dict[str, Page], view: str) -> None:
-    again = draw_view(built_store, view, layout=layout, **_view_args(view, REAL_MEMBER))
+def test_real_views_are_deterministic(built_store: Store, project: Project, real_pages: dict[str, Page], view: str) -> None:
+    again = draw_view(built_store, view, project=project, **_view_args(view, REAL_MEMBER))
     assert again.html == real_pages[view].html
 
 
@@ -544,7 +545,7 @@ def _render(chromium: Any, page: Page, tmp_path: Path, check: Callable[[Tab], No
     tab = Tab(chromium, path)
     try:
         # polled from here: wait_for_function evaluates its predicate with eval, which the page's CSP
-        # forbids once the page takes longer than one check (a layout settling in the browser)
+        # forbids once the page takes longer than one check (a project settling in the browser)
         for _ in range(600):
             if tab.page.evaluate("window.kgViz && window.kgViz.ready === true"):
                 break
@@ -639,8 +640,18 @@ def test_browser_docs_page_loads_nothing(chromium: Any, tmp_path: Path) -> None:
     assert tab.errors == [], tab.errors
 
 
-def test_legend_names_the_classes_in_the_page_language(built_store: Store, layout: Layout) -> None:
+def test_legend_names_the_classes_in_the_page_language(built_store: Store, project: Project) -> None:
     """The legend reads the ontology's labels (checked namespace terms as plain IRIs), escaped by the template."""
-    french = draw_view(built_store, "sdt", lang="fr", layout=layout)
+    french = draw_view(built_store, "sdt", lang="fr", project=project)
     assert "<span>approprié</span>" in french.html and "<span>catégorie de préoccupation</span>" in french.html
     assert "<span>Appropriate</span>" not in french.html
+
+
+def test_a_page_is_written_without_importing_ipython() -> None:
+    """vis-network is read from the installed pyvis package without importing it (pyvis.network pulls IPython)."""
+    code = ("import sys; from kg.store import memory_store; from kg.viz import draw_view; "
+            "page = draw_view(memory_store([]), 'sdt'); assert 'vis.Network' in page.html or 'vis-network' in page.html; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('IPython', 'pyvis')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store, memory_store
 from kg.web.app import CSP, WebApp
 
@@ -27,15 +27,15 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def client(built_store: Store, layout: Layout) -> Client:
-    return Client(WebApp(built_store, layout))
+def client(built_store: Store, project: Project) -> Client:
+    return Client(WebApp(built_store, project))
 
 
 @pytest.fixture(scope="module")
-def server(built_store: Store, layout: Layout) -> Iterator[str]:
+def server(built_store: Store, project: Project) -> Iterator[str]:
     from kg.web.server import make_app_server
 
-    srv = make_app_server(built_store, layout, host="127.0.0.1", port=0)
+    srv = make_app_server(built_store, project, host="127.0.0.1", port=0)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_port}"
@@ -123,8 +123,8 @@ def test_every_page_forbids_loading_from_elsewhere(client: Client) -> None:
         assert "<script src=\"/static/app.js\"" in body or path.startswith("/brief")
 
 
-def test_read_only_loopback_host_check_and_limits(built_store: Store, layout: Layout) -> None:
-    app = Client(WebApp(built_store, layout, host="127.0.0.1", port=18499))
+def test_read_only_loopback_host_check_and_limits(built_store: Store, project: Project) -> None:
+    app = Client(WebApp(built_store, project, host="127.0.0.1", port=18499))
     assert app.get("/", headers={"Host": "127.0.0.1:18499"}).status_code == 200
     assert app.get("/", headers={"Host": "localhost:18499"}).status_code == 200
     assert app.get("/", headers={"Host": "evil.example:18499"}).status_code == 404
@@ -170,7 +170,7 @@ def test_hostile_labels_are_escaped() -> None:
     import pyoxigraph as ox
 
     store = memory_store(ox.parse(path=str(DATA / "viz-hostile.trig"), format=ox.RdfFormat.TRIG))
-    client = Client(WebApp(store, Layout(Path(__file__).resolve().parent.parent)))
+    client = Client(WebApp(store, Project(Path(__file__).resolve().parent.parent)))
     pages = ["/search?q=alert", "/search?q=Issue", "/id/test/AAA", "/id/test/BBB", "/id/test/group", "/id/test/doc",
              "/id/issue/A.1.1", "/search?q=<script>alert(7)</script>",
              "/questions/find-entity?text=<script>alert(7)</script>", "/questions/find-entity?text=alert"]
@@ -217,13 +217,13 @@ def test_briefing_prints_on_one_a4_page(invoke: Any, browser: Any, tmp_path: Pat
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
-def test_slow_pages_answer_503_then_the_page(built_store: Store, layout: Layout, monkeypatch: Any) -> None:
+def test_slow_pages_answer_503_then_the_page(built_store: Store, project: Project, monkeypatch: Any) -> None:
     import time
 
     from kg.web import app as web_app
 
     monkeypatch.setitem(web_app.LIMITS, "page_seconds", 0)
-    client = Client(WebApp(built_store, layout))
+    client = Client(WebApp(built_store, project))
     first = client.get("/views/sdt")
     assert first.status_code == 503 and first.headers["Retry-After"] == "5"
     deadline = time.monotonic() + 120

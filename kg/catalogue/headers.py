@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import QueryError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 from kg.queryfiles import read_rq
 
 __all__ = [
@@ -268,13 +268,13 @@ def read_query(path: Path) -> CatalogueQuery:
     )
 
 
-def list_queries(layout: Layout | None = None) -> list[CatalogueQuery]:
+def list_queries(project: Project | None = None) -> list[CatalogueQuery]:
     """The catalogue: every ``queries/*.rq`` (not the checks, lookups or stats), by name."""
-    layout = layout or default_layout()
-    return [read_query(p) for p in sorted(layout.queries_dir.glob("*.rq"))]
+    project = project or default_project()
+    return [read_query(p) for p in sorted(project.queries_dir.glob("*.rq"))]
 
 
-def find_query(name: str, layout: Layout | None = None) -> CatalogueQuery:
+def find_query(name: str, project: Project | None = None) -> CatalogueQuery:
     """The catalogue query called ``name`` (its file stem).
 
     Raises
@@ -282,11 +282,11 @@ def find_query(name: str, layout: Layout | None = None) -> CatalogueQuery:
     QueryError
         ``Unknown query 'x'. Known: …`` with the closest names first.
     """
-    layout = layout or default_layout()
-    path = layout.queries_dir / f"{name}.rq"
+    project = project or default_project()
+    path = project.queries_dir / f"{name}.rq"
     if name and "/" not in name and "\\" not in name and path.is_file():
         return read_query(path)
-    known = [p.stem for p in sorted(layout.queries_dir.glob("*.rq"))]
+    known = [p.stem for p in sorted(project.queries_dir.glob("*.rq"))]
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     close += [k for k in known if name and name.lower() in k and k not in close]
     hint = f" Did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
-from kg.layout import Layout
+from kg.project import Project
 from kg.queryfiles import read_rq
 from kg.store import QueryEngine
 
@@ -70,7 +70,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
 
 
-#: The layout of the index files; a new one gets new files (the version is in their name).
+#: The format of the index files; a new one gets new files (the version is in their name).
 _VERSION = "v2"
 
 _SCHEMA = """
@@ -257,10 +257,10 @@ def _store_folder(store: QueryEngine) -> Path | None:
     return folder
 
 
-def name_index(store: QueryEngine, lookup: str, layout: Layout, kind: str = "") -> NameIndex:
+def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = "") -> NameIndex:
     """The index of ``queries/lookup/<lookup>.rq`` on ``store``: read from beside the store, or
     built once (and written there when the build folder can be written)."""
-    path = layout.queries_dir / "lookup" / f"{lookup}.rq"
+    path = project.queries_dir / "lookup" / f"{lookup}.rq"
     text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     try:
@@ -295,7 +295,7 @@ def name_index(store: QueryEngine, lookup: str, layout: Layout, kind: str = "") 
 
 def _remove_stale(index_dir: Path, store_name: str) -> None:
     """Remove the indexes of stores that are gone (their folder no longer exists) and those
-    of an older layout."""
+    of an older format."""
     for file in index_dir.glob("*.sqlite"):
         owner = file.name.split(".", 1)[0]
         outdated = owner == store_name and not file.name.endswith(f".{_VERSION}.sqlite")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -21,7 +22,8 @@ from kg.catalogue.headers import KIND_HELP, KINDS
 from kg.catalogue.index import name_index, normalise
 from kg.choices import LANGS
 from kg.errors import ParameterError
-from kg.layout import Layout, default_layout
+from kg.labels import display_label
+from kg.project import Project, default_project
 from kg.store import QueryEngine
 
 __all__ = ["normalise", "resolve_parameter"]
@@ -35,24 +37,15 @@ class _Candidate:
     iri: str
     names: list[tuple[str, str | None]] = field(default_factory=list)  # (text, lang)
 
-    def display(self, lang: str) -> str:
-        label = _pick_label(self.names, lang) or self.short()
-        short = self.short()
-        return f"{label} ({short})" if label != short else short
-
     def short(self) -> str:
         return iris.compact(self.iri)
 
 
-def _pick_label(names: Sequence[tuple[str, str | None]], lang: str) -> str | None:
-    for wanted in (lang, "en"):
-        for text, tag in names:
-            if tag == wanted:
-                return text
-    for text, tag in names:
-        if tag:
-            return text
-    return names[0][0] if names else None
+def _display(store: QueryEngine, queries_dir: Path, cand: _Candidate, lang: str) -> str:
+    """A candidate as a message names it: its display label in ``lang`` (:mod:`kg.labels`) and key."""
+    short = cand.short()
+    label = display_label(store, queries_dir, cand.iri, lang) or short
+    return f"{label} ({short})" if label != short else short
 
 
 def _as_iri(value: str) -> str | None:
@@ -76,7 +69,7 @@ def resolve_parameter(
     value: str,
     lang: str = "en",
     *,
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> ox.NamedNode | ox.Literal:
     """Turn what a person typed into the RDF term a query is bound to.
 
@@ -95,7 +88,7 @@ def resolve_parameter(
         ``member/CIV``).
     lang : str
         The language of the names shown in error messages.
-    layout : Layout, optional
+    project : Project, optional
         Where ``queries/lookup/`` is (default: this clone).
 
     Returns
@@ -125,7 +118,9 @@ def resolve_parameter(
         return ox.Literal(code)
     if not value.strip():
         raise ParameterError(f"an empty {kind} was given; {KIND_HELP[kind]}")
-    index = name_index(store, KINDS[kind], layout or default_layout(), kind)
+    project = project or default_project()
+    index = name_index(store, KINDS[kind], project, kind)
+    queries_dir = project.queries_dir
 
     iri = _as_iri(value)
     if iri is not None and index.has(iri):
@@ -139,16 +134,16 @@ def resolve_parameter(
             return ox.NamedNode(found[0])
         if len(found) > 1:
             hits = [_Candidate(i, index.names_of(i)) for i in found]
-            shown = ", ".join(c.display(lang) for c in hits[:8])
+            shown = ", ".join(_display(store, queries_dir, c, lang) for c in hits[:8])
             more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
             raise ParameterError(
                 f"ambiguous {kind} {value!r}: it names {shown}{more}. Give one of the keys in brackets instead, e.g. {hits[0].short()!r}."
             )
     candidates = [_Candidate(i, names) for i, names in index.everything().items()]
-    raise ParameterError(_unknown_message(kind, value, candidates, lang))
+    raise ParameterError(_unknown_message(kind, value, candidates, lambda c: _display(store, queries_dir, c, lang)))
 
 
-def _unknown_message(kind: str, value: str, candidates: Sequence[_Candidate], lang: str) -> str:
+def _unknown_message(kind: str, value: str, candidates: Sequence[_Candidate], display: Callable[[_Candidate], str]) -> str:
     by_name: dict[str, list[_Candidate]] = {}
     for cand in candidates:
         for name, _ in cand.names:
@@ -163,5 +158,5 @@ def _unknown_message(kind: str, value: str, candidates: Sequence[_Candidate], la
                 seen.append(cand)
     if not candidates:
         return f"unknown {kind} {value!r}: the graph holds no {kind} at all (is it built? 'kg build')"
-    hint = f" Did you mean: {'; '.join(c.display(lang) for c in seen[:5])}?" if seen else ""
+    hint = f" Did you mean: {'; '.join(display(c) for c in seen[:5])}?" if seen else ""
     return f"unknown {kind} {value!r}.{hint} Expected {KIND_HELP[kind]}."

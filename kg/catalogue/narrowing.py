@@ -28,9 +28,9 @@ import pyoxigraph as ox
 
 from kg.catalogue.headers import KINDS, CatalogueQuery
 from kg.errors import QueryError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 
-__all__ = ["Narrowing", "narrowing_of", "narrowed_text"]
+__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _undef_blocks(text: str, variable: str) -> list[tuple[int, int]]:
     return found
 
 
-def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any], layout: Layout | None = None) -> str:
+def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any], project: Project | None = None) -> str:
     """The query's text with its ``VALUES ?x { UNDEF }`` blocks holding the matching things
     (the text unchanged when the query narrows nothing or the text is empty)."""
     narrowing = narrowing_of(query)
@@ -87,7 +87,7 @@ def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any]
         return query.text  # an empty text matches every name: nothing to narrow
     from kg.catalogue.index import name_index
 
-    index = name_index(store, KINDS[narrowing.kind], layout or default_layout(), narrowing.kind)
+    index = name_index(store, KINDS[narrowing.kind], project or default_project(), narrowing.kind)
     found = index.containing(term.value)
     if len(found) > 256 and len(found) * 4 > index.size():
         return query.text  # most things match: reading them all is cheaper than naming them
@@ -97,6 +97,26 @@ def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any]
         parts += [query.text[last:start], things]
         last = end
     parts.append(query.text[last:])
+    return "".join(parts)
+
+
+def with_values(text: str, variable: str, iris: list[str]) -> str:
+    """``text`` with the ``UNDEF`` of every ``VALUES ?variable { UNDEF }`` block replaced by these IRIs.
+
+    The IRIs are written by Oxigraph's serialiser (as for a narrowed question); a query without
+    such a block is returned as it is. Used by :mod:`kg.viz.reader` to read what is drawn only.
+
+    Examples
+    --------
+    >>> with_values("SELECT ?x WHERE { VALUES ?x { UNDEF } ?x ?p ?o }", "x", ["urn:a", "urn:b"])
+    'SELECT ?x WHERE { VALUES ?x { <urn:a> <urn:b> } ?x ?p ?o }'
+    """
+    prologue, things = _written(iris, text)
+    parts, last = [prologue], 0
+    for start, end in _undef_blocks(text, variable):
+        parts += [text[last:start], things]
+        last = end
+    parts.append(text[last:])
     return "".join(parts)
 
 

@@ -13,7 +13,7 @@ from kg.catalogue.inlining import inline_terms
 from kg.catalogue.narrowing import narrowed_text
 from kg.choices import LANGS
 from kg.errors import ParameterError, QueryError
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import QueryEngine, Store, Table
 
 __all__ = ["bind_parameters", "run_catalogue_query", "run_query"]
@@ -25,7 +25,7 @@ def bind_parameters(
     values: Mapping[str, str],
     lang: str = "en",
     *,
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> dict[str, ox.NamedNode | ox.Literal]:
     """Resolve the values given for a query's parameters into bound RDF terms.
 
@@ -47,7 +47,7 @@ def bind_parameters(
     bound: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.parameters:
         if p.name in values:
-            bound[p.name] = resolve_parameter(store, p.kind, values[p.name], lang, layout=layout)
+            bound[p.name] = resolve_parameter(store, p.kind, values[p.name], lang, project=project)
         elif p.kind == "lang":
             bound[p.name] = resolve_parameter(store, "lang", lang)
         elif p.required:
@@ -63,7 +63,7 @@ def run_catalogue_query(
     lang: str = "en",
     *,
     show_parameters: bool = False,
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> Table:
     """Run a catalogue query with its parameters bound.
 
@@ -87,8 +87,8 @@ def run_catalogue_query(
     """
     if lang not in LANGS:
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-    bindings = bind_parameters(store, query, values or {}, lang, layout=layout)
-    result = _query(store, narrowed_text(store, query, bindings, layout), bindings)
+    bindings = bind_parameters(store, query, values or {}, lang, project=project)
+    result = _query(store, narrowed_text(store, query, bindings, project), bindings)
     if not isinstance(result, Table):
         raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
     if show_parameters or not bindings:

@@ -18,7 +18,7 @@ import click
 
 from kg import __version__
 from kg.cli._common import Context
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 
 __all__ = ["main", "cli"]
 
@@ -104,10 +104,10 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["kg.verbose"] = verbose  # e.g. kg build's progress lines
-    layout = default_layout()
+    project = default_project()
     if build_dir is not None:
-        layout = Layout(layout.root, build_override=build_dir)
-    ctx.obj = Context(layout, store_url=store_url or None)
+        project = Project(project.root, build_override=build_dir)
+    ctx.obj = Context(project, store_url=store_url or None)
 
 
 #: Modules of ``kg.cli`` whose ``COMMANDS`` are registered eagerly (imported at start):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kg.errors import KGError, ValidationFailed
-from kg.layout import Layout
+from kg.project import Project
 
 __all__ = ["Context", "output_options", "emit", "handle_errors", "short_iri", "pass_context"]
 
@@ -18,15 +18,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    """What every command needs: the project layout and where the graph is answered from.
+    """What every command needs: the project (its folders) and where the graph is answered from.
 
     ``store_url`` (``--store URL`` / ``KG_STORE``) names a remote SPARQL 1.1 endpoint; the
     commands then read it through :class:`kg.remote.RemoteStore`, which answers as the
     embedded :class:`kg.store.Store` does. Without it, the built graph is opened.
     """
 
-    def __init__(self, layout: Layout, *, store_url: str | None = None) -> None:
-        self.layout = layout
+    def __init__(self, project: Project, *, store_url: str | None = None) -> None:
+        self.project = project
         self.store_url = store_url
 
     def store(self) -> Any:
@@ -36,7 +36,7 @@ class Context:
             return open_remote(self.store_url)
         from kg.store import open_store
 
-        return open_store(self.layout.build_dir)
+        return open_store(self.project.build_dir)
 
     def embedded_store(self) -> Any:
         """The built graph on this machine, for commands that only work on it (``kg serve``)."""
@@ -45,7 +45,7 @@ class Context:
                              "(unset KG_STORE or leave out --store)")
         from kg.store import open_store
 
-        return open_store(self.layout.build_dir)
+        return open_store(self.project.build_dir)
 
 
 def output_options(formats: tuple[str, ...]) -> Callable[[F], F]:

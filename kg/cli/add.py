@@ -73,7 +73,7 @@ def add(context: Context, kind: str, file: Path | None, template: bool, output: 
     try:
         if not file.exists():
             raise AddFailed([f"{file}: no such file"])
-        report = add_sheet(context.layout, spec.name, file, _store(context), dry_run=dry_run, replace=replace)
+        report = add_sheet(context.project, spec.name, file, _store(context), dry_run=dry_run, replace=replace)
     except AddFailed as exc:
         for problem in exc.problems:
             click.echo(f"Error: {problem}", err=True)
@@ -89,7 +89,7 @@ def add(context: Context, kind: str, file: Path | None, template: bool, output: 
         click.echo(f"{'would add' if dry_run else 'added'}: {line}")
     for line in report.unchanged:
         click.echo(line)
-    shown = report.file.relative_to(context.layout.root) if report.file.is_relative_to(context.layout.root) else report.file
+    shown = report.file.relative_to(context.project.root) if report.file.is_relative_to(context.project.root) else report.file
     if not report.added:
         click.echo("nothing new: no file changed", err=True)
     elif dry_run:

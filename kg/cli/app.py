@@ -38,8 +38,8 @@ def app(context: Context, host: str, port: int, no_browser: bool, allow_remote: 
         raise click.BadParameter(f"{host!r} is not a loopback address; the app serves this computer only",
                                  param_hint="--host")
     store = context.store()
-    manifest = read_manifest(context.layout.build_dir) or {}
-    serve(store, context.layout, host=host, port=port, open_browser=not no_browser,
+    manifest = read_manifest(context.project.build_dir) or {}
+    serve(store, context.project, host=host, port=port, open_browser=not no_browser,
           version=str(manifest.get("fingerprint", "")))
     # Ctrl+C stops at once: the daemon threads that prepare views and briefings may be inside
     # a long native call (Oxigraph, layout), and the interpreter's shutdown would wait for it.

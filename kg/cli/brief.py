@@ -41,11 +41,11 @@ def brief(context: Context, who: str, lang: str, output: Path | None) -> None:
     from kg.store import read_manifest
 
     store = context.store()
-    _, note = resolve_noting(store, "actor", who, lang, layout=context.layout)
+    _, note = resolve_noting(store, "actor", who, lang, project=context.project)
     say_note(note)
-    manifest = read_manifest(context.layout.build_dir) or {}
+    manifest = read_manifest(context.project.build_dir) or {}
     built = str(manifest.get("fingerprint", ""))[:12]
-    emit(render_brief(store, who, lang, layout=context.layout, version=built), output)
+    emit(render_brief(store, who, lang, project=context.project, version=built), output)
 
 
 COMMANDS = [brief]

@@ -50,8 +50,8 @@ def _build(context: Context, on: str | None, ties: str | None, weights: tuple[st
     except ParameterError as exc:
         raise click.BadParameter(str(exc), param_hint="--weight") from None
     store = context.store()
-    on_iri = resolve_on(store, on, layout=context.layout) if on is not None else None
-    graph = build_member_graph(store, on=on_iri, ties=kinds, weights=weight_of, lang=lang, layout=context.layout)
+    on_iri = resolve_on(store, on, project=context.project) if on is not None else None
+    graph = build_member_graph(store, on=on_iri, ties=kinds, weights=weight_of, lang=lang, project=context.project)
     return store, graph
 
 
@@ -249,13 +249,13 @@ def partners(context: Context, member: str, on: str | None, ties: str | None, we
     from kg.corrections import label_of, resolve_noting
 
     store, graph = _build(context, on, ties, weights, lang)
-    term, note = resolve_noting(store, "actor", member, lang, layout=context.layout)
+    term, note = resolve_noting(store, "actor", member, lang, project=context.project)
     say_note(note)
     iri = term.value
     if "/group/" in iri:
         from kg.coalitions.groups import group_members, rank_group_partners
 
-        group_name = label_of(store, "actor", iri, lang, layout=context.layout)
+        group_name = label_of(store, "actor", iri, lang, project=context.project)
         inside = group_members(store, iri)
         ranked = rank_group_partners(graph, inside, top=top)
         if not ranked:

@@ -18,7 +18,7 @@ __all__ = ["COMMANDS"]
 
 
 @click.command()
-@click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option("--force", "--full", "force", is_flag=True, help="Rebuild everything, even if no source changed (no incremental build).")
 @click.option(
     "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
     help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
@@ -33,27 +33,32 @@ def build(context: Context, force: bool, reasoner: str, validator: str) -> None:
     """Parse, validate (SHACL), reason (OWL-RL) and store the graph.
 
     Reads ontology/jsi.ttl, ontology/shapes.ttl, queries/checks/ and graph_data/*.trig;
-    writes the store under build/. Skips the work when no source changed. A failed
-    build leaves the previous built graph in place. Each stage reports its progress on
-    standard error when it is a terminal (or with 'kg -v build').
+    writes the store under build/. Skips the work when no source changed. When only
+    files of graph_data/ changed since the last build, the build is incremental: it
+    re-parses the changed files, brings the previous closure up to date and writes
+    the difference into a copy of the previous store, giving the same graph as a
+    full build; any other change builds everything (said on standard error). A
+    failed build leaves the previous built graph in place. Each stage reports its
+    progress on standard error when it is a terminal (or with 'kg -v build').
 
     \b
     Example:
-      kg build            # or: kg build --force
+      kg build            # incremental when it can be
+      kg build --full     # everything again (also: --force)
       kg build --reasoner owlrl --validator pyshacl   # the referees (slow)
     """
     from kg.build import build_graph
 
     verbose = sys.stderr.isatty() or bool(click.get_current_context().meta.get("kg.verbose"))
     report = build_graph(
-        context.layout, force=force, reasoner=reasoner, validator=validator,
+        context.project, force=force, reasoner=reasoner, validator=validator,
         progress=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
     if report.skipped:
         click.echo(f"up to date: {report.asserted} asserted + {report.inferred} inferred statements in {report.store}", err=True)
     else:
         steps = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
-        click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps})", err=True)
+        click.echo(f"built {report.store}: {report.asserted} asserted + {report.inferred} inferred statements ({steps}); {report.mode}", err=True)
 
 
 @click.command()
@@ -78,19 +83,19 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
     from kg.store import Cell, Table
     from kg.validation import validate_sources
 
-    layout = context.layout
+    project = context.project
     try:
-        data_files = [Path(f) for f in files] if files else layout.data_files()
+        data_files = [Path(f) for f in files] if files else project.data_files()
         # FILES are checked in the context of the whole graph (references to other files are
         # seen), and only the problems of what FILES state are reported; FILES come first, so
         # that a node they describe is reported under their name.
         given = {os.path.realpath(f) for f in data_files}  # realpath: no error on a symlink loop
-        context_files = data_files + [f for f in layout.data_files() if os.path.realpath(f) not in given]
-        loaded = load_sources(layout.ontology_file, context_files, root=layout.root)
-        checks = sorted(layout.checks_dir.glob("*-violation.rq"))
-        violations = validate_sources(loaded, layout.shapes_file, checks)
+        context_files = data_files + [f for f in project.data_files() if os.path.realpath(f) not in given]
+        loaded = load_sources(project.ontology_file, context_files, root=project.root)
+        checks = sorted(project.checks_dir.glob("*-violation.rq"))
+        violations = validate_sources(loaded, project.shapes_file, checks)
         if files:
-            shown = {_shown(f, layout.root) for f in data_files}
+            shown = {_shown(f, project.root) for f in data_files}
             violations = [v for v in violations if v.file in shown]
     except KGError as exc:  # exit 2: the check could not run (1 means violations found)
         raise CheckFailedToRun(str(exc)) from exc
@@ -216,7 +221,7 @@ def stats(context: Context, fmt: str, output: Path | None) -> None:
     from kg.output import render_table
     from kg.stats import graph_stats
 
-    tables = graph_stats(context.store(), context.layout)
+    tables = graph_stats(context.store(), context.project)
     if fmt in ("json",):
         import json
 

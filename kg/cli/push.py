@@ -65,6 +65,11 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
         if bars:
             bars[0].__exit__(None, None, None)
     click.echo(f"pushed {report.statements} statements in {len(report.graphs)} named graphs to {url}", err=True)
+    if report.union:
+        click.echo(f"and their union ({report.union} statements), which 'kg --store' queries as the default graph", err=True)
+    elif only:
+        click.echo("the union graph was deleted (a push of some graphs cannot keep it exact): "
+                   "'kg --store' names every graph until the next full push", err=True)
     if report.removed:
         click.echo(f"deleted {len(report.removed)} graph(s) of an earlier push that the build no longer has", err=True)
 

@@ -31,7 +31,7 @@ def _parse_parameter(text: str) -> tuple[str, str]:
 def _describe(context: Context, name: str) -> str:
     from kg.catalogue import KIND_HELP, find_query
 
-    q = find_query(name, context.layout)
+    q = find_query(name, context.project)
     lines = [f"{q.name}: {q.summary}", ""]
     if q.description:
         lines += [q.description, ""]
@@ -113,13 +113,13 @@ def query(
     """
     from kg.catalogue import catalogue_table, find_query, list_queries, run_query
 
-    layout = context.layout
+    project = context.project
     if update_readme is not None and not list_:
         raise click.UsageError("--update-readme goes with --list")
     if list_:
         if name:
             raise click.UsageError("give either --list or a query NAME, not both")
-        queries = list_queries(layout)
+        queries = list_queries(project)
         if update_readme is not None:
             from kg.catalogue import update_readme as update
             from kg.output import write_text_atomic
@@ -137,7 +137,7 @@ def query(
     if describe:
         emit(_describe(context, name), output)
         return
-    catalogue_query = find_query(name, layout)
+    catalogue_query = find_query(name, project)
     values = dict(_parse_parameter(p) for p in params)
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("an .xlsx workbook is not text: give -o FILE.xlsx (or redirect standard output)")
@@ -147,15 +147,15 @@ def query(
         store = rdflib_store(context.store())
     else:
         store = context.store()
-    values = _corrected(store, catalogue_query, values, lang, layout)
-    table = run_query(store, catalogue_query, values, lang, show_parameters=show_params, layout=layout)
+    values = _corrected(store, catalogue_query, values, lang, project)
+    table = run_query(store, catalogue_query, values, lang, show_parameters=show_params, project=project)
     notes = (f"question: {catalogue_query.summary}", f"command: {_command_line(catalogue_query.name, values, lang)}")
     emit_answer(table, fmt, output, lang=lang, wide=wide, bom=bom, title=catalogue_query.name, notes=notes)
     if not table.rows:
         click.echo("no rows", err=True)
 
 
-def _corrected(store: object, query: CatalogueQuery, values: dict[str, str], lang: str, layout: object) -> dict[str, str]:
+def _corrected(store: object, query: CatalogueQuery, values: dict[str, str], lang: str, project: object) -> dict[str, str]:
     """Each value as the catalogue will read it; a correction or another reading is said on stderr."""
     from kg.corrections import resolve_noting
 
@@ -164,7 +164,7 @@ def _corrected(store: object, query: CatalogueQuery, values: dict[str, str], lan
         p = query.parameter(name)
         if p is None or p.kind in ("lang", "text"):
             continue
-        term, note = resolve_noting(store, p.kind, value, lang, layout=layout)  # type: ignore[arg-type]
+        term, note = resolve_noting(store, p.kind, value, lang, project=project)  # type: ignore[arg-type]
         say_note(note and f"{name}: {note}")
         out[name] = f"<{term.value}>"
     return out

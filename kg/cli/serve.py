@@ -44,7 +44,7 @@ def serve(
     if context.store_url:  # kg serve serves the built graph, not a --store endpoint
         context.embedded_store()
     config = EndpointConfig(
-        build_dir=context.layout.build_dir, host=host, port=port, timeout_s=timeout_s,
+        build_dir=context.project.build_dir, host=host, port=port, timeout_s=timeout_s,
         max_result_bytes=int(max_result_mb * 1_000_000), workers=workers, max_memory_mb=max_memory_mb,
         idle_timeout_s=idle_timeout, allow_hosts=allow_host,
     )

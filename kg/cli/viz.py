@@ -79,9 +79,9 @@ def viz(context: Context, view: str, name: str | None, output: Path, lang: str, 
         except ParameterError as exc:
             raise click.BadParameter(str(exc), param_hint="--weight") from None
     store = context.store()
-    manifest = read_manifest(context.layout.build_dir) or {}
+    manifest = read_manifest(context.project.build_dir) or {}
     page = draw_view(store, view, lang=lang, member=name, on=on, ties=tie_kinds, weights=weights, types=types,
-                     seed=seed, layout=context.layout, version=str(manifest.get("fingerprint", ""))[:12])
+                     seed=seed, project=context.project, version=str(manifest.get("fingerprint", ""))[:12])
     write_page(page, output)
     how = "laid out in the browser" if page.physics else "positions fixed"
     click.echo(f"wrote {output}: {page.title} ({page.nodes} nodes, {page.edges} links, {how})", err=True)
@@ -108,7 +108,7 @@ def docs(context: Context, output: Path, lang: str) -> None:
     """
     from kg.docs import write_ontology_docs
 
-    written = write_ontology_docs(context.layout.ontology_file, output, lang)
+    written = write_ontology_docs(context.project.ontology_file, output, lang)
     click.echo(f"wrote {written}", err=True)
 
 

@@ -10,6 +10,11 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from kg.coalitions import fast
+from kg.coalitions.pairs import Ties
+from kg.coalitions.tied import Tied
 from kg.coalitions.ties import TIE_KINDS
 from kg.errors import ParameterError
 from kg.iris import compact
@@ -197,19 +202,6 @@ class Partner:
 # --------------------------------------------------------------------------- analysis
 
 
-def _tied(graph: nx.Graph) -> nx.Graph:
-    """The members with at least one tie, as a fresh graph in sorted order (for seeded algorithms)."""
-    import networkx as nx
-
-    tied = nx.Graph()
-    tied.add_nodes_from(sorted(n for n in graph.nodes if graph.degree(n) > 0))
-    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
-        w = float(data.get("weight", 1.0))
-        if w > 0:
-            tied.add_edge(a, b, weight=w, distance=1.0 / w)
-    return tied
-
-
 def _label(graph: nx.Graph, node: str) -> str:
     return str(graph.nodes[node].get("label") or compact(node))
 
@@ -245,7 +237,9 @@ def find_coalitions(
     no tie are reported apart, not as communities of one. Betweenness is computed on distances
     ``1 / weight`` (strong ties are short): exactly on graphs the size of the real one, from a
     seeded sample of sources on large ones (:data:`BETWEENNESS_EXACT_WORK`; the report's
-    ``exact_betweenness`` says which).
+    ``exact_betweenness`` says which). With igraph installed (``kg[fast]``), large graphs are
+    split by igraph's Leiden and betweenness is computed by igraph, from the same sources
+    (:mod:`kg.coalitions.fast`).
 
     Examples
     --------
@@ -264,34 +258,33 @@ def find_coalitions(
     >>> [(b.member, b.community, b.reaches) for b in report.bridges]
     [('c', 1, (2,)), ('d', 2, (1,))]
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():
+        return _find(graph, seed=seed, resolution=resolution, top_reasons=top_reasons)
+
+
+def _find(graph: nx.Graph, *, seed: int, resolution: float, top_reasons: int | None) -> CoalitionReport:
     import networkx as nx
 
-    tied = _tied(graph)
+    tied = Tied.of(graph)
+    as_igraph = fast.to_igraph(tied) if tied.ties() else None
     exact = True
     found: list[list[str]] = []
-    if tied.number_of_edges():
-        found = sorted(sorted(c) for c in nx.community.louvain_communities(
-            tied, weight="weight", resolution=resolution, seed=seed))
-    # One pass over the ties, in the graph's (sorted) order, for everything summed per community:
+    if tied.ties():
+        leiden = fast.communities(tied, seed=seed, resolution=resolution, graph=as_igraph)
+        found = sorted(leiden if leiden is not None else (sorted(c) for c in nx.community.louvain_communities(
+            tied.to_networkx(), weight="weight", resolution=resolution, seed=seed)))
+    # Everything summed per community is added tie by tie in the graph's (sorted) order (kg.coalitions.tied):
     # sums over sets would depend on Python's hash seed in their last bits, and so would the bytes.
     first = {n: i for i, c in enumerate(found) for n in c}
-    inside, own_inside, strength = [0.0] * len(found), [0.0] * len(found), [0.0] * len(found)
-    pairs_tied = [0] * len(found)
-    total = 0.0
-    for a, b, data in tied.edges(data=True):
-        w = data["weight"]
-        total += w
-        ca, cb = first[a], first[b]
-        strength[ca] += w
-        strength[cb] += w
-        if ca == cb:
-            inside[ca] += w
-            own_inside[ca] += float(graph.edges[a, b].get("own_weight", w))
-            pairs_tied[ca] += 1
+    community = np.array([first[n] for n in tied.nodes], dtype=np.int64)
+    inside, own_inside, strength, pairs_tied, total = tied.sums(community, len(found))
     modularity = 0.0
     for i in range(len(found)):  # Newman's modularity with a resolution, as networkx.community.modularity
         modularity += inside[i] / total - resolution * (strength[i] / (2 * total)) ** 2
 
+    position = {n: i for i, n in enumerate(graph.nodes)}
     order = sorted(range(len(found)), key=lambda i: (
         -len(found[i]), -inside[i], min(_label(graph, n).casefold() for n in found[i]), found[i][0]))
     community_of: dict[str, int] = {}
@@ -302,7 +295,7 @@ def find_coalitions(
         for n in ordered:
             community_of[n] = number
         size = len(members)
-        reasons = _binding_reasons(graph, set(members))
+        reasons = _binding_reasons(graph, members, position)
         communities.append(Community(
             name=community_name(reasons, size),
             id=number,
@@ -315,20 +308,24 @@ def find_coalitions(
         ))
 
     bridges: list[Bridge] = []
-    if tied.number_of_edges():
-        n, m = tied.number_of_nodes(), tied.number_of_edges()
-        exact = n * m <= BETWEENNESS_EXACT_WORK
-        sample = None if exact else min(n, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // m))
-        centrality = nx.betweenness_centrality(
-            tied, weight="distance", normalized=True, k=sample, seed=None if exact else seed,
-        )
-        for node in tied.nodes:
-            reaches = sorted({community_of[m] for m in tied.neighbors(node)} - {community_of[node]})
-            if reaches and centrality[node] > 0:
-                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(reaches)))
+    if tied.ties():
+        size, ties = len(tied.nodes), tied.ties()
+        exact = size * ties <= BETWEENNESS_EXACT_WORK
+        sample = None if exact else min(size, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // ties))
+        centrality = fast.betweenness(tied, sample=sample, seed=seed, graph=as_igraph)
+        if centrality is None:
+            centrality = nx.betweenness_centrality(
+                tied.to_networkx(), weight="distance", normalized=True, k=sample, seed=None if exact else seed,
+            )
+        numbered = np.array([community_of[node] for node in tied.nodes], dtype=np.int64)
+        for i, others in sorted(tied.reaches(numbered).items()):
+            node = tied.nodes[i]
+            if centrality[node] > 0:
+                bridges.append(Bridge(node, _label(graph, node), float(centrality[node]), community_of[node], tuple(others)))
         bridges.sort(key=lambda b: (-b.betweenness, b.label.casefold(), b.member))
 
-    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in tied),
+    in_tied = set(tied.nodes)
+    isolated = sorted((n for n in graph.nodes if graph.degree(n) == 0 or n not in in_tied),
                       key=lambda n: (_label(graph, n).casefold(), n))
     return CoalitionReport(
         communities=tuple(communities),
@@ -374,10 +371,24 @@ def community_name(reasons: list[BindingReason] | tuple[BindingReason, ...], siz
     return " · ".join(parts)
 
 
-def _binding_reasons(graph: nx.Graph, members: set[str]) -> list[BindingReason]:
-    """The reasons of the ties inside a community, summed by shared item, strongest first."""
+def _binding_reasons(graph: nx.Graph, members: list[str], position: dict[str, int]) -> list[BindingReason]:
+    """The reasons of the ties inside a community, summed by shared item, strongest first.
+
+    Summed over the community's ties in the graph's order: members in node order, each one's
+    partners in IRI order (as :func:`build_member_graph` adds them), each tie's reasons strongest
+    first; from the arrays of :mod:`kg.coalitions.pairs` when the graph has them.
+    """
     acc: dict[tuple[str, str], dict[str, Any]] = {}
-    for a, b, data in graph.subgraph(members).edges(data=True):
+    ties = graph.graph.get("_ties")
+    if isinstance(ties, Ties):
+        for entry in ties.binding(members, position):
+            acc[(entry["kind"], entry["what"])] = entry
+    inside = set(members)
+    walk = [] if isinstance(ties, Ties) else sorted(
+        ((a, b) if position[a] <= position[b] else (b, a) for a, b in graph.subgraph(inside).edges),
+        key=lambda e: (position[e[0]], e[1]))
+    for a, b in walk:
+        data = graph.edges[a, b]
         for r in data.get("reasons", ()):
             key = (str(r["kind"]), str(r["what"]))
             entry = acc.setdefault(key, {"weight": 0.0, "members": set(), "own": False, "documents": set(), "citations": set()})

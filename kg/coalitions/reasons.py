@@ -69,10 +69,10 @@ class _Holding:
 
 
 class _Names:
-    """Labels, codes and citation texts, in one language with English as fallback."""
+    """Display labels (one language, chosen at build time by :mod:`kg.labels`), codes and citation texts."""
 
-    def __init__(self, table: Table, lang: str) -> None:
-        labels: dict[str, dict[str, str]] = {}
+    def __init__(self, table: Table, labels: Mapping[str, tuple[str, str]]) -> None:
+        self.labels = {entity: text for entity, (text, _) in labels.items()}
         self.codes: dict[str, str] = {}
         self.citations: dict[str, str] = {}
         self.sources: dict[str, str] = {}
@@ -81,17 +81,10 @@ class _Names:
             entity = _value(row, cols["entity"])
             if entity is None:
                 continue
-            label = row[cols["label"]]
-            if label is not None:
-                langs = labels.setdefault(entity, {})
-                tag = label.lang or ""
-                if tag not in langs or label.value < langs[tag]:
-                    langs[tag] = label.value
             for column, found in (("code", self.codes), ("citation", self.citations), ("source", self.sources)):
                 value = _value(row, cols.get(column))
                 if value is not None and (entity not in found or value < found[entity]):
                     found[entity] = value  # the smallest, so that the choice never depends on row order
-        self.labels = {e: (ls.get(lang) or ls.get("en") or ls.get("") or min(ls.values())) for e, ls in labels.items()}
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or self.codes.get(iri) or compact(iri)

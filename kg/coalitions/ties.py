@@ -8,7 +8,6 @@ collaboration networks.
 from __future__ import annotations
 
 import difflib
-import itertools
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from kg.iris import compact
 from kg.errors import ParameterError, QueryError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 from kg.queryfiles import run_rq
-from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _reason, _value, _what, describe_reason
+from kg.labels import read_display_labels
+from kg.coalitions import pairs
+from kg.coalitions.pairs import TieReasons
+from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
 from kg.store import QueryEngine, Table
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
@@ -145,7 +147,7 @@ def parse_weights(weights: Mapping[str, float] | Iterable[str] | None) -> dict[s
 _COLUMN_CODES = ("cooperation", "cooperation-mechanisms", "capacity-building", "implementation-periods")
 
 
-def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) -> str:
+def resolve_on(store: QueryEngine, value: str, *, project: Project | None = None) -> str:
     """Resolve what ``--on`` names: an issue or section (code or name) or a Table 5 column.
 
     Returns the IRI. Raises :class:`~kg.errors.ParameterError` with the query layer's "did you
@@ -159,7 +161,7 @@ def resolve_on(store: QueryEngine, value: str, *, layout: Layout | None = None) 
     errors: list[str] = []
     for kind in ("issue",) if looks_like_code else ("column", "issue"):
         try:
-            return resolve_parameter(store, kind, value, layout=layout).value
+            return resolve_parameter(store, kind, value, project=project).value
         except ParameterError as exc:
             errors.append(str(exc))
     if looks_like_code:
@@ -181,7 +183,7 @@ def build_member_graph(
     ties: Iterable[str] | str | None = None,
     weights: Mapping[str, float] | Iterable[str] | None = None,
     lang: str = "en",
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> nx.Graph:
     """The weighted member–member graph of the knowledge graph.
 
@@ -211,7 +213,7 @@ def build_member_graph(
         Changes to :data:`DEFAULT_WEIGHTS`.
     lang : {'en', 'fr', 'es'}
         The language of names (English where a name is missing).
-    layout : kg.layout.Layout, optional
+    project : kg.project.Project, optional
         Where ``queries/coalitions/`` is (default: this clone).
 
     Returns
@@ -219,8 +221,8 @@ def build_member_graph(
     networkx.Graph
         Nodes are member IRIs with ``label``, ``code``, ``activity`` (the proposals and
         communications it sponsored itself) and ``participant`` (it takes part in the JSI).
-        Edges have ``weight`` (= ``own_weight`` + ``group_weight``) and ``reasons``: a list of
-        dicts with ``kind``, ``what``, ``sources`` (document symbols, then citations),
+        Edges have ``weight`` (= ``own_weight`` + ``group_weight``) and ``reasons``: a sequence
+        of dicts, made when first read (:class:`kg.coalitions.pairs.TieReasons`), with ``kind``, ``what``, ``sources`` (document symbols, then citations),
         ``documents``, ``citations``, ``basis`` (``own`` or ``group``), ``groups`` (names of the
         groups a group-based reason comes through), ``weight`` and ``shared_by`` (how many
         members share the item), strongest first. ``graph.graph`` records ``on``, ``on_label``,
@@ -254,14 +256,29 @@ def build_member_graph(
     >>> edge["weight"], describe_reason(edge["reasons"][0])
     (3.0, 'co-sponsor P/1: Made-up source')
     """
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # millions of small objects, no cycle: the collector would only slow it down
+        return _build(store, on=on, ties=ties, weights=weights, lang=lang, project=project)
+
+
+def _build(
+    store: QueryEngine,
+    *,
+    on: str | None,
+    ties: Iterable[str] | str | None,
+    weights: Mapping[str, float] | Iterable[str] | None,
+    lang: str,
+    project: Project | None,
+) -> nx.Graph:
     import networkx as nx
 
     kinds = parse_ties(ties)
     weight_of = parse_weights(weights)
-    layout = layout or default_layout()
-    queries_dir = layout.queries_dir / "coalitions"
+    project = project or default_project()
+    queries_dir = project.queries_dir / "coalitions"
 
-    names = _Names(_run(store, queries_dir, "names"), lang)
+    names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, project.queries_dir, lang))
     members_table = _run(store, queries_dir, "members")
     members: dict[str, tuple[bool, int]] = {}
     for rec in members_table.records():
@@ -318,51 +335,31 @@ def build_member_graph(
     )
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri, compact(iri)),
+        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri) or compact(iri),
                        activity=activity, participant=participant)
 
-    # The pairs are collected as light tuples first; the reasons' dicts are made once, for the
-    # ties that remain (an item shared by n members makes n(n-1)/2 pairs).
+    # The pairs and their weights are numpy arrays (kg.coalitions.pairs); the reasons' dicts are
+    # made only for the ties that are read (an item shared by n members makes n(n-1)/2 pairs).
     for items in held.values():
         for holders in items.values():
             for h in holders.values():
                 h.finish(names)
-    contributions: dict[tuple[str, str], list[tuple[str, tuple[str, str], float, int]]] = {}
-    for kind in kinds:
-        if weight_of[kind] == 0:
-            continue
-        for key, holders in sorted(held.get(kind, {}).items()):
-            present = sorted(m for m in holders if m in nodes)
-            n = len(present)
-            if n < 2:
-                continue
-            entry = (kind, key, weight_of[kind] / (n - 1), n)
-            for pair in itertools.combinations(present, 2):
-                contributions.setdefault(pair, []).append(entry)
+    whats: dict[tuple[str, tuple[str, str]], str] = {}
+
+    def what(kind: str, key: tuple[str, str]) -> str:
+        if (kind, key) not in whats:
+            whats[(kind, key)] = _what(kind, key[0], key[1], names)
+        return whats[(kind, key)]
 
     order = {k: i for i, k in enumerate(TIE_KINDS)}
-    whats: dict[tuple[str, tuple[str, str]], str] = {}
-    for (a, b) in sorted(contributions):
-        entries = contributions[(a, b)]
-        shared = {key[0] for kind, key, _, _ in entries if kind == "issue"}
-        if len(shared) > 1:  # an interest in an issue counts at the most specific issue the pair shares
-            entries = [e for e in entries if e[0] != "issue" or not any(
-                other != e[1][0] and e[1][0] in ancestors.get(other, ()) for other in shared)]
-        reasons = []
-        for kind, key, share, n in entries:
-            what = whats.get((kind, key))
-            if what is None:
-                what = whats[(kind, key)] = _what(kind, key[0], key[1], names)
-            reasons.append(_reason(kind, key[0], what, share, n, held[kind][key][a], held[kind][key][b]))
-        if len(reasons) > 1:
-            reasons.sort(key=lambda r: (-r["weight"], order[r["kind"]], r["what"]))
-        own = grp = 0.0
-        for r in reasons:
-            if r["basis"] == "own":
-                own += r["weight"]
-            else:
-                grp += r["weight"]
-        graph.add_edge(a, b, weight=own + grp, own_weight=own, group_weight=grp, reasons=reasons)
+    ties_index, own_w, group_w, _ = pairs.project(held, kinds, weight_of, nodes, ancestors, what, order)
+    graph.graph["_ties"] = ties_index
+    firsts, seconds, totals = ties_index.pair_arrays()
+    who = ties_index.nodes
+    graph.add_edges_from(
+        (who[x], who[y], {"weight": w, "own_weight": o, "group_weight": g, "reasons": TieReasons(ties_index, p)})
+        for p, (x, y, w, o, g) in enumerate(zip(firsts, seconds, totals, own_w.tolist(), group_w.tolist()))
+    )
     log.info("member graph: %d members, %d ties (on=%s, ties=%s)", graph.number_of_nodes(),
              graph.number_of_edges(), on, ",".join(kinds))
     return graph

@@ -23,7 +23,7 @@ from kg.dataentry.kinds import KINDS, kind_spec
 from kg.dataentry.sheets import Sheet, read_sheet
 from kg.dataentry.trig import serialize_trig
 from kg.errors import KGError, ParameterError
-from kg.layout import Layout
+from kg.project import Project
 
 __all__ = ["AddFailed", "AddReport", "add_sheet", "output_file", "SINGLE_VALUED"]
 
@@ -76,9 +76,9 @@ class AddReport:
     written: bool = False
 
 
-def output_file(layout: Layout, kind: str) -> Path:
+def output_file(project: Project, kind: str) -> Path:
     """Where the rows of a kind go: graph_data/added-<kind>.trig."""
-    return layout.data_dir / f"added-{kind}.trig"
+    return project.data_dir / f"added-{kind}.trig"
 
 
 class _Graph:
@@ -132,14 +132,14 @@ def _earlier(a: str, b: str) -> bool:
     return a[:n] < b[:n]
 
 
-def _resolver(store: Any, layout: Layout) -> F.Resolve:
+def _resolver(store: Any, project: Project) -> F.Resolve:
     from kg.catalogue import resolve_parameter
 
     def resolve(kind: str, value: str, column: str) -> str:
         if not value.strip():
             raise F.RowError(column, f"empty; give {kind_help(kind)}")
         try:
-            term = resolve_parameter(store, kind, value.strip(), layout=layout)
+            term = resolve_parameter(store, kind, value.strip(), project=project)
         except ParameterError as exc:
             raise F.RowError(column, f"{value.strip()!r}: {exc}") from None
         return str(term.value)
@@ -153,9 +153,9 @@ def kind_help(kind: str) -> str:
     return KIND_HELP.get(kind, kind)
 
 
-def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: bool = False,
+def add_sheet(project: Project, kind: str, path: Path, store: Any, *, dry_run: bool = False,
               replace: bool = False) -> AddReport:
-    """Import the sheet at ``path`` as facts of ``kind`` into ``layout``'s graph_data/.
+    """Import the sheet at ``path`` as facts of ``kind`` into ``project``'s graph_data/.
 
     Raises
     ------
@@ -166,10 +166,10 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
     if spec is None:
         raise AddFailed([f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"])
     sheet = read_sheet(path, spec)
-    target = output_file(layout, spec.name)
-    graph = _Graph(layout.data_files(), layout.root)
+    target = output_file(project, spec.name)
+    graph = _Graph(project.data_files(), project.root)
     known_subjects = graph.subjects
-    builder = F.Builder(sheet, _resolver(store, layout), lambda iri: iri in known_subjects, graph.roles,
+    builder = F.Builder(sheet, _resolver(store, project), lambda iri: iri in known_subjects, graph.roles,
                         graph.elements)
     problems: list[str] = []
     rows: list[F.RowFacts] = []
@@ -200,10 +200,10 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
         conflicts = _conflicts([key for key, _ in fresh], graph)
         for s, p, old, new in conflicts:
             files = {f for f, _ in graph.where[(s, p, old)]}
-            if replace and files == {target.relative_to(layout.root).as_posix()}:
+            if replace and files == {target.relative_to(project.root).as_posix()}:
                 removed.add((s, p, old))
                 continue
-            hint = ("re-run with --replace to replace it" if files == {target.relative_to(layout.root).as_posix()}
+            hint = ("re-run with --replace to replace it" if files == {target.relative_to(project.root).as_posix()}
                     else f"kg add did not write {', '.join(sorted(files))}: correct the sheet, or edit that file by hand")
             problems.append(f"{sheet.where(rf.row.number, _column_of(p, spec.name))}: {_show(new)!r} conflicts with "
                             f"{_show(old)!r} for {_short(s)}, stated by {graph.source_of(s, p, old)}; the sheet may be "
@@ -228,7 +228,7 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
 
     from kg.loading import parse_file
 
-    old_file = parse_file(target, root=layout.root) if target.exists() else []
+    old_file = parse_file(target, root=project.root) if target.exists() else []
     dropped = {q for key, origins in _flatten(old_file) if key in removed for q in origins}
     kept = [q for q in old_file if q not in dropped]
     combined = sorted(set(kept) | set(new_quads), key=str)
@@ -236,7 +236,7 @@ def add_sheet(layout: Layout, kind: str, path: Path, store: Any, *, dry_run: boo
     header = (f"{target.name}: facts added with 'kg add {spec.name}' from filled-in sheets (see README, 'Adding facts').\n"
               "Written by kg add: do not edit by hand; each statement sits in the citation graph of its source.")
     text = serialize_trig(combined, header)
-    _validate(layout, target, text, row_of, sheet)
+    _validate(project, target, text, row_of, sheet)
     if not dry_run:
         from kg.output import write_text_atomic
 
@@ -280,22 +280,22 @@ def _short(iri: str) -> str:
     return iri
 
 
-def _validate(layout: Layout, target: Path, text: str, row_of: dict[str, int], sheet: Sheet) -> None:
+def _validate(project: Project, target: Path, text: str, row_of: dict[str, int], sheet: Sheet) -> None:
     """The SHACL shapes and violation checks of 'kg build', on graph_data/ with the new file."""
     from kg.loading import load_sources
     from kg.validation import validate_sources
 
-    others = [f for f in layout.data_files() if f.resolve() != target.resolve()]
-    loaded = load_sources(layout.ontology_file, others, root=layout.root)
+    others = [f for f in project.data_files() if f.resolve() != target.resolve()]
+    loaded = load_sources(project.ontology_file, others, root=project.root)
     new = list(ox.parse(text.encode("utf-8"), ox.RdfFormat.TRIG))
     loaded.data += new
-    shown = target.relative_to(layout.root).as_posix()
+    shown = target.relative_to(project.root).as_posix()
     mine = {_sv(q.subject) for q in new} | {_sv(q.graph_name) for q in new if isinstance(q.graph_name, ox.NamedNode)}
     for q in new:
         loaded.origin.setdefault(_sv(q.subject), shown)
-    checks = sorted(layout.checks_dir.glob("*-violation.rq"))
+    checks = sorted(project.checks_dir.glob("*-violation.rq"))
     problems = []
-    for v in validate_sources(loaded, layout.shapes_file, checks):
+    for v in validate_sources(loaded, project.shapes_file, checks):
         if v.severity != "Violation" or v.focus not in mine:
             continue
         row = row_of.get(v.focus)

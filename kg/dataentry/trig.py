@@ -2,7 +2,7 @@
 
 Graphs are sorted by IRI; in each graph the citation (the graph's own IRI) comes first, then
 the subjects in IRI order; ``rdf:type`` first among the predicates. Oxigraph's serializer
-keeps input order and no prefixes for TriG, so the layout is done here (a few lines).
+keeps input order and no prefixes for TriG, so the formatting is done here (a few lines).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 One page per view: ``coalitions``, ``issues``, ``member``, ``sdt``, ``graph``. Each is
 answered by the queries of ``queries/viz/`` (:mod:`kg.viz.reader`), laid out with a seed
 (:mod:`kg.viz.positions`, :mod:`kg.viz.views`) and written by :mod:`kg.viz.page` under a
-Content-Security-Policy that forbids every network access. pyvis (which imports IPython)
-is imported only when a page is written.
+Content-Security-Policy that forbids every network access. vis-network is read from the
+installed pyvis package without importing it (``import pyvis`` pulls IPython).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.choices import LANGS, VIEWS
 from kg.errors import ParameterError
-from kg.layout import Layout, default_layout
+from kg.project import Project, default_project
 from kg.store import Store
 from kg.viz.drawing import Drawing
 from kg.viz.page import Page, page_references, render_page, write_page
@@ -36,9 +36,18 @@ def draw(
     weights: Sequence[str] = (),
     types: Sequence[str] = (),
     seed: int = 0,
-    layout: Layout | None = None,
+    project: Project | None = None,
 ) -> Drawing:
     """What a view draws (see :func:`draw_view`), before it becomes HTML."""
+    from kg.gcpause import paused_gc
+
+    with paused_gc():  # many rows and nodes, no cycle: the collector would only slow it down
+        return _draw(store, view, lang=lang, member=member, on=on, ties=ties, weights=weights, types=types,
+                     seed=seed, project=project)
+
+
+def _draw(store: Store, view: str, *, lang: str, member: str | None, on: str | None, ties: Sequence[str],
+          weights: Sequence[str], types: Sequence[str], seed: int, project: Project | None) -> Drawing:
     from kg.viz import networks, views
     from kg.viz.reader import Reader
 
@@ -54,7 +63,7 @@ def draw(
         raise ParameterError(f"--type applies to the graph view, not to {view!r}.")
     if member and view != "member":
         raise ParameterError(f"A member name applies to the member view, not to {view!r}.")
-    reader = Reader(store, layout or default_layout(), lang)
+    reader = Reader(store, project or default_project(), lang)
     if view == "issues":
         drawing = views.issues_view(reader)
     elif view == "sdt":
@@ -65,7 +74,7 @@ def draw(
                                  "or Spanish, an ISO 3166 code such as CIV, or an IRI).")
         from kg.catalogue import resolve_parameter
 
-        term = resolve_parameter(store, "member", member, lang, layout=reader.layout)
+        term = resolve_parameter(store, "member", member, lang, project=reader.project)
         drawing = views.member_view(reader, str(term.value), seed=seed)
     elif view == "graph":
         drawing = networks.graph_view(reader, seed=seed, types=types)
@@ -102,7 +111,7 @@ def draw_view(store: Store, view: str, *, version: str = "", **options: Any) -> 
         their labels).
     seed : int
         Seed of the layouts and of community detection: the same input gives the same bytes.
-    layout : Layout, optional
+    project : Project, optional
         Where ``queries/`` is (default: this clone).
 
     Returns

@@ -1,39 +1,19 @@
 """What a view draws, before it becomes HTML: nodes, links, legend, title and sources.
 
 Plain data (dataclasses) shared by :mod:`kg.viz.views`, which fills it, and
-:mod:`kg.viz.page`, which writes it; the words of the page in English, French and Spanish.
+:mod:`kg.viz.page`, which writes it (the words of the page are :func:`kg.words.words`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from kg.choices import LANGS
 from kg.iris import local_name
 
-__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "words", "local_name", "natural_key", "truncate"]
-
-
-@lru_cache(maxsize=None)
-def _all_words() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads((Path(__file__).resolve().parent / "words.json").read_text(encoding="utf-8"))
-    return data
-
-
-def words(lang: str) -> dict[str, str]:
-    """The page's words in one language.
-
-    Examples
-    --------
-    >>> words("fr")["legend"], words("es")["legend"]
-    ('Légende', 'Leyenda')
-    """
-    return _all_words()[lang]
+__all__ = ["LANGS", "Node", "Edge", "LegendItem", "LegendGroup", "Drawing", "local_name", "natural_key", "truncate"]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rdflib.namespace import ORG
@@ -67,17 +67,20 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         A type that is no class of the drawn graph (the message names the classes there are).
     """
     w = r.words
+    # what is linked and what is typed, over the whole graph, in as few columns as it takes to choose;
+    # the properties of the links, the codes and the sources are read after, for what is drawn only
+    r.focus(())
     ids: set[str] = set()
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in r.records("graph-edges"):
-        s, p, o = row["subject"] or "", row["predicate"] or "", row["object"] or ""
-        ids.update((s, o))
-        pairs[(s, o)].add(p)
+    pairs: set[tuple[str, str]] = set()
+    for s, o in r.rows("graph-links"):
+        if s and o:
+            ids.update((s, o))
+            pairs.add((s, o))
     ids.update(e for e in r.described() if e.startswith(iris.ID) or e.startswith(iris.JSI))
-    ids.discard("")
     kind_of = {i: r.kind(i) or "" for i in ids}
     ancestors = r.ancestors()
     classes = {c for k in set(kind_of.values()) if k for c in {k} | ancestors.get(k, set())}
+    r.focus(sorted(classes))
     if types:
         names = {c: {local_name(c).casefold(), r.label(c).casefold()} for c in classes}
         unknown = [t for t in types if not any(t.casefold() in n for n in names.values())]
@@ -107,14 +110,21 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         shape_of[k] = _SHAPES[used[colour] % len(_SHAPES)]
         used[colour] += 1
     order = sorted(ids)
+    drawn_vias = {pair: ms for pair, ms in vias.items() if pair[0] in ids and pair[1] in ids}
+    r.focus(order + sorted({m for ms in drawn_vias.values() for m in ms}))
+    predicates: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for start in range(0, len(order), 400):
+        for s, p, o in r.rows("graph-edges", about=("subject", order[start:start + 400])):
+            if s and p and o in ids and s != o:
+                predicates[(s, o)].add(p)
+    r.focus(sorted({p for preds in predicates.values() for p in preds}))
     edges = []
-    for (s, o), preds in sorted(pairs.items()):
-        if s in ids and o in ids and s != o:
-            text = "\n".join(f"{r.label(s)} → {_predicate_label(r, p)} → {r.label(o)}" for p in sorted(preds))
-            edges.append(Edge(s, o, "link", text, 1.0))
+    for (s, o), preds in sorted(predicates.items()):
+        text = "\n".join(f"{r.label(s)} → {_predicate_label(r, p)} → {r.label(o)}" for p in sorted(preds))
+        edges.append(Edge(s, o, "link", text, 1.0))
     edges += [Edge(a, b, "via", "\n".join(f"{r.label(a)} — {r.label(m)} — {r.label(b)}" for m in sorted(ms)), 1.0,
                    "#9e9e9e", dashes=True)
-              for (a, b), ms in sorted(vias.items()) if a in ids and b in ids]
+              for (a, b), ms in sorted(drawn_vias.items())]
     pos = spring_positions(order, [(e.source, e.target, 1.0) for e in edges], seed=seed, spacing=90.0)
 
     def key(k: str) -> str:
@@ -135,7 +145,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
 
 
-def _via_links(ids: set[str], pairs: Mapping[tuple[str, str], set[str]]) -> dict[tuple[str, str], set[str]]:
+def _via_links(ids: set[str], pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
     """Pairs of things linked through one thing left out that links few of them, with those things."""
     touches: dict[str, set[str]] = defaultdict(set)
     for s, o in pairs:
@@ -190,9 +200,9 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     from kg.coalitions import build_member_graph, find_coalitions, resolve_on
 
     w = r.words
-    on_iri = resolve_on(r.store, on, layout=r.layout) if on else None
+    on_iri = resolve_on(r.store, on, project=r.project) if on else None
     graph = build_member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
-                               lang=r.lang, layout=r.layout)
+                               lang=r.lang, project=r.project)
     report = find_coalitions(graph, seed=seed, resolution=resolution)
     community_of = {str(m): c.id for c in report.communities for m in c.members}
     name_of = {c.id: c.name or w["community"].format(n=c.id) for c in report.communities}

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
-from kg.viz.drawing import Drawing, words
+from kg.viz.drawing import Drawing
+from kg.words import words
 
 __all__ = ["Page", "render_page", "write_page", "page_references", "json_for_script"]
 
@@ -81,11 +82,20 @@ def _hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def _pyvis_dir() -> Path:
+    """Where the pyvis package is installed, found without importing it: ``import pyvis`` runs
+    ``pyvis.network``, which imports IPython and networkx (half a second) for nothing a page uses."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("the pyvis package is not installed; it carries vis-network: pip install pyvis==0.3.2")
+    return Path(list(spec.submodule_search_locations)[0]).resolve()
+
+
 def _vis_network_js() -> str:
     """vis-network as shipped inside the pyvis package: no download, no CDN."""
-    import pyvis
-
-    path = Path(pyvis.__file__).resolve().parent.joinpath(*_VIS_JS)
+    path = _pyvis_dir().joinpath(*_VIS_JS)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -97,14 +107,13 @@ def _vis_network_js() -> str:
 
 
 def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """Nodes, links and options for vis-network, held by a pyvis ``Network``.
+    """Nodes, links and options for vis-network, in the form pyvis' ``Network`` hands it.
 
-    Its lists are filled directly: pyvis' ``add_edge`` checks for duplicates by scanning
-    every edge, which is quadratic.
+    Written directly: every option a ``Network`` would set (configure, edges, interaction,
+    physics) is set here anyway, and importing ``pyvis.network`` pulls IPython.
     """
-    from pyvis.network import Network
-
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     for n in drawing.nodes:
         node: dict[str, Any] = {"id": n.id, "label": n.label, "title": n.tooltip, "kind": n.kind, "shape": n.shape or "dot"}
         if n.search and n.search != n.label:
@@ -129,7 +138,7 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
             node.setdefault("font", {})["size"] = n.font_size
         if n.x is not None and n.y is not None:
             node["x"], node["y"] = n.x, n.y
-        net.nodes.append(node)
+        nodes.append(node)
     for i, e in enumerate(drawing.edges):
         edge: dict[str, Any] = {"id": f"e{i}", "from": e.source, "to": e.target, "width": e.width}
         if e.tooltip:
@@ -144,17 +153,15 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
             edge["arrows"] = "to"
         if e.smooth is not None:
             edge["smooth"] = e.smooth
-        net.edges.append(edge)
-    net.toggle_physics(drawing.physics)
-    options: dict[str, Any] = json.loads(net.options.to_json())
-    options.update({
+        edges.append(edge)
+    options: dict[str, Any] = {
         "configure": {"enabled": False},
         "layout": {"randomSeed": 7, "improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "multiselect": True, "navigationButtons": False,
                         "keyboard": False, "hideEdgesOnDrag": len(drawing.edges) > 2000},
         "edges": {"smooth": drawing.smooth, "color": {"inherit": False}, "selectionWidth": 2},
         "nodes": {"font": {"size": 14, "face": "system-ui, Arial, sans-serif"}, "borderWidth": 1},
-    })
+    }
     if drawing.physics:
         options["physics"] = {
             "enabled": True, "solver": "forceAtlas2Based",
@@ -163,7 +170,7 @@ def _vis_data(drawing: Drawing) -> tuple[list[dict[str, Any]], list[dict[str, An
         }
     else:
         options["physics"] = {"enabled": False}
-    return list(net.nodes), list(net.edges), options
+    return nodes, edges, options
 
 
 def _colours_checked(drawing: Drawing) -> None:

@@ -1,7 +1,8 @@
 """Read what the views draw from the built graph, with the queries of ``queries/viz/``.
 
-Names come in the reader's language, then English, then any language, then a code; the
-most specific class of a thing and the citations that describe it are looked up once.
+Names are the display labels the build chose (:mod:`kg.labels`: the reader's language, then
+English, then any), then a code; the most specific class of a thing and the citations that
+describe it are looked up once.
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kg.layout import Layout
+from kg.choices import LANGS
+from kg.labels import read_display_labels
+from kg.errors import QueryError
+from kg.project import Project
 from kg.queryfiles import run_rq
 from kg.store import Store, Table
 from kg.iris import local_name
-from kg.viz.drawing import words
+from kg.words import words
 
 __all__ = ["Reader"]
+
+#: How many things one bound query reads at most (the VALUES block of :meth:`Reader.focus`).
+_BATCH = 400
 
 
 def _text(cell: Any) -> str | None:
@@ -30,61 +37,84 @@ class Reader:
     ----------
     store : Store
         The built graph.
-    layout : Layout
+    project : Project
         Where ``queries/viz/`` is.
     lang : str
         The reader's language.
     """
 
-    def __init__(self, store: Store, layout: Layout, lang: str) -> None:
+    def __init__(self, store: Store, project: Project, lang: str) -> None:
         self.store = store
-        self.layout = layout
+        self.project = project
         self.lang = lang
         self.words = words(lang)
-        self._labels: dict[str, dict[str, list[str]]] | None = None
         self._codes: dict[str, list[str]] | None = None
         self._types: dict[str, str] | None = None
         self._ancestors: dict[str, set[str]] | None = None
         self._sources: dict[str, list[str]] | None = None
+        #: the things whose codes and sources were read alone (:meth:`focus`); None: read them all
+        self._focused: set[str] | None = None
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
-        return run_rq(self.store, self.layout.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
+        return run_rq(self.store, self.project.queries_dir / "viz" / f"{name}.rq", bindings, what="view query")
 
     def records(self, name: str, **bindings: Any) -> list[dict[str, str | None]]:
         """The rows of a view query as dicts of text (``None`` where unbound)."""
         table = self.select(name, **bindings)
         return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
 
-    # names -------------------------------------------------------------------------
-    def _all_labels(self) -> dict[str, dict[str, list[str]]]:
-        if self._labels is None:
-            labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-            for entity, label in self.select("labels").rows:
-                if entity is not None and label is not None:
-                    labels[entity.value][(label.lang or "").lower()].append(label.value)
-            self._labels = labels
-        return self._labels
+    def rows(self, name: str, *, about: tuple[str, list[str]] | None = None) -> list[tuple[str | None, ...]]:
+        """The rows of a view query as tuples of text; ``about=(variable, IRIs)`` fills its
+        ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`)."""
+        from kg.queryfiles import read_rq
 
+        path = self.project.queries_dir / "viz" / f"{name}.rq"
+        if about is None:
+            table = run_rq(self.store, path, what="view query")
+        else:
+            from kg.catalogue.narrowing import with_values
+
+            result = self.store.query(with_values(read_rq(path, "view query"), about[0], about[1]))
+            if not isinstance(result, Table):
+                raise QueryError(f"{path.name}: the view query must be a select query (rows)")
+            table = result
+        return [tuple(None if v is None else v.value for v in row) for row in table.rows]
+
+    def focus(self, iris: Iterable[str]) -> None:
+        """Read the codes and sources of these things only, bound in the queries, instead of every
+        thing's (what a view of a large graph does for what it draws); others are read when asked."""
+        if self._focused is None:
+            self._focused = set()
+            self._codes, self._sources = defaultdict(list), defaultdict(list)
+        assert self._codes is not None and self._sources is not None
+        wanted = sorted(set(iris) - self._focused)
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start:start + _BATCH]
+            for entity, code in self.rows("codes", about=("entity", batch)):
+                if entity and code:
+                    self._codes[entity].append(code)
+            for entity, _, text in self.rows("sources", about=("entity", batch)):
+                if entity and text and text not in self._sources[entity]:
+                    self._sources[entity].append(text)
+        self._focused.update(wanted)
+
+    # names -------------------------------------------------------------------------
     def label(self, iri: str, *, with_code: bool = False) -> str:
-        """The name of a thing in the reader's language, then English, then any, then its code."""
-        by_lang = self._all_labels().get(iri, {})
-        text = None
-        for lang in (self.lang, "en", ""):
-            if by_lang.get(lang):
-                text = sorted(by_lang[lang])[0]
-                break
-        if text is None and by_lang:
-            text = sorted(sorted(v)[0] for v in by_lang.values())[0]
+        """The display label of a thing in the reader's language (:mod:`kg.labels`), else its code."""
+        found = read_display_labels(self.store, self.project.queries_dir, self.lang).get(iri)
         code = self.code(iri)
-        if text is None:
+        if found is None:
             return code or local_name(iri)
+        text = found[0]
         if with_code and code and code not in text:
             return f"{code} {text}"
         return text
 
     def code(self, iri: str) -> str | None:
         """The issue code, document symbol or ISO code of a thing."""
+        if self._focused is not None and iri not in self._focused:
+            self.focus([iri])
         if self._codes is None:
             codes: dict[str, list[str]] = defaultdict(list)
             for row in self.records("codes"):
@@ -95,8 +125,9 @@ class Reader:
         return found[0] if found else None
 
     def search_text(self, iri: str) -> str:
-        """Every name and code of a thing, for the page's search box."""
-        names = sorted({n for v in self._all_labels().get(iri, {}).values() for n in v})
+        """Its code and its display labels in every language, for the page's search box."""
+        names = sorted({found[0] for lang in LANGS
+                        if (found := read_display_labels(self.store, self.project.queries_dir, lang).get(iri))})
         code = self.code(iri)
         return " | ".join(([code] if code else []) + names)
 
@@ -116,9 +147,9 @@ class Reader:
         if self._types is None:
             ancestors = self.ancestors()
             by_entity: dict[str, set[str]] = defaultdict(set)
-            for row in self.records("types"):
-                if row["entity"] and row["type"]:
-                    by_entity[row["entity"]].add(row["type"])
+            for entity, type_ in self.rows("types"):
+                if entity and type_:
+                    by_entity[entity].add(type_)
             chosen: dict[str, str] = {}
             for entity, types in by_entity.items():
                 specific = [t for t in types if not any(t in ancestors[o] for o in types if o != t)]
@@ -139,11 +170,13 @@ class Reader:
 
     def sources(self, iri: str) -> list[str]:
         """The citations of the statements about a thing."""
+        if self._focused is not None and iri not in self._focused:
+            self.focus([iri])
         return self._all_sources().get(iri, [])
 
     def described(self) -> list[str]:
-        """Every thing a citation graph says something about."""
-        return sorted(self._all_sources())
+        """Every thing a citation graph says something about (queries/viz/described.rq)."""
+        return sorted({e for (e,) in self.rows("described") if e})
 
     def tooltip(self, iri: str, lines: Iterable[str] = (), *, kind: str | None = None) -> str:
         """Plain text: the name, the type, the given lines, then up to three sources."""

@@ -23,7 +23,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from kg.errors import KGError
-from kg.layout import Layout
+from kg.project import Project
 from kg.store import Store
 
 __all__ = ["WebApp", "CSP", "LIMITS"]
@@ -59,14 +59,14 @@ class WebApp:
         Rule("/favicon.ico", endpoint="favicon"),
     ], strict_slashes=False)
 
-    def __init__(self, store: Store, layout: Layout, *, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, store: Store, project: Project, *, host: str = "127.0.0.1", port: int = 0,
                  version: str = "", allowed_hosts: Iterable[str] = ()) -> None:
         import jinja2
 
         from kg.web.pages import Pages
 
         self.store = store
-        self.layout = layout
+        self.project = project
         self.version = version
         self.allowed_hosts = set(allowed_hosts) | _loopback_hosts(host, port)
         self.env = jinja2.Environment(

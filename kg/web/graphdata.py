@@ -10,20 +10,18 @@ The same statements are served as Turtle or JSON-LD (W3C RDF 1.1 Turtle, JSON-LD
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg import iris
+from kg.choices import LANGS
+from kg.labels import read_display_labels
 from kg.store import Store
 
 __all__ = ["Names", "Statement", "Description", "describe", "rdf_of", "types_of", "short"]
-
-_LABELS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?l WHERE { { ?s rdfs:label ?l } UNION { ?s skos:prefLabel ?l } FILTER(isIRI(?s)) }
-"""
 
 _OUT = """
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -55,39 +53,25 @@ _DESCRIBE = "CONSTRUCT { ?entity ?p ?o } WHERE { ?entity ?p ?o }"
 
 
 class Names:
-    """Every label of the graph, read once: IRI → name in a language (else English, else the key)."""
+    """The display labels of the graph (:mod:`kg.labels`, chosen at build time): IRI → name in a language."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, queries_dir: Path) -> None:
         self._store = store
-        self._labels: dict[str, dict[str, str]] | None = None
+        self._queries_dir = queries_dir
         self._lock = threading.Lock()
 
-    def _load(self) -> dict[str, dict[str, str]]:
-        with self._lock:
-            if self._labels is None:
-                labels: dict[str, dict[str, str]] = {}
-                table = self._store.select(_LABELS)
-                for s, label in table.rows:
-                    if s is None or label is None:
-                        continue
-                    by_lang = labels.setdefault(s.value, {})
-                    by_lang.setdefault(label.lang or "", label.value)
-                self._labels = labels
-            return self._labels
+    def _in(self, lang: str) -> dict[str, tuple[str, str]]:
+        with self._lock:  # one read per language, even when pages are served in parallel
+            return read_display_labels(self._store, self._queries_dir, lang)
 
     def label(self, iri: str, lang: str = "en") -> str:
-        """The name of ``iri`` in ``lang``, else English, else untagged, else a short key."""
-        by_lang = self._load().get(iri, {})
-        for wanted in (lang, "en", ""):
-            if wanted in by_lang:
-                return by_lang[wanted]
-        if by_lang:
-            return sorted(by_lang.items())[0][1]
-        return short(iri)
+        """The display label of ``iri`` in ``lang`` (English or any where it has none), else a short key."""
+        found = self._in(lang if lang in LANGS else "en").get(iri)
+        return found[0] if found else short(iri)
 
     def all_labels(self, iri: str) -> dict[str, str]:
-        """Every label of ``iri`` by language tag ("" for none)."""
-        return dict(self._load().get(iri, {}))
+        """Its display labels in every language, by their own language tag ("" for none)."""
+        return {found[1]: found[0] for lang in LANGS if (found := self._in(lang).get(iri))}
 
 
 def short(iri: str) -> str:

@@ -26,7 +26,7 @@ from kg.choices import LANGS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
-from kg.web.words import words
+from kg.words import words
 
 if TYPE_CHECKING:
     from kg.web.app import WebApp
@@ -46,8 +46,8 @@ class Pages:
     def __init__(self, app: WebApp) -> None:
         self.app = app
         self.store = app.store
-        self.layout = app.layout
-        self.names = Names(app.store)
+        self.project = app.project
+        self.names = Names(app.store, app.project.queries_dir)
         self._types: dict[str, list[str]] | None = None
         self._cache: dict[tuple[str, ...], Any] = {}
         self._jobs: dict[tuple[str, ...], threading.Event] = {}
@@ -149,7 +149,7 @@ class Pages:
 
     def home(self, request: Request) -> Response:
         lang = self._lang(request)
-        queries = list_queries(self.layout)
+        queries = list_queries(self.project)
         return self._page(request, "home.html", queries=queries[:8], n_queries=len(queries),
                           charts=("participation", "documents", "outcomes"), title=words(lang)["app_title"])
 
@@ -161,7 +161,7 @@ class Pages:
                           title=f"{words(lang)['results_for']} {text}")
 
     def _search(self, text: str, lang: str) -> tuple[list[dict[str, str]], str | None, list[dict[str, str]], int]:
-        everything = names_of(self.store, "entity", self.layout)
+        everything = names_of(self.store, "entity", self.project)
         wanted = normalise(text)
         scored: list[tuple[int, str, str]] = []
         for named in everything:
@@ -174,7 +174,7 @@ class Pages:
                 if rank is not None and (best is None or rank < best):
                     best = rank
             if best is not None:
-                label = named.label(lang)
+                label = self.names.label(named.iri, lang)
                 citation = named.iri.startswith(iris.ID + "graph/")  # the sources come after the things
                 scored.append((best + 3 * citation, label.casefold(), named.iri))
         scored.sort()
@@ -183,7 +183,7 @@ class Pages:
         close: list[dict[str, str]] = []
         if not hits:
             try:
-                term, note = resolve_noting(self.store, "entity", text, lang, layout=self.layout)
+                term, note = resolve_noting(self.store, "entity", text, lang, project=self.project)
                 hits = [self._hit(term.value, lang)]
             except ParameterError:
                 folded = {normalise(n): named.iri for named in everything for n, _ in named.names
@@ -205,8 +205,8 @@ class Pages:
         lang = self._lang(request)
         wanted = normalise(request.args.get("q", ""))[:100]
         out: list[str] = []
-        for named in names_of(self.store, kind, self.layout):
-            label = named.label(lang)
+        for named in names_of(self.store, kind, self.project):
+            label = self.names.label(named.iri, lang)
             if not wanted or any(normalise(n).startswith(wanted) or wanted in normalise(n) for n, _ in named.names):
                 out.append(label)
             if len(out) >= 20:
@@ -217,12 +217,12 @@ class Pages:
 
     def catalogue(self, request: Request) -> Response:
         lang = self._lang(request)
-        return self._page(request, "catalogue.html", queries=list_queries(self.layout), title=words(lang)["catalogue"])
+        return self._page(request, "catalogue.html", queries=list_queries(self.project), title=words(lang)["catalogue"])
 
     def question(self, request: Request, name: str) -> Response:
         lang = self._lang(request)
         try:
-            query = find_query(name, self.layout)
+            query = find_query(name, self.project)
         except KGError as exc:
             raise NotFound(str(exc)) from None
         values = {p.name: request.args[p.name] for p in query.parameters
@@ -236,11 +236,11 @@ class Pages:
                 for key, value in values.items():
                     p = query.parameter(key)
                     assert p is not None
-                    term, note = resolve_noting(self.store, p.kind, value, lang, layout=self.layout)
+                    term, note = resolve_noting(self.store, p.kind, value, lang, project=self.project)
                     bound[key] = f"<{term.value}>" if hasattr(term, "value") and p.kind not in ("text",) else value
                     if note:
                         notes.append(f"{key}: {note}")
-                table = run_query(self.store, query, bound, lang, layout=self.layout)
+                table = run_query(self.store, query, bound, lang, project=self.project)
                 command = _command(query.name, values, lang, fmt if fmt in ("csv", "xlsx") else "")
             except ParameterError as exc:
                 error = str(exc)
@@ -249,7 +249,7 @@ class Pages:
         if fmt not in ("html", "csv", "xlsx"):
             raise BadRequest(f"unknown format {fmt!r}: html, csv or xlsx")
         rows = self._cells(table, lang) if table is not None else []
-        from kg.headers import header
+        from kg.words import header
 
         return self._page(request, "question.html", query=query, values=values, table=table, rows=rows, header=header,
                           error=error, notes=notes, command=command, sources=_sources(table),
@@ -284,7 +284,7 @@ class Pages:
                 continue
             key = ("datalist", p.kind, lang)
             if key not in self._cache:
-                self._cache[key] = sorted({n.label(lang) for n in names_of(self.store, p.kind, self.layout)})
+                self._cache[key] = sorted({self.names.label(n.iri, lang) for n in names_of(self.store, p.kind, self.project)})
             lists[p.kind] = self._cache[key]
         return lists
 
@@ -342,7 +342,7 @@ class Pages:
 
         lang = self._lang(request)
         who = iris.ID + key if "/" in key else key
-        data = dict(self._slow(("brief", who, lang), lambda: brief_data(self.store, who, lang, layout=self.layout)))
+        data = dict(self._slow(("brief", who, lang), lambda: brief_data(self.store, who, lang, project=self.project)))
         data["built"] = self.app.version[:12]
         html = self.app.render("brief.html", b=data, w=words(lang), lang=lang, css=None, link=self._linker(lang),
                                in_app=True, other_langs=[x for x in LANGS if x != lang], path=request.path)
@@ -361,7 +361,7 @@ class Pages:
         if name not in CHARTS:
             raise NotFound(f"no chart {name!r}: {', '.join(CHARTS)}")
         lang = self._lang(request)
-        table = run_query(self.store, find_query(CHARTS[name], self.layout), {}, lang, layout=self.layout)
+        table = run_query(self.store, find_query(CHARTS[name], self.project), {}, lang, project=self.project)
         chart = chart_data(name, table, words(lang))
         svg = self.app.render("chart.svg", c=chart)
         return Response(svg, mimetype="image/svg+xml")
@@ -376,7 +376,7 @@ class Pages:
         if view == "member" and not member:
             raise BadRequest("the member view needs ?member=NAME")
         page = self._slow(("view", view, lang, member or ""),
-                          lambda: draw_view(self.store, view, lang=lang, member=member, layout=self.layout,
+                          lambda: draw_view(self.store, view, lang=lang, member=member, project=self.project,
                                             version=self.app.version[:12]))
         response = Response(page.html, mimetype="text/html")
         csp = re.search(r'http-equiv="Content-Security-Policy"\s+content="([^"]+)"', page.html)
@@ -387,7 +387,7 @@ class Pages:
         from kg.docs import render_ontology_docs
 
         lang = self._lang(request)
-        html = self._slow(("ontology", lang), lambda: render_ontology_docs(self.layout.ontology_file, lang))
+        html = self._slow(("ontology", lang), lambda: render_ontology_docs(self.project.ontology_file, lang))
         response = Response(html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                                        "base-uri 'none'; form-action 'none'")

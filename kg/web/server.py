@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kg.errors import KGError
-from kg.layout import Layout
+from kg.project import Project
 from kg.web.app import WebApp
 
 __all__ = ["serve", "make_app_server"]
@@ -30,27 +30,27 @@ class _Handler(WSGIRequestHandler):
         logging.getLogger("kg.web").info("%s %s %s", self.command, self.path, code)
 
 
-def make_app_server(store: Any, layout: Layout, *, host: str = "127.0.0.1", port: int = 18400,
+def make_app_server(store: Any, project: Project, *, host: str = "127.0.0.1", port: int = 18400,
                     version: str = "") -> Any:
     """A server bound to ``host:port`` (``port`` 0: a free one), not yet serving."""
     try:
-        server = make_server(host, port, WebApp(store, layout, host=host, port=port, version=version),
+        server = make_server(host, port, WebApp(store, project, host=host, port=port, version=version),
                              threaded=True, request_handler=_Handler)
     except OSError as exc:
         raise KGError(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
     if port == 0:  # the Host check needs the port actually bound
-        server.app = WebApp(store, layout, host=host, port=server.server_port, version=version)
+        server.app = WebApp(store, project, host=host, port=server.server_port, version=version)
     return server
 
 
-def serve(store: Any, layout: Layout, *, host: str = "127.0.0.1", port: int = 18400, open_browser: bool = True,
+def serve(store: Any, project: Project, *, host: str = "127.0.0.1", port: int = 18400, open_browser: bool = True,
           version: str = "") -> None:
     """Serve until Ctrl+C, printing the address (and opening it in the browser)."""
     import click
 
     import signal
 
-    server = make_app_server(store, layout, host=host, port=port, version=version)
+    server = make_app_server(store, project, host=host, port=port, version=version)
     # Ctrl+C (and a service manager's SIGTERM) stop the app even when it was started from a
     # shell or a CI runner that ignores SIGINT for background jobs: Python then installs no
     # KeyboardInterrupt handler of its own.

@@ -10,19 +10,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Layout", "default_layout"]
+__all__ = ["Project", "default_project"]
 
 
 @dataclass(frozen=True)
-class Layout:
+class Project:
     """The folders of one project.
 
     Examples
     --------
-    >>> layout = Layout(Path("/p"))
-    >>> layout.ontology_file.as_posix()
+    >>> project = Project(Path("/p"))
+    >>> project.ontology_file.as_posix()
     '/p/ontology/jsi.ttl'
-    >>> layout.build_dir.as_posix()
+    >>> project.build_dir.as_posix()
     '/p/build'
     """
 
@@ -62,9 +62,9 @@ class Layout:
         return sorted(self.data_dir.glob("*.trig"))
 
 
-def default_layout() -> Layout:
-    """The layout of this clone, or of ``$KG_HOME``; ``$KG_BUILD_DIR`` moves the store."""
+def default_project() -> Project:
+    """The project of this clone, or of ``$KG_HOME``; ``$KG_BUILD_DIR`` moves the store."""
     home = os.environ.get("KG_HOME")
     root = Path(home) if home else Path(__file__).resolve().parent.parent
     build = os.environ.get("KG_BUILD_DIR")
-    return Layout(root=root, build_override=Path(build) if build else None)
+    return Project(root=root, build_override=Path(build) if build else None)
