@@ -16,7 +16,8 @@ query (medians of ``--runs``):
 * ``bare``: the reference, the query's text run in-process by pyoxigraph on the same open
   store with the same terms substituted, every row read (what the SPARQL itself costs; for
   a text search, the text the catalogue sends, narrowed to the things the name index found:
-  ``kg/catalogue/narrowing.py``);
+  ``kg/catalogue/narrowing.py``; parameters written in as terms, as the catalogue sends them:
+  ``kg/catalogue/inlining.py``);
 * ``kg``: the same question through the catalogue in-process (``run_catalogue_query``: the
   name resolved from the store's name index, bound, run, turned into a table), with the
   process's caches emptied before each run so the index is opened from disk as a new
@@ -143,6 +144,7 @@ def main() -> None:
 
     from kg import iris
     from kg.catalogue import bind_parameters, list_queries, narrowed_text, run_catalogue_query
+    from kg.catalogue.inlining import inline_terms
     from kg.project import Project
     from kg.store import open_store
 
@@ -164,8 +166,12 @@ def main() -> None:
         values = _values(store, query, project, counts)
         bound = bind_parameters(store, query, values, "en", project=project)
         subs = {__import__("pyoxigraph").Variable(k): v for k, v in bound.items()}
-        # the SPARQL the catalogue sends: a text search narrowed to what the name index found
+        # the SPARQL the catalogue sends: a text search narrowed to what the name index found,
+        # the parameters written in as terms where they can be (kg/catalogue/inlining.py)
         sent = narrowed_text(store, query, bound, project)
+        inlined = inline_terms(sent, bound)
+        if inlined is not None:
+            sent, subs = inlined, {}
 
         def run_bare(text: str = sent, subs: dict[Any, Any] = subs) -> int:
             result = bare.query(text, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)

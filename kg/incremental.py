@@ -131,8 +131,12 @@ def plan(project: Project, previous: str) -> Plan | str:
             result.unchanged.append(path)
     result.removed = sorted(set(old) - set(hashes))
     for name in [*result.removed, *(_rel(project, p) for p in result.changed)]:
-        if not result.old_source(name).is_file():
+        try:
+            kept = result.old_source(name).read_bytes()
+        except OSError:
             return f"the previous version of {name} was not kept"
+        if _sha(kept) != old[name]:
+            return f"the kept previous version of {name} is damaged"
     return result
 
 
@@ -167,7 +171,11 @@ class Recorder:
         self.rules = rules_hash(updates)
 
     def commit(self, store_name: str) -> None:
-        state = {"version": VERSION, "config": config_fingerprint(self.project), "files": self.files, "rules": self.rules}
+        state = {
+            "version": VERSION, "config": config_fingerprint(self.project), "files": self.files, "rules": self.rules,
+            # the records are checked against these before use: a damaged one means a full build
+            "records": {name: _sha((self.tmp / name).read_bytes()) for name in ("derived.nt", "current.nt") if (self.tmp / name).exists()},
+        }
         (self.tmp / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(self.tmp, self.root / store_name)
 
@@ -196,11 +204,6 @@ def tidy(build_dir: Path, keep: str) -> None:
     for path in (root / "sources").iterdir():
         if path.name.split(".")[0] not in named:
             path.unlink(missing_ok=True)
-
-
-def read_triples(path: Path) -> list[ox.Triple]:
-    """The statements of an N-Triples file, blank nodes keeping their names."""
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
 
 
 #: Statements in the RDF, RDFS or OWL vocabulary that are data, not schema: annotations (rules
@@ -250,19 +253,28 @@ def reason(
     say = progress or (lambda _line: None)
     cm = ox.NamedNode(_CM)
     work.extend(ox.Quad(t.subject, t.predicate, t.object, cm) for t in work.query(current_membership_rule(), use_default_graph_as_union=True))  # type: ignore[union-attr]
-    cm_old = set(read_triples(plan_.state_dir / "current.nt"))
+    try:
+        records = {name: (plan_.state_dir / name).read_bytes() for name in ("derived.nt", "current.nt")}
+        if any(_sha(data) != plan_.state.get("records", {}).get(name) for name, data in records.items()):
+            raise ValueError("not what the build wrote")
+        data = records["derived.nt"]
+        cm_old = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(records["current.nt"], format=ox.RdfFormat.N_TRIPLES)}
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise FullBuild(f"the record of the previous build's closure is damaged or missing ({exc})") from exc
     cm_new = {ox.Triple(q.subject, q.predicate, q.object) for q in work.quads_for_pattern(None, None, None, cm)}
     minus = {ox.Triple(q.subject, q.predicate, q.object) for q in change.removed} | (cm_old - cm_new)
     plus = {ox.Triple(q.subject, q.predicate, q.object) for q in change.added} | (cm_new - cm_old)
     schema = touches_schema(minus | plus)
     if schema is not None:
         raise FullBuild(f"the change touches the schema ({schema})")
-    data = (plan_.state_dir / "derived.nt").read_bytes()
     derived = ox.NamedNode(dred.DERIVED)
-    if b"_:" in data:
-        work.extend(ox.Quad(q.subject, q.predicate, q.object, derived) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    else:
-        work.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=derived)
+    try:
+        if b"_:" in data:
+            work.extend(ox.Quad(q.subject, q.predicate, q.object, derived) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        else:
+            work.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=derived)
+    except (SyntaxError, ValueError) as exc:
+        raise FullBuild(f"the record of the previous build's closure is damaged ({exc})") from exc
     rules.check_axioms(work)
     compiled = rules._compile(work)
     updates = [rule.variants()[0] for rule in compiled]

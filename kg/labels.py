@@ -67,9 +67,10 @@ def is_derived_graph(name: str) -> bool:
 def _choose(candidates: list[tuple[int, str, str]], lang: str) -> tuple[str, str]:
     """The label for ``lang`` among (source rank, text, tag): ``lang``, else English, else any."""
 
-    def key(c: tuple[int, str, str]) -> tuple[int, int, str]:
+    def key(c: tuple[int, str, str]) -> tuple[int, int, str, str]:
         source, text, tag = c
-        return (0 if tag == lang else 1 if tag == "en" else 2, source, text)
+        # the tag last: a total order, so the choice never depends on the order statements came in
+        return (0 if tag == lang else 1 if tag == "en" else 2, source, text, tag)
 
     _, text, tag = min(candidates, key=key)
     return text, tag

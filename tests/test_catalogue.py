@@ -451,3 +451,44 @@ def test_a_narrow_line_is_checked(tmp_path: Path) -> None:
         else:
             with pytest.raises(QueryError, match=re.escape(error)):
                 narrowing_of(read_query(path))
+
+
+# ----------------------------------------------------------------------------- parameters written in
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "queries").glob("*.rq")), ids=lambda p: p.stem)
+def test_parameters_written_in_give_the_rows_of_substitutions(built_store: Store, path: Path) -> None:
+    """On the built graph a catalogue query runs with its parameters written in as terms
+    (kg.catalogue.inlining, so that Oxigraph plans from them): every catalogue query is
+    written in, and gives exactly the rows of the same query bound by substitutions."""
+    from kg.catalogue import bind_parameters, narrowed_text
+    from kg.catalogue.inlining import inline_terms
+
+    q = read_query(path)
+    values = {p.name: p.example for p in q.parameters if p.required and p.kind != "lang"}
+    bound = bind_parameters(built_store, q, values, "fr", project=PROJECT)
+    text = narrowed_text(built_store, q, bound, PROJECT)
+    inlined = inline_terms(text, bound)
+    assert inlined is not None
+    from kg.prebind import tokenize
+
+    tokens = tokenize(inlined)
+    left = [t.text for i, t in enumerate(tokens) if t.kind == "var" and t.text[1:] in bound and tokens[i - 1].keyword != "AS"]
+    assert left == [], "every use of a parameter is its term (it stays a column as '(term AS ?name)')"
+    assert built_store.select(inlined).rows == built_store.select(text, bound).rows
+
+
+def test_writing_a_term_in_keeps_the_query_a_query() -> None:
+    """Projection, GROUP BY, ORDER BY, sub-selects and strings are handled; a parameter the
+    query assigns or lists in VALUES, or SELECT *, is left to substitutions."""
+    from kg.catalogue.inlining import inline_terms
+
+    m = ox.NamedNode(ID + "member/CIV")
+    sub = "SELECT ?m ?n WHERE { { SELECT ?m (COUNT(*) AS ?n) WHERE { ?d ?p ?m } GROUP BY ?m } } ORDER BY DESC(?m) ?n"
+    assert inline_terms(sub, {"m": m}) == (
+        f"SELECT (<{ID}member/CIV> AS ?m) ?n WHERE {{ {{ SELECT  (COUNT(*) AS ?n) WHERE {{ ?d ?p <{ID}member/CIV> }} "
+        f"GROUP BY (<{ID}member/CIV>) }} }} ORDER BY DESC(<{ID}member/CIV>) ?n")
+    assert inline_terms('SELECT ?m WHERE { ?s ?p "?m" }', {"m": m}) == f'SELECT (<{ID}member/CIV> AS ?m) WHERE {{ ?s ?p "?m" }}'
+    for refused in ("SELECT ?m WHERE { BIND (1 AS ?m) }", "SELECT ?m WHERE { VALUES ?m { 1 } }", "SELECT * WHERE { ?s ?p ?m }",
+                    "SELECT ?x WHERE { { SELECT ?m WHERE { ?s ?p ?m } } }"):
+        assert inline_terms(refused, {"m": m}) is None, refused

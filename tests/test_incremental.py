@@ -249,3 +249,23 @@ def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path
         assert _quads(layout.build_dir) == _quads(full_dir)
         compared += 1
     assert compared >= 2
+
+
+def test_a_damaged_record_means_a_full_build_said_in_one_line(project: Path, tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    shutil.copytree(project, own)
+    (own / "build" / "build.lock").unlink(missing_ok=True)
+    current = next(p for p in (own / "build" / "incremental").iterdir() if p.name.startswith("store-"))
+    derived = current / "derived.nt"
+    lines = derived.read_bytes().splitlines(keepends=True)
+    derived.write_bytes(b"".join(lines[: len(lines) // 2]))  # cut at a line end: it still parses
+    (own / "graph_data" / "zz-incremental.trig").write_text(ADDED, encoding="utf-8")
+    stderr = assert_same_as_full_build(own, tmp_path)
+    assert "full build instead: the record of the previous build's closure is damaged or missing" in stderr
+    assert "Traceback" not in stderr
+    # and a kept source that does not match its hash: planned as a full build at once
+    (own / "graph_data" / "zz-incremental.trig").write_text(ADDED.replace("Test citation", "Test citation, edited"), encoding="utf-8")
+    for kept in (own / "build" / "incremental" / "sources").iterdir():
+        kept.write_bytes(kept.read_bytes() + b"\n# damaged\n")
+    stderr = assert_same_as_full_build(own, tmp_path)
+    assert "full: the kept previous version of graph_data/zz-incremental.trig is damaged" in stderr

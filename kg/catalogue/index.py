@@ -111,6 +111,8 @@ class NameIndex:
             words += [(w, number) for w in tokens(name)]
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
+        db.execute("INSERT INTO meta VALUES ('things', (SELECT COUNT(DISTINCT iri) FROM names))")
         try:
             db.executescript(_SEARCH)
         except sqlite3.OperationalError as exc:  # an SQLite built without FTS5
@@ -200,7 +202,10 @@ class NameIndex:
     def size(self) -> int:
         """How many candidates the index holds."""
         if self._size is None:
-            self._size = int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM names").fetchone()[0])
+            try:
+                self._size = int(self._db.execute("SELECT value FROM meta WHERE key = 'things'").fetchone()[0])
+            except (sqlite3.Error, TypeError):  # written before the count was kept
+                self._size = int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM names").fetchone()[0])
         return self._size
 
     def _has_search(self) -> bool:

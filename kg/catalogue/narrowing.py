@@ -89,7 +89,7 @@ def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any]
 
     index = name_index(store, KINDS[narrowing.kind], project or default_project(), narrowing.kind)
     found = index.containing(term.value)
-    if len(found) * 4 > index.size():
+    if len(found) > 256 and len(found) * 4 > index.size():
         return query.text  # most things match: reading them all is cheaper than naming them
     prologue, things = _written(found, query.text)
     parts, last = [prologue], 0

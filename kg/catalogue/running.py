@@ -9,11 +9,12 @@ import pyoxigraph as ox
 
 from kg.catalogue.headers import KIND_HELP, CatalogueQuery, shell_quote
 from kg.catalogue.names import resolve_parameter
+from kg.catalogue.inlining import inline_terms
 from kg.catalogue.narrowing import narrowed_text
 from kg.choices import LANGS
 from kg.errors import ParameterError, QueryError
 from kg.project import Project
-from kg.store import QueryEngine, Table
+from kg.store import QueryEngine, Store, Table
 
 __all__ = ["bind_parameters", "run_catalogue_query", "run_query"]
 
@@ -87,13 +88,27 @@ def run_catalogue_query(
     if lang not in LANGS:
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     bindings = bind_parameters(store, query, values or {}, lang, project=project)
-    result = store.query(narrowed_text(store, query, bindings, project), bindings)
+    result = _query(store, narrowed_text(store, query, bindings, project), bindings)
     if not isinstance(result, Table):
         raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
     if show_parameters or not bindings:
         return result
     keep = [i for i, c in enumerate(result.columns) if c not in bindings]
     return Table([result.columns[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
+
+
+def _query(store: QueryEngine, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> object:
+    """Run a catalogue query on the built graph with its parameters written in as terms
+    (:mod:`kg.catalogue.inlining`: Oxigraph then plans with them), else bound as
+    substitutions (other engines, or a query whose parameter cannot be written in)."""
+    if bindings and isinstance(store, Store):
+        inlined = inline_terms(text, bindings)
+        if inlined is not None:
+            try:
+                return store.query(inlined)
+            except QueryError:  # e.g. an IRI that kg.guard cannot tell from SERVICE: bind it instead
+                pass
+    return store.query(text, bindings)
 
 
 #: The name this function had before the split (``kg.store`` and the endpoint also "run

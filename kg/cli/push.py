@@ -28,9 +28,10 @@ def push(context: Context, url: str, graphs: tuple[str, ...], user: str | None, 
     """Load the built graph into a SPARQL server, keeping every named graph.
 
     URL is the server's Graph Store Protocol endpoint. Each citation graph (and the
-    ontology, inferred and build graphs) replaces the graph of the same name there;
+    ontology, inferred and build graphs) replaces the graph of the same name there,
+    then their union (every statement once; deleted by a push of some graphs only);
     then an index graph lists them, which 'kg --store QUERY-URL ...' reads to query
-    exactly those graphs. Progress goes to standard error.
+    exactly those graphs, the union as default graph. Progress goes to standard error.
 
     \b
     Examples:

@@ -20,7 +20,7 @@ import numpy as np
 
 from kg.coalitions.reasons import _Holding, _reason
 
-__all__ = ["Ties", "TieReasons", "project"]
+__all__ = ["Ties", "TieReasons", "pair_members"]
 
 
 @lru_cache(maxsize=512)
@@ -175,7 +175,7 @@ class TieReasons(Sequence[dict[str, Any]]):
         return repr(self._load())
 
 
-def project(
+def pair_members(
     held: Mapping[str, Mapping[tuple[str, str], Mapping[str, _Holding]]],
     kinds: Sequence[str],
     weight_of: Mapping[str, float],

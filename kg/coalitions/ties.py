@@ -352,7 +352,7 @@ def _build(
         return whats[(kind, key)]
 
     order = {k: i for i, k in enumerate(TIE_KINDS)}
-    ties_index, own_w, group_w, _ = pairs.project(held, kinds, weight_of, nodes, ancestors, what, order)
+    ties_index, own_w, group_w, _ = pairs.pair_members(held, kinds, weight_of, nodes, ancestors, what, order)
     graph.graph["_ties"] = ties_index
     firsts, seconds, totals = ties_index.pair_arrays()
     who = ties_index.nodes

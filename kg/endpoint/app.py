@@ -33,7 +33,17 @@ _HTML = "text/html; charset=utf-8"
 _PATHS = ("/", "/sparql", "/query")
 _ALLOW = "GET, HEAD, POST, OPTIONS"
 _CSP_DATA = b"default-src 'none'; frame-ancestors 'none'"
-_CSP_PAGE = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+# The query page runs YASGUI from this server only: its script and style files, its queries to /sparql.
+_CSP_PAGE = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+             "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+#: The files of the query page (package data in kg/endpoint/static): URL path -> (file, media type).
+_STATIC = {
+    "/static/yasgui.min.js": ("yasgui.min.js", "text/javascript; charset=utf-8"),
+    "/static/yasgui.min.css": ("yasgui.min.css", "text/css; charset=utf-8"),
+    "/static/query-page.js": ("query-page.js", "text/javascript; charset=utf-8"),
+    "/static/YASGUI-LICENSE.txt": ("YASGUI-LICENSE.txt", _TEXT),
+}
+_FILES: dict[str, bytes] = {}
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
@@ -193,6 +203,11 @@ class Endpoint:
                 "start kg serve with --allow-host NAME to accept it"
             )
         path, method = scope["path"], scope["method"]
+        if path in _STATIC:
+            if method not in ("GET", "HEAD"):
+                raise _Refusal(405, f"{method} is not allowed here; use GET, HEAD", {"Allow": "GET, HEAD"})
+            name, media = _STATIC[path]
+            return 200, media, _static(name), {"Cache-Control": "max-age=3600"}
         if path not in _PATHS:
             raise _Refusal(404, f"no such page {path!r}; queries go to /sparql")
         allowed = _ALLOW if path != "/" else "GET, HEAD, OPTIONS"
@@ -271,6 +286,15 @@ def _base_iri(scope: dict[str, Any], headers: dict[str, str]) -> str:
         server = scope.get("server") or ("localhost", 80)
         host = f"[{server[0]}]:{server[1]}" if ":" in str(server[0]) else f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
+
+
+def _static(name: str) -> bytes:
+    """One file of the query page, read from the package once."""
+    if name not in _FILES:
+        from importlib.resources import files
+
+        _FILES[name] = files("kg.endpoint").joinpath("static", name).read_bytes()
+    return _FILES[name]
 
 
 def _line(message: str) -> bytes:
