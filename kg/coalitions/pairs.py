@@ -24,10 +24,11 @@ from kg.errors import ParameterError
 __all__ = ["Ties", "TieReasons", "pair_members"]
 
 
-#: The most (pair, shared item) rows a member graph may have: about 40 bytes each in the arrays,
-#: more as networkx ties. A graph whose members nearly all share items (the 1M generated project)
+#: The most (pair, shared item) rows a member graph may have (the 100k generated project has 823,000,
+#: 5,000 synthetic members 614,000): about 40 bytes each in the arrays, and up to as many networkx ties
+#: of some hundreds of bytes. A graph whose members nearly all share items (the 1M generated project)
 #: would need tens of gigabytes; it is refused with what to narrow instead.
-MAX_PAIR_ROWS = 25_000_000
+MAX_PAIR_ROWS = 5_000_000
 
 
 @lru_cache(maxsize=256)
