@@ -144,7 +144,7 @@ def main() -> None:
 
     from kg import iris
     from kg.catalogue import bind_parameters, list_queries, narrowed_text, run_catalogue_query
-    from kg.catalogue.inlining import inline_terms
+    from kg.catalogue.running import written_in
     from kg.project import Project
     from kg.store import open_store
 
@@ -169,9 +169,9 @@ def main() -> None:
         # the SPARQL the catalogue sends: a text search narrowed to what the name index found,
         # the parameters written in as terms where they can be (kg/catalogue/inlining.py)
         sent = narrowed_text(store, query, bound, project)
-        inlined = inline_terms(sent, bound)
-        if inlined is not None:
-            sent, subs = inlined, {}
+        written = written_in(query, sent, bound)
+        if written is not None:
+            sent, subs = written[0], {__import__("pyoxigraph").Variable(k): v for k, v in written[1].items()}
 
         def run_bare(text: str = sent, subs: dict[Any, Any] = subs) -> int:
             result = bare.query(text, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs or None)

@@ -478,6 +478,30 @@ def test_parameters_written_in_give_the_rows_of_substitutions(built_store: Store
     assert built_store.select(inlined).rows == built_store.select(text, bound).rows
 
 
+def test_free_text_is_never_written_into_the_query(built_store: Store) -> None:
+    """What a person types as free text (kind 'text') stays a substitution: the query sent
+    holds the resolved terms only, and the rows are those of substitutions throughout."""
+    from kg.catalogue import bind_parameters, find_query, narrowed_text, run_catalogue_query
+    from kg.catalogue.running import written_in
+    from kg.prebind import tokenize
+
+    q = find_query("find-entity", PROJECT)
+    found = {}
+    for typed in ('ivoire', '"} UNION { ?x ?y ?z }', "Côte"):
+        bound = bind_parameters(built_store, q, {"text": typed}, "fr", project=PROJECT)
+        text = narrowed_text(built_store, q, bound, PROJECT)
+        written = written_in(q, text, bound)
+        assert written is not None
+        sent, left = written
+        assert set(left) == {"text"} and left["text"].value == typed
+        strings = [t.text for t in tokenize(sent) if t.kind == "string"]
+        assert not any(typed in t for t in strings) and '"fr"' in strings, "the language is written in, the text is not"
+        expected = built_store.select(text, bound).rows
+        assert run_catalogue_query(built_store, q, {"text": typed}, "fr", project=PROJECT, show_parameters=True).rows == expected
+        found[typed] = len(expected)
+    assert found["ivoire"] > 0 and found["Côte"] > 0 and found['"} UNION { ?x ?y ?z }'] == 0
+
+
 def test_writing_a_term_in_keeps_the_query_a_query() -> None:
     """Projection, GROUP BY, ORDER BY, sub-selects and strings are handled; a parameter the
     query assigns or lists in VALUES, or SELECT *, is left to substitutions."""

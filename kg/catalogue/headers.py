@@ -51,6 +51,11 @@ KINDS: dict[str, str] = {
     "text": "",
 }
 
+#: Kinds whose value is what the person typed, kept as typed (every other kind is resolved
+#: to a thing of the graph or checked against a closed list): such a value is only ever
+#: bound as a substitution, never written into a query's text (:mod:`kg.catalogue.inlining`).
+FREE_TEXT_KINDS = frozenset({"text"})
+
 #: What each kind accepts, for help texts and error messages.
 KIND_HELP: dict[str, str] = {
     "member": "a WTO member: name in English, French or Spanish, ISO 3166 alpha-3 code (EUN for the EU) or IRI",

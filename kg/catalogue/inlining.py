@@ -8,7 +8,9 @@ same member written in the query). SEP-0007 defines a substitution as replacing 
 by the term; this module does exactly that before the query is parsed, on the query's
 lexical tokens (:func:`kg.prebind.tokenize`: strings, IRIs and comments are single tokens,
 so only variables are touched). The term is written by Oxigraph's own N-Triples serialiser
-(escaped), never copied from what a person typed. A projected parameter stays a column:
+(escaped), never copied from what a person typed, and only for terms the catalogue resolved
+(things of the graph, values of a closed list): free text stays a substitution
+(:func:`kg.catalogue.running.written_in`). A projected parameter stays a column:
 ``SELECT ?member`` becomes ``SELECT (<…> AS ?member)``; a sub-select stops projecting it
 (the term is written wherever it was used); in ``GROUP BY`` and ``ORDER BY`` it becomes a
 bracketed constant.

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kg.catalogue.headers import KIND_HELP, CatalogueQuery, shell_quote
+from kg.catalogue.headers import FREE_TEXT_KINDS, KIND_HELP, CatalogueQuery, shell_quote
 from kg.catalogue.names import resolve_parameter
 from kg.catalogue.inlining import inline_terms
 from kg.catalogue.narrowing import narrowed_text
@@ -16,7 +16,7 @@ from kg.errors import ParameterError, QueryError
 from kg.project import Project
 from kg.store import QueryEngine, Store, Table
 
-__all__ = ["bind_parameters", "run_catalogue_query", "run_query"]
+__all__ = ["bind_parameters", "run_catalogue_query", "run_query", "written_in"]
 
 
 def bind_parameters(
@@ -88,7 +88,7 @@ def run_catalogue_query(
     if lang not in LANGS:
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     bindings = bind_parameters(store, query, values or {}, lang, project=project)
-    result = _query(store, narrowed_text(store, query, bindings, project), bindings)
+    result = _query(store, query, narrowed_text(store, query, bindings, project), bindings)
     if not isinstance(result, Table):
         raise QueryError(f"{query.path.name}: a catalogue query must be a select query (rows)")
     if show_parameters or not bindings:
@@ -97,15 +97,32 @@ def run_catalogue_query(
     return Table([result.columns[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
 
 
-def _query(store: QueryEngine, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> object:
-    """Run a catalogue query on the built graph with its parameters written in as terms
-    (:mod:`kg.catalogue.inlining`: Oxigraph then plans with them), else bound as
-    substitutions (other engines, or a query whose parameter cannot be written in)."""
+def written_in(query: CatalogueQuery, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal],
+               ) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]] | None:
+    """The query with its resolved parameters written in as terms
+    (:mod:`kg.catalogue.inlining`: Oxigraph then plans with them), and the bindings left to
+    substitute; None where a parameter cannot be written in.
+
+    Only terms the catalogue resolved (things of the graph, values of a closed list) are
+    written in; free text (:data:`~kg.catalogue.headers.FREE_TEXT_KINDS`) is always a
+    substitution, so nothing a person typed reaches the query's text."""
+    free = {p.name for p in query.parameters if p.kind in FREE_TEXT_KINDS}
+    inlined = inline_terms(text, {k: v for k, v in bindings.items() if k not in free})
+    if inlined is None:
+        return None
+    return inlined, {k: v for k, v in bindings.items() if k in free}
+
+
+def _query(store: QueryEngine, query: CatalogueQuery, text: str,
+           bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> object:
+    """Run a catalogue query: on the built graph with its resolved parameters written in
+    (:func:`written_in`), else (other engines, or a parameter that cannot be written in)
+    with every parameter bound as a substitution."""
     if bindings and isinstance(store, Store):
-        inlined = inline_terms(text, bindings)
-        if inlined is not None:
+        written = written_in(query, text, bindings)
+        if written is not None:
             try:
-                return store.query(inlined)
+                return store.query(written[0], written[1] or None)
             except QueryError:  # e.g. an IRI that kg.guard cannot tell from SERVICE: bind it instead
                 pass
     return store.query(text, bindings)
