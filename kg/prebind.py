@@ -7,7 +7,8 @@ sub-selects compute (rdflib#1772). Here each bound variable gets a one-row
 ``VALUES ?v { term }`` (SPARQL 1.1 §10.2.1, inline data) at the start of every group
 graph pattern where the variable is in scope: the query's ``WHERE`` group and the groups
 nested in it, and the groups of each sub-select that projects the variable (the scope in
-which Oxigraph's substitutions, SEP-0007, bind it). Every use of the variable then sees
+which Oxigraph's substitutions, SEP-0007, bind it); not in the pattern of a ``(NOT)
+EXISTS``, which sees the tested row's term by substitution (SPARQL 1.1 §18.6). Every use of the variable then sees
 the term before any join, filter, ``BIND``, grouping or aggregate, so the rows are those
 of the embedded store. The term is written by Oxigraph's N-Triples serialiser, never
 copied from what the person typed.
@@ -184,6 +185,11 @@ def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
                 template_next = False
             elif i + 1 < len(tokens) and tokens[i + 1].keyword == "SELECT":
                 stack.append(("subselect", stack[-1][1] if stack else set(names)))
+            elif i and tokens[i - 1].keyword == "EXISTS":
+                # (NOT) EXISTS substitutes the tested row (§18.6), whose group starts with the
+                # inline data: the pattern already sees the term, so none is written in it
+                # (Virtuoso 7.2.5 answers NOT EXISTS { VALUES ?v {…} … } wrongly)
+                stack.append(("exists", set()))
             else:
                 if pending is not None:
                     scope, pending = pending, None
