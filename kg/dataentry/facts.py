@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg import iris
+from kg.catalogue.index import normalise
 from kg.dataentry.kinds import CERTAINTIES
 from kg.dataentry.sheets import Row, Sheet, split_list
 
@@ -166,7 +167,8 @@ class Builder:
     ``resolve`` turns names into IRIs (kg.catalogue's resolution over the built graph);
     ``known`` answers whether an IRI is described in graph_data (e.g. a document added by an
     earlier, not yet built, import); ``roles`` are the known role keys; ``elements`` maps a
-    document IRI to its existing elements ``{label: iri}``.
+    document IRI to its existing elements ``{label: iri}``, the English label folded as names
+    compare everywhere (:func:`kg.catalogue.index.normalise`).
     """
 
     def __init__(self, sheet: Sheet, resolve: Resolve, known: Callable[[str], bool], roles: set[str],
@@ -425,11 +427,11 @@ class Builder:
         parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if sponsors else "")]
         if element and col_iri is not None:
             known = self.elements.setdefault(doc, {})
-            el_iri = known.get(element.casefold())
+            el_iri = known.get(normalise(element))
             if el_iri is None:
                 used = [int(m.group(1)) for v in known.values() if (m := re.search(r"-(\d+)$", v))]
                 el_iri = f"{ID}element/{doc.rsplit('/', 1)[-1]}-{max(used, default=0) + 1}"
-                known[element.casefold()] = el_iri
+                known[normalise(element)] = el_iri
             el = N(el_iri)
             q += [ox.Quad(d, N(J + "hasElement"), el, graph),
                   ox.Quad(el, RDF_TYPE, N(J + "ProposalElement"), graph),

@@ -112,9 +112,13 @@ class _Graph:
                     has_element.append((s, _sv(o)))
                 elif p == F.RDFS + "label" and getattr(o, "language", None) == "en":
                     labels[s] = _sv(o)
+        # An element is matched within its document by its English label (the language a sheet's
+        # element column is written in, facts.Builder), folded as names compare in kg.catalogue.
+        from kg.catalogue.index import normalise
+
         for doc, el in has_element:
             if el in labels:
-                self.elements.setdefault(doc, {})[labels[el].casefold()] = el
+                self.elements.setdefault(doc, {})[normalise(labels[el])] = el
 
     def source_of(self, s: str, p: str, o: Any) -> str:
         file, g = self.where[(s, p, o)][0]
