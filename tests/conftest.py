@@ -117,9 +117,9 @@ def _runs_the_queries_it_names(request: pytest.FixtureRequest, monkeypatch: pyte
 
     narrowing = running.narrowed_text
 
-    def recording_catalogue(store: object, query: Any, bindings: Any, layout: Any = None) -> str:
+    def recording_catalogue(store: object, query: Any, bindings: Any, project: Any = None) -> str:
         ran.add(query.text)
-        return narrowing(store, query, bindings, layout)
+        return narrowing(store, query, bindings, project)
 
     monkeypatch.setattr(running, "narrowed_text", recording_catalogue)
     yield

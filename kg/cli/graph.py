@@ -169,12 +169,16 @@ def sparql(
     SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
     The prefixes jsi, id, rdf, rdfs, owl, xsd, skos, org, prov, dcterms and qb are
     predeclared. The default graph is the union of all citation graphs; use
-    GRAPH ?g to reach the source of a statement. SERVICE and updates are refused; the
-    query runs in a child process stopped at the time, memory and result-size limits.
+    GRAPH ?g to reach the source of a statement. A thing's name in a language is one
+    line: the build's display labels (its label in that language, else English, else
+    any) are in the graph described by dcterms:language, as the examples show. SERVICE
+    and updates are refused; the query runs in a child process stopped at the time,
+    memory and result-size limits.
 
     \b
     Example:
-      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
+      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel ?m . ?labels dcterms:language "en" . GRAPH ?labels { ?m skos:prefLabel ?model } }'
+      kg sparql @queries/examples/sdt-appropriate-for-lack-of-capacity.rq
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
     from kg.store import Graph, Table
