@@ -7,7 +7,7 @@ line can build its options without loading a library.
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "TABLE_FORMATS", "EXPORT_FORMATS", "VIEWS", "BACKENDS"]
+__all__ = ["LANGS", "TABLE_FORMATS", "EXPORT_FORMATS", "VIEWS", "BACKENDS", "REASONERS", "VALIDATORS"]
 
 #: The languages of labels and pages: the WTO's three working languages (BCP 47 tags).
 LANGS = ("en", "fr", "es")
@@ -23,3 +23,9 @@ VIEWS = ("coalitions", "issues", "member", "sdt", "graph")
 
 #: The SPARQL engines a query can run on: Oxigraph (the store) and rdflib (its referee).
 BACKENDS = ("oxigraph", "rdflib")
+
+#: The reasoners of ``kg build --reasoner``: the compiled rules (default) and owlrl (the reference).
+REASONERS = ("rules", "owlrl")
+
+#: The validators of ``kg build --validator``: the shapes compiled to SPARQL (default) and pySHACL (the referee).
+VALIDATORS = ("sparql", "pyshacl")

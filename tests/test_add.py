@@ -318,7 +318,7 @@ jsish:CommunicationTitleShape a sh:NodeShape ;
     before = _snapshot(copied.home / "graph_data")
     result = copied("add", "document", str(sheet))
     assert result.exit_code == 1
-    assert "t.csv, row 2: the graph would not validate: doc/INF-ECOM-905, property" in result.output
+    assert "t.csv, row 2: the graph would not validate: doc:INF-ECOM-905, property dcterms:description" in result.output
     assert "A communication needs its topic" in result.output
     assert _snapshot(copied.home / "graph_data") == before
 

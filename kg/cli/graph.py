@@ -20,11 +20,11 @@ __all__ = ["COMMANDS"]
 @click.command()
 @click.option("--force", "--full", "force", is_flag=True, help="Rebuild everything, even if no source changed (no incremental build).")
 @click.option(
-    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    "--reasoner", type=click.Choice(choices.REASONERS), default="rules", show_default=True,
     help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
 )
 @click.option(
-    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    "--validator", type=click.Choice(choices.VALIDATORS), default="sparql", show_default=True,
     help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
 )
 @pass_context
