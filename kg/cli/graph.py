@@ -11,8 +11,9 @@ import click
 
 from kg import choices
 from kg.cli._answers import answer_options, emit_answer
-from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
+from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 from kg.errors import CheckFailedToRun, KGError
+from kg.iris import compact
 
 __all__ = ["COMMANDS"]
 
@@ -103,7 +104,7 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
         click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
         return
     rows = [
-        tuple(Cell("literal", x) for x in (v.file, short_iri(v.focus), short_iri(v.path), v.message, v.check))
+        tuple(Cell("literal", x) for x in (v.file, compact(v.focus), compact(v.path), v.message, v.check))
         for v in violations
     ]
     emit(render_table(Table(["file", "focus", "path", "message", "check"], rows), fmt), output)  # type: ignore[arg-type]
