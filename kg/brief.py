@@ -20,15 +20,11 @@ from kg.catalogue import find_query, run_query
 from kg.corrections import label_of, resolve_noting
 from kg.errors import KGError
 from kg.project import Project, default_project
+from kg.queryfiles import read_rq, run_rq
 
 __all__ = ["brief_data", "render_brief"]
 
 _TEMPLATES = Path(__file__).parent / "web" / "templates"
-_CITATIONS = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?g ?c WHERE { ?g dcterms:bibliographicCitation ?c }
-"""
-_IS_LDC = "ASK { ?m a jsi:LeastDevelopedMember }"
 
 
 def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Project) -> list[dict[str, str | None]]:
@@ -37,8 +33,8 @@ def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Proj
     return table.records()
 
 
-def _citation_map(store: Any) -> dict[str, str]:
-    table = store.select(_CITATIONS)
+def _citation_map(store: Any, project: Project) -> dict[str, str]:
+    table = run_rq(store, project.queries_dir / "brief" / "citations.rq", what="briefing query")
     return {g.value: c.value for g, c in table.rows if g is not None and c is not None}
 
 
@@ -60,11 +56,12 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     is_group = "/group/" in iri
     key = iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
     bound = {"member": f"<{iri}>"}
-    citations = _citation_map(store)
+    citations = _citation_map(store, project)
     name = label_of(store, "actor", iri, lang, project)
     data: dict[str, Any] = {
         "iri": iri, "key": key, "name": name, "is_group": is_group, "note": note, "lang": lang,
-        "ldc": (not is_group) and bool(store.query(_IS_LDC, {"m": ox.NamedNode(iri)})),
+        "ldc": (not is_group) and bool(store.query(
+            read_rq(project.queries_dir / "brief" / "is-ldc.rq", "briefing query"), {"m": ox.NamedNode(iri)})),
     }
 
     # groups and roles (a member), or the members (a group)

@@ -79,7 +79,7 @@ class Pages:
     def types(self) -> dict[str, list[str]]:
         with self._lock:
             if self._types is None:
-                self._types = types_of(self.store)
+                self._types = types_of(self.store, self.project.queries_dir)
             return self._types
 
     def kind_of(self, iri: str, lang: str) -> str:
@@ -311,12 +311,12 @@ class Pages:
         iri = iris.ID + key
         wanted = request.args.get("format") or _RDF_TYPES.get(
             request.accept_mimetypes.best_match(["text/html", *_RDF_TYPES], default="text/html") or "", "html")
-        description = describe(self.store, iri)
+        description = describe(self.store, iri, self.project.queries_dir)
         if not description.exists:
             raise NotFound(f"the graph holds nothing about {key!r}")
         if wanted in ("ttl", "jsonld"):
             mimetype = "text/turtle" if wanted == "ttl" else "application/ld+json"
-            response = Response(rdf_of(self.store, iri, wanted), mimetype=mimetype)
+            response = Response(rdf_of(self.store, iri, wanted, self.project.queries_dir), mimetype=mimetype)
             response.headers["Vary"] = "Accept"
             return response
         if wanted != "html":
