@@ -27,7 +27,6 @@ import argparse
 import os
 import random
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 

@@ -165,3 +165,14 @@ def test_kg_coalitions_same_bytes_with_and_without_igraph(built_dir: Path) -> No
         return subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
 
     assert run("1") == run("0")
+
+
+def test_a_member_graph_too_large_to_pair_is_refused_with_what_to_narrow(built_store: Store, project: Project,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.coalitions import pairs
+    from kg.errors import ParameterError
+
+    monkeypatch.setattr(pairs, "MAX_PAIR_ROWS", 1000)
+    with pytest.raises(ParameterError, match=r"would pair members [\d,]+ times \(at most 1,000;.*--on ISSUE"):
+        build_member_graph(built_store, project=project)
+    assert build_member_graph(built_store, project=project, ties="cosponsor").number_of_edges() > 0

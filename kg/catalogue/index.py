@@ -29,7 +29,7 @@ from kg.project import Project
 from kg.queryfiles import read_rq
 from kg.store import QueryEngine
 
-__all__ = ["NameIndex", "name_index", "normalise", "compact_text", "tokens"]
+__all__ = ["NameIndex", "name_index", "write_indexes", "remove_stale_indexes", "normalise", "compact_text", "tokens"]
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,10 @@ class NameIndex:
         os.close(fd)
         try:
             db = sqlite3.connect(tmp)
+            # a private temporary file, renamed into place when whole: no journal, no fsync
+            # (a file damaged by a crash fails to open and is rebuilt, see name_index)
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
             cls._fill(db, rows)
             db.close()
             os.replace(tmp, path)
@@ -291,6 +295,26 @@ def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = ""
         index = NameIndex.from_rows(_lookup_rows(store, path, text, kind))
     cache[key] = index
     return index
+
+
+def write_indexes(project: Project, location: Path) -> int:
+    """Write the index of every lookup query (``queries/lookup/*.rq``) beside a store just
+    built at ``location``, before it becomes the current one: the first question after a
+    build then costs what the others cost. Returns how many were written."""
+    import pyoxigraph as ox
+
+    from kg.store import Store
+
+    store = Store(ox.Store.read_only(str(location)), location=str(location))
+    lookups = sorted((project.queries_dir / "lookup").glob("*.rq"))
+    for path in lookups:
+        name_index(store, path.stem, project)
+    return len(lookups)
+
+
+def remove_stale_indexes(build_dir: Path, current: str) -> None:
+    """After a build has switched to the store ``current``: remove the indexes of the stores gone."""
+    _remove_stale(build_dir / "index", current)
 
 
 def _remove_stale(index_dir: Path, store_name: str) -> None:

@@ -22,6 +22,7 @@ with substitutions as before: the rows are the same either way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,14 +47,12 @@ def inline_terms(text: str, bindings: Mapping[str, Any]) -> str | None:
     """
     if not bindings:
         return text
-    from kg.prebind import tokenize
-
     terms: dict[str, str] = {}
     for name, term in bindings.items():
         if not isinstance(term, (ox.NamedNode, ox.Literal)):
             return None
         terms[name] = str(term)
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     clause = ""  # "select", "group", "order", or "" (a pattern or an expression)
     depth = 0  # parentheses inside the clause
     selects = 0  # SELECT clauses seen: the first is the query's, the others sub-selects
@@ -100,7 +99,15 @@ def inline_terms(text: str, bindings: Mapping[str, Any]) -> str | None:
     return "".join(parts)
 
 
-def _in_values(tokens: list[Any], index: int) -> bool:
+@functools.lru_cache(maxsize=128)
+def _tokens(text: str) -> tuple[Any, ...]:
+    """The lexical tokens of a query (a catalogue file's text is tokenised once per process)."""
+    from kg.prebind import tokenize
+
+    return tuple(tokenize(text))
+
+
+def _in_values(tokens: tuple[Any, ...], index: int) -> bool:
     """Whether the variable at ``index`` is in the variable list of a ``VALUES`` clause."""
     j = index - 1
     while j >= 0 and (tokens[j].kind == "var" or tokens[j].text == "("):

@@ -20,6 +20,7 @@ as written: naming them all would cost more than reading them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,8 @@ def narrowing_of(query: CatalogueQuery) -> Narrowing | None:
     return Narrowing(variable, kind, parameter)
 
 
-def _undef_blocks(text: str, variable: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=256)
+def _undef_blocks(text: str, variable: str) -> tuple[tuple[int, int], ...]:
     """Where the ``UNDEF`` of each ``VALUES ?variable { UNDEF }`` block is (start, end)."""
     from kg.prebind import tokenize
 
@@ -73,7 +75,7 @@ def _undef_blocks(text: str, variable: str) -> list[tuple[int, int]]:
         if (window[0].keyword == "VALUES" and window[1].kind == "var" and window[1].text[1:] == variable
                 and window[2].text == "{" and window[3].keyword == "UNDEF" and window[4].text == "}"):
             found.append((window[3].start, window[3].start + len(window[3].text)))
-    return found
+    return tuple(found)
 
 
 def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any], project: Project | None = None) -> str:
@@ -120,6 +122,14 @@ def with_values(text: str, variable: str, iris: list[str]) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=256)
+def _declared(text: str) -> frozenset[str]:
+    """The prefixes a query declares itself (the text of a file: kept per text)."""
+    from kg.prebind import declared_prefixes, tokenize
+
+    return frozenset(declared_prefixes(tokenize(text)))
+
+
 def _written(found: list[str], text: str) -> tuple[str, str]:
     """The IRIs as SPARQL terms, and PREFIX lines to put before the query.
 
@@ -128,9 +138,7 @@ def _written(found: list[str], text: str) -> tuple[str, str]:
     in an IRI written in full in the body of a query, where it cannot be told from the
     keyword.
     """
-    from kg.prebind import declared_prefixes, tokenize
-
-    taken = declared_prefixes(tokenize(text))
+    taken = _declared(text)
     lines: list[str] = []
     terms: list[str] = []
     for iri in found:

@@ -19,15 +19,51 @@ from typing import Any, overload
 import numpy as np
 
 from kg.coalitions.reasons import _Holding, _reason
+from kg.errors import ParameterError
 
 __all__ = ["Ties", "TieReasons", "pair_members"]
 
 
-@lru_cache(maxsize=512)
-def _pairs_of(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs of ``range(n)`` in the order of ``itertools.combinations``."""
+#: The most (pair, shared item) rows a member graph may have (the 100k generated project has 823,000,
+#: 5,000 synthetic members 614,000): about 40 bytes each in the arrays, and up to as many networkx ties
+#: of some hundreds of bytes. A graph whose members nearly all share items (the 1M generated project)
+#: would need tens of gigabytes; it is refused with what to narrow instead.
+MAX_PAIR_ROWS = 5_000_000
+
+
+@lru_cache(maxsize=256)
+def _small_pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
     first, second = np.triu_indices(n, 1)
     return first.astype(np.int64), second.astype(np.int64)
+
+
+def _pairs_of(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``range(n)`` in the order of ``itertools.combinations`` (kept for small ``n`` only)."""
+    if n <= 256:
+        return _small_pairs(n)
+    first, second = np.triu_indices(n, 1)
+    return first.astype(np.int64), second.astype(np.int64)
+
+
+def _check_size(held: Mapping[str, Mapping[tuple[str, str], Mapping[str, _Holding]]], kinds: Sequence[str],
+                weight_of: Mapping[str, float], index: Mapping[str, int]) -> None:
+    """Refuse, before any array is made, a member graph of more than :data:`MAX_PAIR_ROWS` rows."""
+    by_kind: dict[str, int] = {}
+    widest = 0
+    for kind in kinds:
+        if weight_of[kind] == 0:
+            continue
+        for holders in held.get(kind, {}).values():
+            n = sum(1 for m in holders if m in index)
+            by_kind[kind] = by_kind.get(kind, 0) + n * (n - 1) // 2
+            widest = max(widest, n)
+    total = sum(by_kind.values())
+    if total > MAX_PAIR_ROWS:
+        heaviest = ", ".join(f"{k} ({v:,})" for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])[:3])
+        raise ParameterError(
+            f"the member graph would pair members {total:,} times (at most {MAX_PAIR_ROWS:,}; items shared by up to "
+            f"{widest:,} members; most pairs from {heaviest}): narrow it with --on ISSUE, --ties KIND,… or "
+            f"--weight KIND=0 for the kinds shared most widely")
 
 
 class Ties:
@@ -193,6 +229,7 @@ def pair_members(
     """
     order = sorted(nodes)
     index = {m: i for i, m in enumerate(order)}
+    _check_size(held, kinds, weight_of, index)
     size = max(len(order), 1)
     items: list[tuple[str, str, str, str, float, int, Mapping[str, _Holding]]] = []
     parts_a: list[np.ndarray] = []
