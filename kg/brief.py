@@ -18,7 +18,6 @@ from typing import Any
 from kg import iris
 from kg.catalogue import find_query, run_query
 from kg.corrections import label_of, resolve_noting
-from kg.errors import ParameterError
 from kg.project import Project, default_project
 from kg.queryfiles import read_rq, run_rq
 
@@ -200,10 +199,9 @@ def render_brief(store: Any, who: str, lang: str = "en", *, project: Project | N
 
     from kg.words import words
 
-    from kg.choices import LANGS
+    from kg.choices import checked_lang
 
-    if lang not in LANGS:
-        raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    checked_lang(lang)
     data = brief_data(store, who, lang, project=project)
     data["built"] = version[:12]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
