@@ -22,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from kg import iris
 from kg.catalogue import KIND_HELP, find_query, list_queries, normalise, run_query
-from kg.choices import LANGS
+from kg.choices import LANGS, VIEWS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
@@ -37,7 +37,6 @@ _STATIC = Path(__file__).parent / "templates"
 _STATIC_TYPES = {"app.css": "text/css", "app.js": "text/javascript", "brief.css": "text/css"}
 _SOURCE_COLUMNS = ("source", "citation", "judged_by", "basis")
 _RDF_TYPES = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/json": "jsonld"}
-_VIEWS = ("issues", "sdt", "coalitions", "graph", "member")
 
 
 class Pages:
@@ -369,8 +368,8 @@ class Pages:
     def view(self, request: Request, view: str) -> Response:
         from kg.viz import draw_view
 
-        if view not in _VIEWS:
-            raise NotFound(f"no view {view!r}: {', '.join(_VIEWS)}")
+        if view not in VIEWS:
+            raise NotFound(f"no view {view!r}: {', '.join(VIEWS)}")
         lang = self._lang(request)
         member = request.args.get("member") if view == "member" else None
         if view == "member" and not member:
