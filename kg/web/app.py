@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from kg.errors import KGError
 from kg.project import Project
 from kg.store import Store
+from kg.endpoint import LOOPBACK  # the loopback names, one list for both servers
 
 __all__ = ["WebApp", "CSP", "LIMITS"]
 
@@ -145,6 +146,6 @@ def _loopback_hosts(host: str, port: int) -> set[str]:
     if not port:
         return set()
     names = {"127.0.0.1", "localhost", "[::1]"}
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK:
         names.add(f"[{host}]" if ":" in host else host)
     return {f"{n}:{port}" for n in names}
