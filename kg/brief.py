@@ -12,7 +12,6 @@ facts of medium or low certainty are marked. The page is the Jinja2 template
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from kg import iris
@@ -23,7 +22,6 @@ from kg.queryfiles import read_rq, run_rq
 
 __all__ = ["brief_data", "render_brief"]
 
-_TEMPLATES = Path(__file__).parent / "web" / "templates"
 
 
 def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Project) -> list[dict[str, str | None]]:
@@ -195,17 +193,14 @@ def _partners(store: Any, iri: str, is_group: bool, lang: str, project: Project,
 
 def render_brief(store: Any, who: str, lang: str = "en", *, project: Project | None = None, version: str = "") -> str:
     """The briefing as one self-contained HTML page (its print stylesheet inside)."""
-    import jinja2
-
-    from kg.words import words
-
     from kg.choices import checked_lang
+    from kg.web import TEMPLATES, template_environment
+    from kg.words import words
 
     checked_lang(lang)
     data = brief_data(store, who, lang, project=project)
     data["built"] = version[:12]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    css = (_TEMPLATES / "brief.css").read_text(encoding="utf-8")
+    env = template_environment()
+    css = (TEMPLATES / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html").render(b=data, w=words(lang), lang=lang, css=css, in_app=False,
                                                  link=lambda path, **_: path, other_langs=[], path="")
