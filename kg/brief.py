@@ -140,7 +140,7 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
         data["stance_source"] = ""
 
     data["partners"] = _partners(store, iri, is_group, lang, project, partners)
-    data["command"] = f"kg brief {key.rsplit('/', 1)[-1]}" + (f" --lang {lang}" if lang != "en" else "")
+    data["command"] = f"kg brief {iris.local_name(key)}" + (f" --lang {lang}" if lang != "en" else "")
     return data
 
 

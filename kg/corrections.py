@@ -143,7 +143,7 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
     key = iris.compact(term.value)
     wanted = normalise(value)
     local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
-    shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
+    shown = {normalise(label), normalise(key), normalise(local), normalise(iris.local_name(local)),
              normalise(term.value)}
     named = _named(store, kind, term.value, project)
     if named is not None:

@@ -105,7 +105,7 @@ class _Graph:
                 if p == F.RDF_TYPE.value:
                     self.subjects.add(s)
                     if _sv(o) == F.ORG + "Role":
-                        self.roles.add(s.rsplit("/", 1)[-1])
+                        self.roles.add(iris.local_name(s))
                 elif p == F.DCT + "bibliographicCitation":
                     self.citations[s] = _sv(o)
                 elif p == F.J + "hasElement":

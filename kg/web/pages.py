@@ -103,7 +103,7 @@ class Pages:
         if iri.startswith(iris.ID):
             return self._linker(lang)("/id/" + iri[len(iris.ID):])
         if iri.startswith(iris.JSI) or iri == iris.ONTOLOGY_IRI:
-            return self._linker(lang)("/ontology") + "#" + iri.rsplit("#", 1)[-1]
+            return self._linker(lang)("/ontology") + "#" + iris.local_name(iri)
         return None
 
     def _slow(self, key: tuple[str, ...], make: Any) -> Any:
