@@ -240,11 +240,11 @@ def _build(
         indent=2,
         sort_keys=True,
     )
-    if progress is not None:
-        progress(f"[{steps.done}/{steps.total}] store: the name indexes of the questions' parameters …")
     from kg.catalogue.index import remove_stale_indexes, write_indexes
 
-    write_indexes(project, build_dir / name)
+    indexes = write_indexes(project, build_dir / name)
+    if progress is not None:
+        progress(f"  {indexes} name indexes of the questions' parameters written beside the store")
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
     remove_stale_indexes(build_dir, name)

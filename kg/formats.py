@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import sys
 import textwrap
 import unicodedata
@@ -58,6 +57,8 @@ def terminal_width() -> int:
         return max(40, int(env))
     try:
         if sys.stdout.isatty():
+            import shutil  # only on a terminal: it pulls in the compression modules, a few ms at start
+
             return max(40, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
     except (AttributeError, ValueError, OSError):
         pass

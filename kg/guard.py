@@ -69,7 +69,6 @@ QUERY_FORMS = ("select", "ask", "construct", "describe")
 _REFUSED = "SERVICE (a federated query) is refused: kg answers from the local graph only, offline"
 _WS = " \t\r\n"
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_COMMENT = re.compile(r"#[^\r\n]*")
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
 _IRIREF = re.compile(r"<[^>]*>")
 _ECHAR = r"""\\[tbnrf"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
@@ -80,7 +79,6 @@ _BASE = (
 _CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040-"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FULL_IRI_WITH_SERVICE = re.compile(r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE)
 # In the prologue a prefix name is followed by ':' and then an IRI: a looser pattern is enough.
 _PROLOGUE_PREFIX = re.compile(r"[^\s:<>#]*:")
 
@@ -90,6 +88,10 @@ class _Terminals:
     them costs about 0.1 s, which a query without the word "service" never pays)."""
 
     def __init__(self) -> None:
+        self.comment = re.compile(r"#[^\r\n]*")
+        self.full_iri_with_service = re.compile(
+            r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE
+        )
         self.strings = (
             re.compile(r"'''(?:(?:''|')?(?:[^'\\]|" + _ECHAR + r"))*'''"),
             re.compile(r'"""(?:(?:""|")?(?:[^"\\]|' + _ECHAR + r'))*"""'),
@@ -158,7 +160,7 @@ def _token_ends(text: str, pos: int) -> list[int]:
     if ch in _WS:
         return [pos + 1]
     if ch == "#":
-        return [_COMMENT.match(text, pos).end()]  # type: ignore[union-attr]
+        return [_t().comment.match(text, pos).end()]  # type: ignore[union-attr]
     if ch == "<":
         iri = _IRIREF.match(text, pos)
         return [pos + 1, iri.end()] if iri else [pos + 1]
@@ -277,7 +279,7 @@ def check_read_only_query(text: str) -> str:
                 "string?), so it cannot be shown free of SERVICE: refused"
             )
         if why:
-            if _FULL_IRI_WITH_SERVICE.search(version):
+            if _t().full_iri_with_service.search(version):
                 raise QueryError(
                     _REFUSED + "; the word 'service' inside a full IRI <...> cannot be told from the keyword: "
                     "declare a PREFIX for that IRI in the prologue and write it as prefix:name"

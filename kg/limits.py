@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import pickle
 import select
-import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -134,6 +133,8 @@ def run_limited(work: Callable[[], T], *, timeout: float | None, memory_mb: floa
 
 
 def _kill(pid: int) -> None:
+    import signal  # only when a query is stopped
+
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

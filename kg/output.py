@@ -5,11 +5,9 @@ CSV follows RFC 4180; JSON is a list of objects (column → value, ``null`` when
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
-import secrets
 import stat
 import sys
 from pathlib import Path
@@ -92,6 +90,8 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
         ) + "\n"
     headers = [header(c, lang) for c in table.columns]
     if fmt in ("csv", "tsv"):
+        import csv  # only for these formats: kept off the start of every command
+
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(table.columns)
@@ -121,12 +121,19 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _temporary_name(directory: Path, name: str) -> Path:
+    """A new name beside ``name`` in ``directory`` for a file being written, unique to this write."""
+    import secrets  # only when a file is written: it pulls in hmac and hashlib, a few ms at every start
+
+    return directory / f".{name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write bytes (an .xlsx) like :func:`write_text_atomic`: through a temporary file and a rename."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    tmp = _temporary_name(directory, path.name)
     try:
         with open(tmp, "xb") as fh:
             fh.write(data)
@@ -181,7 +188,7 @@ def _replace_atomically(path: Path, text: str) -> None:
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     # A new unique name opened with "x" gets the usual permissions (umask), unlike mkstemp's 0600.
-    tmp = directory / f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+    tmp = _temporary_name(directory, path.name)
     try:
         with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -26,15 +27,38 @@ def test_every_command_is_registered_lazily_with_its_own_short_help() -> None:
         assert command.get_short_help_str(limit=1000) == short_help, f"update LAZY_COMMANDS[{name!r}]"
 
 
-def test_help_imports_no_command_module() -> None:
+def _modules_after(*args: str) -> tuple[str, set[str]]:
+    """What ``kg ARGS`` prints, and every module it imported, run in a fresh Python process."""
     code = (
-        "import sys\nfrom kg.cli import main\nsys.argv = ['kg', '--help']\n"
+        f"import sys\nfrom kg.cli import main\nsys.argv = ['kg', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('LOADED', sorted(m for m in sys.modules if m.startswith('kg.cli.') or m.split('.')[0] in ('rdflib', 'networkx', 'pyoxigraph', 'kg.coalitions')))"
+        "print('LOADED', ' '.join(sorted(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    *printed, loaded = out.strip().splitlines()
+    assert loaded.startswith("LOADED ")
+    return "\n".join(printed), set(loaded.split()[1:])
+
+
+def test_help_imports_no_command_module() -> None:
+    out, modules = _modules_after("--help")
     assert "Commands:" in out and "sparql" in out and "Run a SPARQL query" in out
-    assert out.strip().splitlines()[-1] == "LOADED ['kg.cli._common']"
+    assert sorted(m for m in modules if m.split(".")[0] == "kg") == ["kg", "kg.cli", "kg.cli._common", "kg.errors"]
+    assert not modules & {"rdflib", "networkx", "pyoxigraph", "logging"}
+
+
+def test_sparql_imports_only_what_a_query_needs(built_dir: Path) -> None:
+    """``kg sparql`` answers without the heavy libraries of other commands, nor the modules
+    that only writing a file, a CSV or to a terminal needs (issue 11: a start that costs nothing)."""
+    query = "SELECT ?l WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?l FILTER(LANG(?l)='en') } ORDER BY ?l"
+    out, modules = _modules_after("--build-dir", str(built_dir), "sparql", query)
+    assert "Afghanistan" in out.splitlines() and "pyoxigraph" in modules
+    never = {
+        "rdflib", "networkx", "pyvis", "jinja2", "openpyxl", "pyshacl", "owlrl",  # other commands' libraries
+        "kg.coalitions", "kg.catalogue", "kg.viz", "kg.build", "kg.reasoning", "kg.shacl",  # other commands' code
+        "secrets", "hmac", "csv", "shutil", "signal",  # a temporary file, CSV, a terminal's width, stopping a query
+    }
+    assert not modules & never, sorted(modules & never)
 
 
 def test_a_command_is_loaded_when_called() -> None:

@@ -18,7 +18,6 @@ import click
 
 from kg import __version__
 from kg.cli._common import Context
-from kg.project import Project, default_project
 
 __all__ = ["main", "cli"]
 
@@ -101,6 +100,8 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
       kg sparql 'SELECT ?name WHERE { ?m a jsi:LeastDevelopedMember . ?labels dcterms:language "fr" . GRAPH ?labels { ?m skos:prefLabel ?name } } ORDER BY ?name'
     """
     import logging
+
+    from kg.project import Project, default_project  # not for 'kg --help', which never gets here
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.meta["kg.verbose"] = verbose  # e.g. kg build's progress lines

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg.errors import KGError, ValidationFailed
 from kg.iris import compact
-from kg.project import Project
+
+if TYPE_CHECKING:
+    from kg.project import Project
 
 __all__ = ["Context", "output_options", "emit", "handle_errors", "pass_context"]
 
