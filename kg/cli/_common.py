@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg.errors import KGError, ValidationFailed
-from kg.iris import compact
 
 if TYPE_CHECKING:
     from kg.project import Project
@@ -103,6 +102,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ValidationFailed as exc:
+            from kg.iris import compact
             from kg.output import render_table
             from kg.store import Cell, Table
 
