@@ -12,23 +12,16 @@ facts of medium or low certainty are marked. The page is the Jinja2 template
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from kg import iris
 from kg.catalogue import find_query, run_query
 from kg.corrections import label_of, resolve_noting
-from kg.errors import KGError
 from kg.project import Project, default_project
+from kg.queryfiles import read_rq, run_rq
 
 __all__ = ["brief_data", "render_brief"]
 
-_TEMPLATES = Path(__file__).parent / "web" / "templates"
-_CITATIONS = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?g ?c WHERE { ?g dcterms:bibliographicCitation ?c }
-"""
-_IS_LDC = "ASK { ?m a jsi:LeastDevelopedMember }"
 
 
 def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Project) -> list[dict[str, str | None]]:
@@ -37,8 +30,8 @@ def _ask(store: Any, name: str, values: dict[str, str], lang: str, project: Proj
     return table.records()
 
 
-def _citation_map(store: Any) -> dict[str, str]:
-    table = store.select(_CITATIONS)
+def _citation_map(store: Any, project: Project) -> dict[str, str]:
+    table = run_rq(store, project.queries_dir / "brief" / "citations.rq", what="briefing query")
     return {g.value: c.value for g, c in table.rows if g is not None and c is not None}
 
 
@@ -60,11 +53,12 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     is_group = "/group/" in iri
     key = iri[len(iris.ID):] if iri.startswith(iris.ID) else iri
     bound = {"member": f"<{iri}>"}
-    citations = _citation_map(store)
+    citations = _citation_map(store, project)
     name = label_of(store, "actor", iri, lang, project)
     data: dict[str, Any] = {
         "iri": iri, "key": key, "name": name, "is_group": is_group, "note": note, "lang": lang,
-        "ldc": (not is_group) and bool(store.query(_IS_LDC, {"m": ox.NamedNode(iri)})),
+        "ldc": (not is_group) and bool(store.query(
+            read_rq(project.queries_dir / "brief" / "is-ldc.rq", "briefing query"), {"m": ox.NamedNode(iri)})),
     }
 
     # groups and roles (a member), or the members (a group)
@@ -146,7 +140,7 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
         data["stance_source"] = ""
 
     data["partners"] = _partners(store, iri, is_group, lang, project, partners)
-    data["command"] = f"kg brief {key.rsplit('/', 1)[-1]}" + (f" --lang {lang}" if lang != "en" else "")
+    data["command"] = f"kg brief {iris.local_name(key)}" + (f" --lang {lang}" if lang != "en" else "")
     return data
 
 
@@ -199,18 +193,14 @@ def _partners(store: Any, iri: str, is_group: bool, lang: str, project: Project,
 
 def render_brief(store: Any, who: str, lang: str = "en", *, project: Project | None = None, version: str = "") -> str:
     """The briefing as one self-contained HTML page (its print stylesheet inside)."""
-    import jinja2
-
+    from kg.choices import checked_lang
+    from kg.web import TEMPLATES, template_environment
     from kg.words import words
 
-    from kg.choices import LANGS
-
-    if lang not in LANGS:
-        raise KGError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    checked_lang(lang)
     data = brief_data(store, who, lang, project=project)
     data["built"] = version[:12]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    css = (_TEMPLATES / "brief.css").read_text(encoding="utf-8")
+    env = template_environment()
+    css = (TEMPLATES / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html").render(b=data, w=words(lang), lang=lang, css=css, in_app=False,
                                                  link=lambda path, **_: path, other_langs=[], path="")

@@ -26,12 +26,12 @@ import pyoxigraph as ox
 from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
 from kg.catalogue.index import name_index
-from kg.errors import ParameterError, QueryError
+from kg.errors import ParameterError
 from kg.labels import display_label
 from kg.project import Project, default_project
-from kg.store import Table
+from kg.queryfiles import run_rq
 
-__all__ = ["Named", "names_of", "resolve_noting", "label_of", "short_key"]
+__all__ = ["Named", "names_of", "resolve_noting", "label_of"]
 
 #: How close a typo must be (difflib ratio of the folded names) to be corrected silently-but-said.
 CUTOFF = 0.8
@@ -44,17 +44,6 @@ class Named:
 
     iri: str
     names: list[tuple[str, str | None]] = field(default_factory=list)
-
-
-def short_key(iri: str) -> str:
-    """The short form of an IRI, as everywhere in kg (:func:`kg.iris.compact`).
-
-    Examples
-    --------
-    >>> short_key("https://w3id.org/jsi-ecom/id/member/CIV")
-    'member:CIV'
-    """
-    return iris.compact(iri)
 
 
 _CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], list[Named]]] = weakref.WeakKeyDictionary()
@@ -73,14 +62,7 @@ def names_of(store: Any, kind: str, project: Project | None = None) -> list[Name
         cache = {}
     if key in cache:
         return cache[key]
-    path = project.queries_dir / "lookup" / f"{lookup}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"the lookup query {str(path)!r} is missing") from exc
-    result = store.query(text)
-    if not isinstance(result, Table):
-        raise QueryError(f"{path.name}: a lookup query must select ?entity ?name")
+    result = run_rq(store, project.queries_dir / "lookup" / f"{lookup}.rq", what="lookup query")
     by_iri: dict[str, Named] = {}
     ie, iname = result.columns.index("entity"), result.columns.index("name")
     for row in result.rows:
@@ -116,7 +98,7 @@ def label_of(store: Any, kind: str, iri: str, lang: str = "en", project: Project
 
     ``kind`` is kept for the callers that name what they show; the label rule is the same for all.
     """
-    return display_label(store, (project or default_project()).queries_dir, iri, lang) or short_key(iri)
+    return display_label(store, (project or default_project()).queries_dir, iri, lang) or iris.compact(iri)
 
 
 def _close(store: Any, kind: str, value: str, project: Project | None) -> Named | None:
@@ -154,14 +136,14 @@ def resolve_noting(store: Any, kind: str, value: str, lang: str = "en", *,
         guess = _close(store, kind, value, project)
         if guess is None:
             raise
-        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {label_of(store, kind, guess.iri, lang, project)} ({short_key(guess.iri)})"
+        return ox.NamedNode(guess.iri), f"{value!r} is not a known {kind} name; read as {label_of(store, kind, guess.iri, lang, project)} ({iris.compact(guess.iri)})"
     if not isinstance(term, ox.NamedNode):
         return term, None
     label = label_of(store, kind, term.value, lang, project)
-    key = short_key(term.value)
+    key = iris.compact(term.value)
     wanted = normalise(value)
     local = term.value[len(iris.ID):] if term.value.startswith(iris.ID) else key
-    shown = {normalise(label), normalise(key), normalise(local), normalise(local.rsplit("/", 1)[-1]),
+    shown = {normalise(label), normalise(key), normalise(local), normalise(iris.local_name(local)),
              normalise(term.value)}
     named = _named(store, kind, term.value, project)
     if named is not None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg import iris
+from kg.choices import REASONERS, VALIDATORS  # re-exported: the lists live in kg.choices
 from kg.errors import ValidationFailed
 from kg.project import Project
 
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["REASONERS", "VALIDATORS", "POST_REASONING", "Progress", "Staged", "run_stages"]
 
-#: The reasoners of ``kg build --reasoner``: the compiled rules (default) and owlrl (the reference).
-REASONERS = ("rules", "owlrl")
-#: The validators of ``kg build --validator``: the shapes compiled to SPARQL (default) and pySHACL (the referee).
-VALIDATORS = ("sparql", "pyshacl")
 
 #: Steps run after reasoning, in order. Each gets the working store (its named graphs: the
 #: asserted statements and the inferred graph; query their union) and returns quads to add to

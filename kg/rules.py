@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.errors import InconsistencyError, KGError
+from kg.iris import compact
 
 __all__ = ["UnsupportedAxiom", "Closure", "check_axioms", "run_rules", "SUPPORTED"]
 
@@ -181,19 +182,12 @@ def check_axioms(store: ox.Store) -> list[str]:
             used[c] = s
     unknown = sorted(k for k in used if k not in SUPPORTED)
     if unknown:
-        shown = ", ".join(f"{_short(k)} (on {used[k]})" for k in unknown)
+        shown = ", ".join(f"{compact(k)} (on {used[k]})" for k in unknown)
         raise UnsupportedAxiom(
             f"the ontology uses {shown}, which the compiled OWL 2 RL rules do not implement; "
             "implement the rule in kg/rules.py, or build with --reasoner owlrl"
         )
     return sorted(used)
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in (("owl:", OWL), ("rdfs:", RDFS), ("rdf:", RDF)):
-        if iri.startswith(ns):
-            return prefix + iri[len(ns):]
-    return iri
 
 
 # ----------------------------------------------------------------------------- schema rules
@@ -363,7 +357,7 @@ def _refuse_schema_heads(rules: list[_Rule]) -> None:
         for term in sorted(_AXIOMS | _META):
             if f"<{term}>" in rule.head or f"<{term}>)" in rule.values:
                 raise UnsupportedAxiom(
-                    f"an axiom makes {rule.name} derive {_short(term)} statements from instance data; "
+                    f"an axiom makes {rule.name} derive {compact(term)} statements from instance data; "
                     "the compiled rules keep the ontology fixed: build with --reasoner owlrl"
                 )
 
@@ -390,8 +384,6 @@ def _inconsistencies(store: ox.Store) -> list[str]:
     for x, y in q(rule_query("same-and-different")):
         problems.append(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({x}, {y}) (eq-diff1)")
     return problems
-
-
 
 
 def _refuse_merged_terms(store: ox.Store) -> None:

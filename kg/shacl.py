@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError
+from kg.iris import local_name
 
 __all__ = ["UnsupportedShape", "CompiledConstraint", "compile_shapes", "run_compiled"]
 
@@ -76,10 +77,6 @@ def _iri(term: object) -> str:
     if isinstance(term, ox.Literal):
         return str(term)
     raise UnsupportedShape(f"a blank node {term} where SHACL expects an IRI or a literal")
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 class _Shapes:
@@ -155,7 +152,7 @@ def _value_test(shapes: _Shapes, shape: object, data: ox.Store, component: str, 
             test += ' && LANG(?v) != ""'
         return test + ")"
     if component == "nodeKind":
-        return _NODE_KINDS[_local(getattr(value, "value", ""))]
+        return _NODE_KINDS[local_name(getattr(value, "value", ""))]
     if component == "pattern":
         flags = shapes.one(shape, SH + "flags")
         return f"(!isBlank(?v) && REGEX(STR(?v), {_iri(value)}{', ' + _iri(flags) if flags else ''}))"
@@ -208,16 +205,16 @@ def _exactly_one(shapes: _Shapes, members: object, data: ox.Store) -> str:
 def _shape_name(shapes: _Shapes, shape: object) -> str:
     """The node shape's local name (the parent node shape's, for a blank property shape)."""
     if isinstance(shape, ox.NamedNode):
-        return _local(shape.value)
+        return local_name(shape.value)
     parents = [q.subject for q in shapes.store.quads_for_pattern(None, ox.NamedNode(SH + "property"), shape)]  # type: ignore[arg-type]
     if parents and isinstance(parents[0], ox.NamedNode):
-        return _local(parents[0].value)
+        return local_name(parents[0].value)
     return "shacl"
 
 
 def _severity(shapes: _Shapes, shape: object) -> str:
     severity = shapes.one(shape, SH + "severity")
-    return _local(severity.value) if isinstance(severity, ox.NamedNode) else "Violation"
+    return local_name(severity.value) if isinstance(severity, ox.NamedNode) else "Violation"
 
 
 def _message(shapes: _Shapes, shape: object, component: str) -> str:

@@ -202,3 +202,24 @@ def test_library_errors_are_kg_errors_with_their_exit_code(tmp_path: Path) -> No
     with pytest.raises(UsageError, match="is a file"):
         write_ontology_docs(DATA.parent.parent / "ontology" / "jsi.ttl", tmp_path / "file")
     assert KGError.exit_code == 1
+
+
+def test_the_sparql_examples_of_the_help_run_and_name_things_by_the_one_label_rule(invoke) -> None:  # type: ignore[no-untyped-def]
+    """The queries 'kg --help' and 'kg sparql --help' show users answer on the real graph, and
+    ask for names through the build's display-label graphs (kg/labels.py), not a LANG() filter."""
+    import shlex
+
+    runner = CliRunner()
+    helps = runner.invoke(cli, ["--help"]).output + runner.invoke(cli, ["sparql", "--help"]).output
+    assert "LANG(" not in helps and "langMatches" not in helps
+    root = Path(__file__).resolve().parent.parent
+    examples = [shlex.split(line.strip())[2:] for line in helps.splitlines()
+                if line.strip().startswith("kg sparql ") and " -o " not in line]
+    assert len(examples) == 3
+    for args in examples:
+        args = [f"@{root}/{a[1:]}" if a.startswith("@") else a for a in args]
+        result = invoke("sparql", *args, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        rows = result.output.splitlines()[1:]
+        assert rows, f"no rows for {args}"
+        assert "TFA SDT" in rows[0] or "Bénin" in rows, rows

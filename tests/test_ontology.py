@@ -104,6 +104,26 @@ def test_vocab_refuses_a_misspelt_term() -> None:
         JSI.Membr  # noqa: B018
 
 
+def test_every_ontology_term_the_package_joins_as_a_string_is_declared() -> None:
+    """Where library code writes a term as text (``iris.JSI + "hasElement"``: the query path and
+    kg add stay free of rdflib), the term exists: checked here against kg.vocab.JSI, the checked
+    namespace, as rdflib's ``_fail = True`` would check it at run time."""
+    import re
+    from pathlib import Path
+
+    from kg.dataentry.facts import DOC_KINDS
+    from kg.dataentry.kinds import CERTAINTIES
+
+    package = iris.__file__.rsplit("/", 1)[0]
+    joined = re.compile(r'\b(?:iris\.JSI|JSI|J) \+ "([A-Za-z]+)"')
+    used = {(path.name, name) for path in sorted(Path(package).rglob("*.py"))
+            for name in joined.findall(path.read_text(encoding="utf-8"))}
+    used |= {("kg/dataentry", name) for name in (*DOC_KINDS.values(), *CERTAINTIES.values())}
+    assert len(used) > 25
+    declared = set(JSI.__annotations__)  # equal to the ontology's terms (the test above)
+    assert sorted((str(p), n) for p, n in used if n not in declared) == []
+
+
 def test_ldc_is_a_developing_member_and_developed_is_disjoint(project: Project) -> None:
     g = _onto(project)
     assert (JSI.LeastDevelopedMember, RDFS.subClassOf, JSI.DevelopingMember) in g

@@ -264,7 +264,7 @@ def test_unknown_view_member_and_misplaced_options(hostile: tuple[Store, Project
     store, project = hostile
     with pytest.raises(ParameterError, match=r"Unknown view 'isues'\. Did you mean 'issues'\?"):
         draw_view(store, "isues", project=project)
-    with pytest.raises(ParameterError, match="Unknown language 'de'"):
+    with pytest.raises(ParameterError, match="unknown language 'de'; use one of en, fr, es"):
         draw_view(store, "sdt", lang="de", project=project)
     with pytest.raises(ParameterError, match="needs a member"):
         draw_view(store, "member", project=project)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
+from kg.iris import local_name
 from kg.project import Project
 from kg.queryfiles import read_rq
 from kg.store import QueryEngine
@@ -248,7 +249,7 @@ def _lookup_rows(store: QueryEngine, path: Path, text: str, kind: str) -> list[t
         if name is not None and name.value:
             rows.append((entity.value, name.value, name.lang))
     # the key of an IRI is a name too: member/CIV → CIV, doc/INF-ECOM-49 → INF-ECOM-49
-    rows += [(iri, iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None) for iri in seen]
+    rows += [(iri, local_name(iri), None) for iri in seen]
     return rows
 
 

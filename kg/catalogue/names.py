@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.catalogue.headers import KIND_HELP, KINDS
 from kg.catalogue.index import name_index, normalise
-from kg.choices import LANGS
+from kg.choices import checked_lang
 from kg.errors import ParameterError
 from kg.labels import display_label
 from kg.project import Project, default_project
@@ -112,10 +112,7 @@ def resolve_parameter(
     if kind == "text":
         return ox.Literal(value)
     if kind == "lang":
-        code = normalise(value)
-        if code not in LANGS:
-            raise ParameterError(f"unknown language {value!r}; use one of {', '.join(LANGS)}")
-        return ox.Literal(code)
+        return ox.Literal(checked_lang(normalise(value)))
     if not value.strip():
         raise ParameterError(f"an empty {kind} was given; {KIND_HELP[kind]}")
     project = project or default_project()

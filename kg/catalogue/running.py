@@ -11,7 +11,7 @@ from kg.catalogue.headers import FREE_TEXT_KINDS, KIND_HELP, CatalogueQuery, she
 from kg.catalogue.names import resolve_parameter
 from kg.catalogue.inlining import inline_terms
 from kg.catalogue.narrowing import narrowed_text
-from kg.choices import LANGS
+from kg.choices import checked_lang
 from kg.errors import ParameterError, QueryError
 from kg.project import Project
 from kg.store import QueryEngine, Store, Table
@@ -85,8 +85,7 @@ def run_catalogue_query(
     -------
     Table
     """
-    if lang not in LANGS:
-        raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    checked_lang(lang)
     bindings = bind_parameters(store, query, values or {}, lang, project=project)
     result = _query(store, query, narrowed_text(store, query, bindings, project), bindings)
     if not isinstance(result, Table):

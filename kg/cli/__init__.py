@@ -97,7 +97,7 @@ def cli(ctx: click.Context, build_dir: Path | None, store_url: str | None, verbo
     \b
     Example:
       kg build
-      kg sparql 'SELECT ?label WHERE { ?m a jsi:LeastDevelopedMember ; rdfs:label ?label FILTER(LANG(?label)="en") } ORDER BY ?label'
+      kg sparql 'SELECT ?name WHERE { ?m a jsi:LeastDevelopedMember . ?labels dcterms:language "fr" . GRAPH ?labels { ?m skos:prefLabel ?name } } ORDER BY ?name'
     """
     import logging
 

@@ -14,7 +14,7 @@ from kg.errors import KGError, ValidationFailed
 if TYPE_CHECKING:
     from kg.project import Project
 
-__all__ = ["Context", "output_options", "emit", "handle_errors", "short_iri", "pass_context"]
+__all__ = ["Context", "output_options", "emit", "handle_errors", "pass_context"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,11 +102,12 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ValidationFailed as exc:
+            from kg.iris import compact
             from kg.output import render_table
             from kg.store import Cell, Table
 
             rows = [
-                tuple(Cell("literal", x) for x in (v.file, short_iri(v.focus), short_iri(v.path), v.message))
+                tuple(Cell("literal", x) for x in (v.file, compact(v.focus), compact(v.path), v.message))
                 for v in exc.violations[:50]
             ]
             click.echo(render_table(Table(["file", "focus", "path", "message"], rows), "table"), err=True)  # type: ignore[arg-type]
@@ -115,13 +116,6 @@ def handle_errors(fn: F) -> F:
             raise (_ExitTwo if exc.exit_code == 2 else click.ClickException)(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def short_iri(iri: str) -> str:
-    """An IRI as tables show it (:func:`kg.iris.compact`); empty stays empty."""
-    from kg.iris import compact
-
-    return compact(iri) if iri else ""
 
 
 

@@ -31,10 +31,11 @@ def app(context: Context, host: str, port: int, no_browser: bool, allow_remote: 
       kg app
       kg app --port 18401 --no-browser
     """
+    from kg.endpoint import LOOPBACK
     from kg.store import read_manifest
     from kg.web.server import serve
 
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
+    if host not in LOOPBACK and not allow_remote:
         raise click.BadParameter(f"{host!r} is not a loopback address; the app serves this computer only",
                                  param_hint="--host")
     store = context.store()

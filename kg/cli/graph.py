@@ -11,8 +11,9 @@ import click
 
 from kg import choices
 from kg.cli._answers import answer_options, emit_answer
-from kg.cli._common import Context, emit, handle_errors, output_options, pass_context, short_iri
+from kg.cli._common import Context, emit, handle_errors, output_options, pass_context
 from kg.errors import CheckFailedToRun, KGError
+from kg.iris import compact
 
 __all__ = ["COMMANDS"]
 
@@ -20,11 +21,11 @@ __all__ = ["COMMANDS"]
 @click.command()
 @click.option("--force", "--full", "force", is_flag=True, help="Rebuild everything, even if no source changed (no incremental build).")
 @click.option(
-    "--reasoner", type=click.Choice(("rules", "owlrl")), default="rules", show_default=True,
+    "--reasoner", type=click.Choice(choices.REASONERS), default="rules", show_default=True,
     help="OWL 2 RL closure: the rules compiled to SPARQL on Oxigraph, or owlrl (the slow reference).",
 )
 @click.option(
-    "--validator", type=click.Choice(("sparql", "pyshacl")), default="sparql", show_default=True,
+    "--validator", type=click.Choice(choices.VALIDATORS), default="sparql", show_default=True,
     help="SHACL: the shapes compiled to SPARQL on Oxigraph, or pySHACL (the slow referee).",
 )
 @pass_context
@@ -103,7 +104,7 @@ def validate(context: Context, files: tuple[Path, ...], fmt: str, output: Path |
         click.echo(f"conforms: {len(loaded.data)} statements in {len(data_files)} file(s), no violation", err=True)
         return
     rows = [
-        tuple(Cell("literal", x) for x in (v.file, short_iri(v.focus), short_iri(v.path), v.message, v.check))
+        tuple(Cell("literal", x) for x in (v.file, compact(v.focus), compact(v.path), v.message, v.check))
         for v in violations
     ]
     emit(render_table(Table(["file", "focus", "path", "message", "check"], rows), fmt), output)  # type: ignore[arg-type]
@@ -169,12 +170,16 @@ def sparql(
     SELECT gives rows, ASK gives true/false, CONSTRUCT and DESCRIBE give Turtle.
     The prefixes jsi, id, rdf, rdfs, owl, xsd, skos, org, prov, dcterms and qb are
     predeclared. The default graph is the union of all citation graphs; use
-    GRAPH ?g to reach the source of a statement. SERVICE and updates are refused; the
-    query runs in a child process stopped at the time, memory and result-size limits.
+    GRAPH ?g to reach the source of a statement. A thing's name in a language is one
+    line: the build's display labels (its label in that language, else English, else
+    any) are in the graph described by dcterms:language, as the examples show. SERVICE
+    and updates are refused; the query runs in a child process stopped at the time,
+    memory and result-size limits.
 
     \b
     Example:
-      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel/rdfs:label ?model FILTER(LANG(?model)="en") }'
+      kg sparql 'SELECT ?model WHERE { ?a jsi:assessedCategory category:lack-of-capacity ; jsi:fit jsi:Appropriate ; jsi:assessedModel ?m . ?labels dcterms:language "en" . GRAPH ?labels { ?m skos:prefLabel ?model } }'
+      kg sparql @queries/examples/sdt-appropriate-for-lack-of-capacity.rq
       kg sparql @queries/stats/classes.rq --format csv -o classes.csv
     """
     from kg.store import Graph, Table

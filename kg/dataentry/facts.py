@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg import iris
+from kg.catalogue.index import normalise
 from kg.dataentry.kinds import CERTAINTIES
 from kg.dataentry.sheets import Row, Sheet, split_list
 
@@ -136,7 +137,7 @@ def membership_quads(graph: ox.NamedNode, member: str, group: str, role: str, si
     ``org:memberDuring period/{same key}``, whose ``time:hasBeginning`` and ``time:hasEnd`` hold
     the dates as precise as the source; ``role/member`` adds no suffix to the key.
     """
-    group_key, member_key, role_key = (x.rsplit("/", 1)[-1] for x in (group, member, role))
+    group_key, member_key, role_key = (iris.local_name(x) for x in (group, member, role))
     key = f"{group_key}-{member_key}" + ("" if role_key == "member" else f"-{role_key}")
     node, period = N(f"{ID}membership/{key}"), N(f"{ID}period/{key}")
     quads = [
@@ -166,7 +167,8 @@ class Builder:
     ``resolve`` turns names into IRIs (kg.catalogue's resolution over the built graph);
     ``known`` answers whether an IRI is described in graph_data (e.g. a document added by an
     earlier, not yet built, import); ``roles`` are the known role keys; ``elements`` maps a
-    document IRI to its existing elements ``{label: iri}``.
+    document IRI to its existing elements ``{label: iri}``, the English label folded as names
+    compare everywhere (:func:`kg.catalogue.index.normalise`).
     """
 
     def __init__(self, sheet: Sheet, resolve: Resolve, known: Callable[[str], bool], roles: set[str],
@@ -290,7 +292,7 @@ class Builder:
         if statement:
             # One position per text, stance, date and words: rows that give the same words for several
             # members (a joint paper, a source naming them together) make one position they all raised.
-            node = N(f"{ID}position/{slug(target.rsplit('/', 1)[-1], 40)}-{stance}"
+            node = N(f"{ID}position/{slug(iris.local_name(target), 40)}-{stance}"
                      + (f"-{date.value}" if date is not None else "") + f"-{_hash(statement)[:8]}")
             label = statement if len(statement) <= 120 else statement[:120].rsplit(" ", 1)[0] + " …"
             facts.quads += [ox.Quad(node, RDF_TYPE, N(J + "Position"), graph),
@@ -425,11 +427,11 @@ class Builder:
         parts = [f"{symbol}" + (f" ({len(sponsors)} sponsor{'s' if len(sponsors) != 1 else ''})" if sponsors else "")]
         if element and col_iri is not None:
             known = self.elements.setdefault(doc, {})
-            el_iri = known.get(element.casefold())
+            el_iri = known.get(normalise(element))
             if el_iri is None:
                 used = [int(m.group(1)) for v in known.values() if (m := re.search(r"-(\d+)$", v))]
-                el_iri = f"{ID}element/{doc.rsplit('/', 1)[-1]}-{max(used, default=0) + 1}"
-                known[element.casefold()] = el_iri
+                el_iri = f"{ID}element/{iris.local_name(doc)}-{max(used, default=0) + 1}"
+                known[normalise(element)] = el_iri
             el = N(el_iri)
             q += [ox.Quad(d, N(J + "hasElement"), el, graph),
                   ox.Quad(el, RDF_TYPE, N(J + "ProposalElement"), graph),

@@ -105,16 +105,20 @@ class _Graph:
                 if p == F.RDF_TYPE.value:
                     self.subjects.add(s)
                     if _sv(o) == F.ORG + "Role":
-                        self.roles.add(s.rsplit("/", 1)[-1])
+                        self.roles.add(iris.local_name(s))
                 elif p == F.DCT + "bibliographicCitation":
                     self.citations[s] = _sv(o)
                 elif p == F.J + "hasElement":
                     has_element.append((s, _sv(o)))
                 elif p == F.RDFS + "label" and getattr(o, "language", None) == "en":
                     labels[s] = _sv(o)
+        # An element is matched within its document by its English label (the language a sheet's
+        # element column is written in, facts.Builder), folded as names compare in kg.catalogue.
+        from kg.catalogue.index import normalise
+
         for doc, el in has_element:
             if el in labels:
-                self.elements.setdefault(doc, {})[labels[el].casefold()] = el
+                self.elements.setdefault(doc, {})[normalise(labels[el])] = el
 
     def source_of(self, s: str, p: str, o: Any) -> str:
         file, g = self.where[(s, p, o)][0]
@@ -206,7 +210,7 @@ def add_sheet(project: Project, kind: str, path: Path, store: Any, *, dry_run: b
             hint = ("re-run with --replace to replace it" if files == {target.relative_to(project.root).as_posix()}
                     else f"kg add did not write {', '.join(sorted(files))}: correct the sheet, or edit that file by hand")
             problems.append(f"{sheet.where(rf.row.number, _column_of(p, spec.name))}: {_show(new)!r} conflicts with "
-                            f"{_show(old)!r} for {_short(s)}, stated by {graph.source_of(s, p, old)}; the sheet may be "
+                            f"{_show(old)!r} for {iris.compact(s)}, stated by {graph.source_of(s, p, old)}; the sheet may be "
                             f"older than the graph: check the sources, then {hint}")
         if not fresh:
             first = next((seen[key] for key, _ in facts if key in seen), None)
@@ -270,14 +274,7 @@ def _column_of(predicate: str, kind: str) -> str | None:
 
 
 def _show(term: Any) -> str:
-    return _short(term.value) if isinstance(term, ox.NamedNode) else str(term.value)
-
-
-def _short(iri: str) -> str:
-    for prefix in (iris.ID, iris.JSI):
-        if iri.startswith(prefix):
-            return iri[len(prefix):]
-    return iri
+    return iris.compact(term.value) if isinstance(term, ox.NamedNode) else str(term.value)
 
 
 def _validate(project: Project, target: Path, text: str, row_of: dict[str, int], sheet: Sheet) -> None:
@@ -300,7 +297,7 @@ def _validate(project: Project, target: Path, text: str, row_of: dict[str, int],
             continue
         row = row_of.get(v.focus)
         where = sheet.where(row) if row is not None else f"{sheet.path} (earlier rows in {shown})"
-        path = f", property {_short(v.path)}" if v.path else ""
-        problems.append(f"{where}: the graph would not validate: {_short(v.focus)}{path}: {v.message} ({v.check})")
+        path = f", property {iris.compact(v.path)}" if v.path else ""
+        problems.append(f"{where}: the graph would not validate: {iris.compact(v.focus)}{path}: {v.message} ({v.check})")
     if problems:
         raise AddFailed(problems)

@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
-from kg.choices import LANGS, VIEWS
+from kg.choices import LANGS, VIEWS, checked_lang
 from kg.errors import ParameterError
 from kg.project import Project, default_project
 from kg.store import Store
@@ -55,8 +55,7 @@ def _draw(store: Store, view: str, *, lang: str, member: str | None, on: str | N
         close = difflib.get_close_matches(view, VIEWS, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ParameterError(f"Unknown view {view!r}.{hint} Views: {', '.join(VIEWS)}.")
-    if lang not in LANGS:
-        raise ParameterError(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
+    checked_lang(lang)
     if (on or ties or weights) and view != "coalitions":
         raise ParameterError(f"--on, --ties and --weight apply to the coalitions view, not to {view!r}.")
     if types and view != "graph":

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
+from kg.errors import DependencyError
 from kg.viz.drawing import Drawing
 from kg.words import words
 
@@ -89,7 +89,7 @@ def _pyvis_dir() -> Path:
 
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
-        raise KGError("the pyvis package is not installed; it carries vis-network: pip install pyvis==0.3.2")
+        raise DependencyError("the pyvis package is not installed; it carries vis-network: pip install pyvis==0.3.2")
     return Path(list(spec.submodule_search_locations)[0]).resolve()
 
 
@@ -99,10 +99,10 @@ def _vis_network_js() -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise KGError(f"cannot read vis-network in the pyvis package ({str(path)!r}: {exc.strerror}); "
+        raise DependencyError(f"cannot read vis-network in the pyvis package ({str(path)!r}: {exc.strerror}); "
                       "reinstall pyvis==0.3.2") from exc
     if re.search(r"</script|<!--", text, re.IGNORECASE):
-        raise KGError(f"{str(path)!r} contains '</script' or '<!--' and cannot be inlined safely")
+        raise DependencyError(f"{str(path)!r} contains '</script' or '<!--' and cannot be inlined safely")
     return text
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestURITooLarge, ServiceUnavailable
@@ -25,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 from kg.errors import KGError
 from kg.project import Project
 from kg.store import Store
+from kg.endpoint import LOOPBACK  # the loopback names, one list for both servers
 
 __all__ = ["WebApp", "CSP", "LIMITS"]
 
@@ -37,7 +37,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 #: The limits of the app (bytes, requests, rows).
 LIMITS = {"query_string": 4096, "concurrent": 4, "rows_html": 2000, "wait_seconds": 10, "page_seconds": 20}
 
-_TEMPLATES = Path(__file__).parent / "templates"
 
 
 class WebApp:
@@ -61,21 +60,14 @@ class WebApp:
 
     def __init__(self, store: Store, project: Project, *, host: str = "127.0.0.1", port: int = 0,
                  version: str = "", allowed_hosts: Iterable[str] = ()) -> None:
-        import jinja2
-
+        from kg.web import template_environment
         from kg.web.pages import Pages
 
         self.store = store
         self.project = project
         self.version = version
         self.allowed_hosts = set(allowed_hosts) | _loopback_hosts(host, port)
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = template_environment()
         self._slots = threading.BoundedSemaphore(LIMITS["concurrent"])
         self.pages = Pages(self)
 
@@ -145,6 +137,6 @@ def _loopback_hosts(host: str, port: int) -> set[str]:
     if not port:
         return set()
     names = {"127.0.0.1", "localhost", "[::1]"}
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK:
         names.add(f"[{host}]" if ":" in host else host)
     return {f"{n}:{port}" for n in names}

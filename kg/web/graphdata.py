@@ -19,37 +19,13 @@ import pyoxigraph as ox
 from kg import iris
 from kg.choices import LANGS
 from kg.labels import read_display_labels
+from kg.queryfiles import read_rq, run_rq
 from kg.store import Store
 
 __all__ = ["Names", "Statement", "Description", "describe", "rdf_of", "types_of", "short"]
 
-_OUT = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?entity ?p ?o ?g ?citation ?locator ?certainty ?own WHERE {
-  GRAPH ?g { ?entity ?p ?o }
-  OPTIONAL { ?g dcterms:bibliographicCitation ?citation }
-  OPTIONAL { ?g jsi:locator ?locator }
-  OPTIONAL { ?g jsi:certainty/jsi:code ?certainty }
-  OPTIONAL { ?g jsi:isOwnAssessment ?own }
-}
-"""
-
-_IN = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?entity ?s ?p ?g ?citation ?locator ?certainty ?own WHERE {
-  GRAPH ?g { ?s ?p ?entity }
-  FILTER(isIRI(?s))
-  OPTIONAL { ?g dcterms:bibliographicCitation ?citation }
-  OPTIONAL { ?g jsi:locator ?locator }
-  OPTIONAL { ?g jsi:certainty/jsi:code ?certainty }
-  OPTIONAL { ?g jsi:isOwnAssessment ?own }
-}
-LIMIT 2000
-"""
-
-_TYPES = "SELECT DISTINCT ?entity ?type WHERE { ?entity a ?type FILTER(isIRI(?type)) }"
-
-_DESCRIBE = "CONSTRUCT { ?entity ?p ?o } WHERE { ?entity ?p ?o }"
+#: The queries of a thing's page, in ``queries/web/`` (read with :mod:`kg.queryfiles`).
+_QUERIES = "web"
 
 
 class Names:
@@ -130,11 +106,12 @@ def _text(cell: Any) -> str | None:
     return None if cell is None else str(cell.value)
 
 
-def describe(store: Store, iri: str) -> Description:
+def describe(store: Store, iri: str, queries_dir: Path) -> Description:
     """Every statement with ``iri`` as subject, and (up to 2,000) with it as value; ontology axioms left out."""
     node = ox.NamedNode(iri)
-    out_table = store.select(_OUT, {"entity": node})
-    in_table = store.select(_IN, {"entity": node})
+    web = queries_dir / _QUERIES
+    out_table = run_rq(store, web / "statements-about.rq", {"entity": node}, what="entity-page query")
+    in_table = run_rq(store, web / "statements-naming.rq", {"entity": node}, what="entity-page query")
     d = Description(iri)
     ci = {c: i for i, c in enumerate(out_table.columns)}
     for row in out_table.rows:
@@ -169,9 +146,9 @@ def describe(store: Store, iri: str) -> Description:
     return d
 
 
-def types_of(store: Store) -> dict[str, list[str]]:
+def types_of(store: Store, queries_dir: Path) -> dict[str, list[str]]:
     """IRI → its classes (asserted and inferred), for the kinds shown beside search results."""
-    table = store.select(_TYPES)
+    table = run_rq(store, queries_dir / _QUERIES / "types.rq", what="web app query")
     found: dict[str, list[str]] = {}
     for entity, cls in table.rows:
         if entity is not None and cls is not None:
@@ -179,9 +156,10 @@ def types_of(store: Store) -> dict[str, list[str]]:
     return found
 
 
-def rdf_of(store: Store, iri: str, fmt: str) -> bytes:
+def rdf_of(store: Store, iri: str, fmt: str, queries_dir: Path) -> bytes:
     """The statements about ``iri`` (asserted and inferred) as Turtle or JSON-LD, sorted."""
-    result = store.query(_DESCRIBE, {"entity": ox.NamedNode(iri)})
+    text = read_rq(queries_dir / _QUERIES / "describe.rq", "entity-page query")
+    result = store.query(text, {"entity": ox.NamedNode(iri)})
     triples = sorted(getattr(result, "triples", []), key=str)
     rdf_format = ox.RdfFormat.JSON_LD if fmt == "jsonld" else ox.RdfFormat.TURTLE
     if rdf_format == ox.RdfFormat.JSON_LD:

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from kg import iris
 from kg.catalogue import KIND_HELP, find_query, list_queries, normalise, run_query
-from kg.choices import LANGS
+from kg.choices import LANGS, VIEWS
 from kg.corrections import names_of, resolve_noting
 from kg.errors import KGError, ParameterError
 from kg.web.graphdata import Names, describe, rdf_of, short, types_of
@@ -37,7 +37,6 @@ _STATIC = Path(__file__).parent / "templates"
 _STATIC_TYPES = {"app.css": "text/css", "app.js": "text/javascript", "brief.css": "text/css"}
 _SOURCE_COLUMNS = ("source", "citation", "judged_by", "basis")
 _RDF_TYPES = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/json": "jsonld"}
-_VIEWS = ("issues", "sdt", "coalitions", "graph", "member")
 
 
 class Pages:
@@ -79,7 +78,7 @@ class Pages:
     def types(self) -> dict[str, list[str]]:
         with self._lock:
             if self._types is None:
-                self._types = types_of(self.store)
+                self._types = types_of(self.store, self.project.queries_dir)
             return self._types
 
     def kind_of(self, iri: str, lang: str) -> str:
@@ -104,7 +103,7 @@ class Pages:
         if iri.startswith(iris.ID):
             return self._linker(lang)("/id/" + iri[len(iris.ID):])
         if iri.startswith(iris.JSI) or iri == iris.ONTOLOGY_IRI:
-            return self._linker(lang)("/ontology") + "#" + iri.rsplit("#", 1)[-1]
+            return self._linker(lang)("/ontology") + "#" + iris.local_name(iri)
         return None
 
     def _slow(self, key: tuple[str, ...], make: Any) -> Any:
@@ -311,12 +310,12 @@ class Pages:
         iri = iris.ID + key
         wanted = request.args.get("format") or _RDF_TYPES.get(
             request.accept_mimetypes.best_match(["text/html", *_RDF_TYPES], default="text/html") or "", "html")
-        description = describe(self.store, iri)
+        description = describe(self.store, iri, self.project.queries_dir)
         if not description.exists:
             raise NotFound(f"the graph holds nothing about {key!r}")
         if wanted in ("ttl", "jsonld"):
             mimetype = "text/turtle" if wanted == "ttl" else "application/ld+json"
-            response = Response(rdf_of(self.store, iri, wanted), mimetype=mimetype)
+            response = Response(rdf_of(self.store, iri, wanted, self.project.queries_dir), mimetype=mimetype)
             response.headers["Vary"] = "Accept"
             return response
         if wanted != "html":
@@ -369,8 +368,8 @@ class Pages:
     def view(self, request: Request, view: str) -> Response:
         from kg.viz import draw_view
 
-        if view not in _VIEWS:
-            raise NotFound(f"no view {view!r}: {', '.join(_VIEWS)}")
+        if view not in VIEWS:
+            raise NotFound(f"no view {view!r}: {', '.join(VIEWS)}")
         lang = self._lang(request)
         member = request.args.get("member") if view == "member" else None
         if view == "member" and not member:
