@@ -84,10 +84,11 @@ def _render_page(config: EndpointConfig, store: str) -> bytes:
     from kg import __version__, iris
 
     env = Environment(loader=PackageLoader("kg.endpoint"), autoescape=select_autoescape(default=True))
-    example = (
+    example = (  # names from the display labels chosen at build time (kg.labels), in English
         "SELECT ?model ?fit WHERE {\n  ?a jsi:assessedCategory category:lack-of-capacity ;\n"
-        "     jsi:assessedModel/rdfs:label ?model ; jsi:fit/rdfs:label ?fit .\n"
-        '  FILTER (LANG(?model) = "en" && LANG(?fit) = "en")\n} ORDER BY ?model'
+        "     jsi:assessedModel ?m ; jsi:fit ?f .\n"
+        '  ?labels dcterms:language "en" .\n'
+        "  GRAPH ?labels { ?m skos:prefLabel ?model . ?f skos:prefLabel ?fit }\n} ORDER BY ?model"
     )
     return env.get_template("page.html").render(
         store=store, prefixes=", ".join(sorted(iris.PREFIXES)), example=example,
