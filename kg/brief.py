@@ -91,7 +91,7 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     if not is_group:  # what its groups put forward (the LDC Group's WT/GC/W/787 …), marked as theirs
         from kg.coalitions.groups import groups_of
 
-        for group in groups_of(store, iri):
+        for group in groups_of(store, iri, project):
             for r in _ask(store, "proposals-of-member", {"member": f"<{group}>"}, lang, project):
                 if str(r["document"]) in documents or r["kind"] is None:
                     continue
@@ -174,7 +174,7 @@ def _partners(store: Any, iri: str, is_group: bool, lang: str, project: Project,
     if is_group:
         from kg.coalitions.groups import group_members, rank_group_partners
 
-        ranked = rank_group_partners(graph, group_members(store, iri), top=top)
+        ranked = rank_group_partners(graph, group_members(store, iri, project), top=top)
     elif iri in graph and graph.degree(iri) > 0:
         ranked = rank_partners(graph, iri, top=top)
     else:

@@ -110,3 +110,32 @@ class CheckFailedToRun(KGError):
 
 class DependencyError(KGError):
     """A library a command needs is not installed (install the project again)."""
+
+
+class ServeError(KGError):
+    """A server (``kg serve``, ``kg app``) cannot listen: a port in use, an unknown host.
+
+    ``usage`` is true when the option given is wrong (exit 2) rather than the machine's
+    state (a port in use: exit 1).
+    """
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.exit_code = 2 if usage else 1
+
+    @classmethod
+    def cannot_listen(cls, host: str, port: int, exc: OSError) -> ServeError:
+        """The one wording of why ``host:port`` cannot be listened on, and what to do."""
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            return cls(f"port {port} on {host} is already in use (another server of kg?); stop it or pick another "
+                       "with --port")
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+            return cls(f"cannot listen on --host {host!r}: not an address of this machine; try 127.0.0.1 or ::1",
+                       usage=True)
+        if exc.errno == errno.EACCES:
+            return cls(f"not allowed to listen on port {port}; ports below 1024 need privileges, pick another with "
+                       "--port", usage=True)
+        return cls(f"cannot listen on {host}:{port}: {exc.strerror or exc}", usage=True)

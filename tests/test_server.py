@@ -346,6 +346,14 @@ def test_port_in_use_is_one_error_line(served: Served, built_dir: Path) -> None:
     assert done.stderr.startswith("Error: port") and "--port" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_kg_app_on_a_port_in_use_says_the_same_line(served: Served, built_dir: Path) -> None:
+    """Both servers of kg word 'cannot listen' once (kg.errors.ServeError.cannot_listen)."""
+    serve = _run_kg("serve", "--port", str(served.port), build_dir=built_dir)
+    app = _run_kg("app", "--port", str(served.port), "--no-browser", build_dir=built_dir)
+    assert app.returncode == serve.returncode == 1 and app.stderr == serve.stderr
+    assert app.stderr == f"Error: port {served.port} on 127.0.0.1 is already in use (another server of kg?); stop it or pick another with --port\n"
+
+
 def test_unknown_host_is_one_error_line(built_dir: Path) -> None:
     done = _run_kg("serve", "--host", "no-such-host.invalid", build_dir=built_dir)
     assert done.returncode == 2 and done.stderr.startswith("Error: cannot listen on --host") and done.stderr.count("\n") == 1

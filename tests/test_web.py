@@ -38,7 +38,7 @@ def server(built_store: Store, project: Project) -> Iterator[str]:
     srv = make_app_server(built_store, project, host="127.0.0.1", port=0)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
+    yield f"http://127.0.0.1:{srv.port}"
     srv.shutdown()
     srv.server_close()
 

@@ -256,7 +256,7 @@ def partners(context: Context, member: str, on: str | None, ties: str | None, we
         from kg.coalitions.groups import group_members, rank_group_partners
 
         group_name = label_of(store, "actor", iri, lang, project=context.project)
-        inside = group_members(store, iri)
+        inside = group_members(store, iri, context.project)
         ranked = rank_group_partners(graph, inside, top=top)
         if not ranked:
             raise ParameterError(f"{group_name} has no partner outside it ({_scope(graph)}): "

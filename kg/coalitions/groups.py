@@ -8,41 +8,36 @@ their sources, and say which member of the group they come from.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.coalitions.analysis import Partner, rank_partners
+from kg.project import Project, default_project
+from kg.queryfiles import run_rq
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["group_members", "groups_of", "rank_group_partners"]
 
-_MEMBERS = """
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT DISTINCT ?group ?member WHERE { ?ms org:organization ?group ; org:member ?member . FILTER(isIRI(?member)) }
-ORDER BY ?member
-"""
-
-
-def group_members(store: Any, group_iri: str) -> list[str]:
-    """The IRIs of the members the graph names in a group (any role), sorted."""
-    table = store.query(_MEMBERS, {"group": ox.NamedNode(group_iri)})
+def group_members(store: Any, group_iri: str, project: Project | None = None) -> list[str]:
+    """The IRIs of the members the graph names in a group (any role), sorted
+    (``queries/coalitions/group-members.rq``)."""
+    table = run_rq(store, _queries(project) / "group-members.rq", {"group": ox.NamedNode(group_iri)}, what="coalition query")
     return [v for v in table.column("member") if v]
 
 
-_GROUPS = """
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT DISTINCT ?member ?group WHERE { ?ms org:member ?member ; org:organization ?group . FILTER(isIRI(?group)) }
-ORDER BY ?group
-"""
-
-
-def groups_of(store: Any, member_iri: str) -> list[str]:
-    """The IRIs of the groups the graph names a member in (any role), sorted."""
-    table = store.query(_GROUPS, {"member": ox.NamedNode(member_iri)})
+def groups_of(store: Any, member_iri: str, project: Project | None = None) -> list[str]:
+    """The IRIs of the groups the graph names a member in (any role), sorted
+    (``queries/coalitions/member-groups.rq``)."""
+    table = run_rq(store, _queries(project) / "member-groups.rq", {"member": ox.NamedNode(member_iri)}, what="coalition query")
     return [v for v in table.column("group") if v]
+
+
+def _queries(project: Project | None) -> Path:
+    return (project or default_project()).queries_dir / "coalitions"
 
 
 def rank_group_partners(graph: nx.Graph, members: list[str], top: int | None = 10) -> list[Partner]:

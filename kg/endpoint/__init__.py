@@ -15,26 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from kg.errors import KGError
+from kg.errors import ServeError
 
-__all__ = ["EndpointConfig", "EndpointServer", "ServeError", "make_server", "LOOPBACK"]
+__all__ = ["EndpointConfig", "EndpointServer", "ServeError", "make_server", "listening_socket", "LOOPBACK"]
 
 log = logging.getLogger(__name__)
 
 #: Names of this machine's loopback interface, trusted in Host headers.
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
-
-class ServeError(KGError):
-    """The endpoint cannot listen (a port in use, an unknown host).
-
-    ``usage`` is true when the option given is wrong (exit 2) rather than the machine's
-    state (a port in use: exit 1).
-    """
-
-    def __init__(self, message: str, *, usage: bool = False) -> None:
-        super().__init__(message)
-        self.usage = usage
 
 
 @dataclass(frozen=True)
@@ -96,10 +84,11 @@ def _render_page(config: EndpointConfig, store: str) -> bytes:
     from kg import __version__, iris
 
     env = Environment(loader=PackageLoader("kg.endpoint"), autoescape=select_autoescape(default=True))
-    example = (
+    example = (  # names from the display labels chosen at build time (kg.labels), in English
         "SELECT ?model ?fit WHERE {\n  ?a jsi:assessedCategory category:lack-of-capacity ;\n"
-        "     jsi:assessedModel/rdfs:label ?model ; jsi:fit/rdfs:label ?fit .\n"
-        '  FILTER (LANG(?model) = "en" && LANG(?fit) = "en")\n} ORDER BY ?model'
+        "     jsi:assessedModel ?m ; jsi:fit ?f .\n"
+        '  ?labels dcterms:language "en" .\n'
+        "  GRAPH ?labels { ?m skos:prefLabel ?model . ?f skos:prefLabel ?fit }\n} ORDER BY ?model"
     )
     return env.get_template("page.html").render(
         store=store, prefixes=", ".join(sorted(iris.PREFIXES)), example=example,
@@ -163,6 +152,13 @@ def _protocol(request_timeout: float) -> type:
     return TimedProtocol
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (``port`` 0: a free one), for ``kg serve`` and
+    ``kg app`` alike; :class:`~kg.errors.ServeError` says why not in one line."""
+    address, port = _address(host, port)
+    return _bind(address, port, host)
+
+
 def _bind(address: str, port: int, host: str) -> socket.socket:
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -174,9 +170,7 @@ def _bind(address: str, port: int, host: str) -> socket.socket:
         sock.listen(512)
     except OSError as exc:
         sock.close()
-        import errno
-
-        raise ServeError(_listen_error(host, port, exc), usage=exc.errno != errno.EADDRINUSE) from None
+        raise ServeError.cannot_listen(host, port, exc) from None
     sock.set_inheritable(False)
     return sock
 
@@ -251,18 +245,6 @@ class EndpointServer:
     def close(self) -> None:
         """Ask :meth:`serve_forever` to return (running queries finish first)."""
         self.supervisor.request_stop()
-
-
-def _listen_error(host: str, port: int, exc: OSError) -> str:
-    import errno
-
-    if exc.errno == errno.EADDRINUSE:
-        return f"port {port} on {host} is already in use (another kg serve?); stop it or pick another with --port"
-    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
-        return f"cannot listen on --host {host!r}: not an address of this machine; try 127.0.0.1 or ::1"
-    if exc.errno == errno.EACCES:
-        return f"not allowed to listen on port {port}; ports below 1024 need privileges, pick another with --port"
-    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 def make_server(config: EndpointConfig) -> EndpointServer:

@@ -13,7 +13,6 @@ from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from kg.errors import KGError
 from kg.project import Project
 from kg.web.app import WebApp
 
@@ -33,13 +32,18 @@ class _Handler(WSGIRequestHandler):
 def make_app_server(store: Any, project: Project, *, host: str = "127.0.0.1", port: int = 18400,
                     version: str = "") -> Any:
     """A server bound to ``host:port`` (``port`` 0: a free one), not yet serving."""
+    from kg.endpoint import listening_socket
+
+    # the socket is made here, not by Werkzeug, which prints its own lines and exits when a
+    # port is in use: kg says why in one line (kg.errors.ServeError.cannot_listen)
+    sock = listening_socket(host, port)
     try:
         server = make_server(host, port, WebApp(store, project, host=host, port=port, version=version),
-                             threaded=True, request_handler=_Handler)
-    except OSError as exc:
-        raise KGError(f"cannot listen on {host}:{port} ({exc.strerror}); try another --port") from exc
+                             threaded=True, request_handler=_Handler, fd=sock.fileno())
+    finally:
+        sock.close()  # Werkzeug listens on its own duplicate of the descriptor
     if port == 0:  # the Host check needs the port actually bound
-        server.app = WebApp(store, project, host=host, port=server.server_port, version=version)
+        server.app = WebApp(store, project, host=host, port=server.port, version=version)
     return server
 
 
@@ -57,7 +61,7 @@ def serve(store: Any, project: Project, *, host: str = "127.0.0.1", port: int = 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{server.server_port}/"
+    url = f"http://{shown}:{server.port}/"
     click.echo(f"kg app: {url} (Ctrl+C to stop)", err=True)
     if open_browser:
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
