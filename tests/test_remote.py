@@ -78,7 +78,9 @@ VIRTUOSO_BUGS = {
     "agreement-issue-outcome": "522 of 548 rows pair an issue with provisions and outcomes of others (the server process "
                                "died on this query while its not-taken-up branch was BINDs and a FILTER (!BOUND(?resting) || …) "
                                "after the UNION; it is now one VALUES row joined on the outcome)",
-    "agreement-sdt-model": "error SR319: Max row length is exceeded when trying to store a string of 672 chars into a temp col",
+    "agreement-sdt-model": "error SR319: Max row length is exceeded when trying to store a string of 672 chars into a temp col; "
+                           "from the final ORDER BY ?follow_rank ?model_name (short keys: Virtuoso sorts whole rows, with "
+                           "their long statements; without the ORDER BY it answers), which no standard rewrite can drop",
 }
 
 
