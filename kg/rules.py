@@ -294,11 +294,17 @@ def _compile(store: ox.Store) -> list[_Rule]:
 
     not_literal = "FILTER(!isLiteral(?y))"
     sco = q(rule_query("subclass"))
+    domain, range_ = q(rule_query("domain")), q(rule_query("range"))
+    thing = OWL + "Thing"
+    if not any(c1 == thing and c2 != thing for c1, c2 in sco):
+        # '?x a owl:Thing' is never kept (kg.reasoning.meaningful) and, with owl:Thing below no
+        # other class, no compiled rule reads it: deriving it for every individual is skipped
+        sco, domain, range_ = ([row for row in rows if row[1] != thing] for rows in (sco, domain, range_))
     table("cax-sco", "?x a ?c2 .", ["?x a ?c1"], "?c1 ?c2", sco)
     spo = q(rule_query("subproperty"))
     table("prp-spo1", "?x ?p2 ?y .", ["?x ?p1 ?y"], "?p1 ?p2", spo)
-    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", q(rule_query("domain")))
-    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", q(rule_query("range")), not_literal)
+    table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", domain)
+    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", range_, not_literal)
     inverse = q(rule_query("inverse"))
     symmetric = q(rule_query("symmetric"))
     pairs = sorted({*inverse, *((b, a) for a, b in inverse), *symmetric})
