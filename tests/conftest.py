@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,24 @@ def _runs_the_queries_it_names(request: pytest.FixtureRequest, monkeypatch: pyte
     for name in marker.args:
         text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
         assert text in ran, f"{request.node.name} is marked query({name!r}) but never ran queries/{name}.rq"
+
+
+#: Debian's Chromium, driven by Playwright without a browser download (``$KG_CHROMIUM`` elsewhere).
+CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium for the pages of the web app and the endpoint (test_viz has its own,
+    whose proxy flags send every request to a closed port)."""
+    if not os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+        yield b
+        b.close()

@@ -6,8 +6,6 @@ Content-Security-Policy must not block anything.
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,6 @@ import pytest
 
 from endpoint_support import Served, start_serve
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _port() -> int:
@@ -37,21 +34,6 @@ def served(built_dir: Path) -> Iterator[Served]:
     yield server
     log = server.stop()
     assert "Traceback" not in log, log
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
 
 
 def test_the_page_serves_yasgui_and_its_licence(served: Served) -> None:

@@ -9,7 +9,6 @@ Escaping is checked on the hostile labels of tests/data/viz-hostile.trig.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,6 @@ from kg.store import Store, memory_store
 from kg.web.app import CSP, WebApp
 
 DATA = Path(__file__).resolve().parent / "data"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -41,21 +39,6 @@ def server(built_store: Store, project: Project) -> Iterator[str]:
     yield f"http://127.0.0.1:{srv.port}"
     srv.shutdown()
     srv.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"])
-        yield b
-        b.close()
 
 
 def test_browser_finds_civ_in_french_opens_its_briefing_and_downloads_xlsx(
