@@ -248,7 +248,7 @@ def reason(
     FullBuild, InconsistencyError
     """
     from kg import dred
-    from kg.reasoning import _meaningful_filter, current_membership_rule
+    from kg.reasoning import current_membership_rule, keep_meaningful
 
     say = progress or (lambda _line: None)
     cm = ox.NamedNode(_CM)
@@ -297,12 +297,7 @@ def reason(
         )
     recorder.closure(work, [dred.DERIVED], updates)
     inferred = ox.NamedNode(iris.INFERRED_GRAPH)
-    work.update(
-        f"INSERT {{ GRAPH <{inferred.value}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?r {{ <{dred.DERIVED}> <{_CM}> }} "
-        f"GRAPH ?r {{ ?s ?p ?o }} {_meaningful_filter()} }}"
-    )
-    work.update(f"DROP SILENT GRAPH <{dred.DERIVED}> ; DROP SILENT GRAPH <{_CM}>")
-    count = sum(1 for _ in work.quads_for_pattern(None, None, None, inferred))
+    count = keep_meaningful(work, [dred.DERIVED, _CM], inferred.value)
 
     def holds(t: ox.Triple) -> bool:
         return any(True for _ in work.quads_for_pattern(t.subject, t.predicate, t.object, inferred))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
-__all__ = ["infer", "infer_store", "infer_quads", "meaningful", "current_membership_rule"]
+__all__ = ["infer", "infer_store", "infer_quads", "keep_meaningful", "meaningful", "current_membership_rule"]
 
 log = logging.getLogger(__name__)
 
@@ -144,13 +144,23 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
     return added
 
 
-def _meaningful_filter() -> str:
-    """:func:`meaningful` as a SPARQL FILTER on ``?s ?p ?o`` (IRIs only), for the store."""
-    builtin = lambda var: " || ".join(f'STRSTARTS(STR({var}), "{ns}")' for ns in _BUILTIN)  # noqa: E731
-    return (
-        f"FILTER(isIRI(?s) && isIRI(?o) && !(sameTerm(?s, ?o) && ({builtin('?p')})) && !({builtin('?s')}) "
-        f"&& !(?p = <{_RDF_TYPE}> && (?o = <{_OWL_THING}> || {builtin('?o')})))"
-    )
+def keep_meaningful(store: ox.Store, graphs: Iterable[str], into: str) -> int:
+    """Copy the meaningful entailments of the reasoner's working ``graphs`` into the graph
+    ``into`` (the update ``queries/rules/meaningful.rq``, told which graphs by a plan graph
+    of terms), drop the working graphs, and return how many statements ``into`` holds."""
+    import pyoxigraph as ox
+
+    from kg.rules import WORKING, rule_query
+
+    plan = ox.NamedNode(WORKING + "plan")
+    target = ox.NamedNode(into)
+    sources = [ox.NamedNode(g) for g in graphs]
+    store.extend([ox.Quad(plan, ox.NamedNode(WORKING + "into"), target, plan),
+                  *(ox.Quad(plan, ox.NamedNode(WORKING + "from"), g, plan) for g in sources)])
+    store.update(rule_query("meaningful"))
+    for graph in [plan, *sources]:
+        store.remove_graph(graph)
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, target))
 
 
 def infer_store(
@@ -183,15 +193,7 @@ def infer_store(
     closure = rules.run_rules(store, progress=progress)
     if record is not None:
         record(store, closure.graphs, closure.updates)
-    graphs = [current, *closure.graphs]
-    if graphs:
-        rounds = " ".join(f"<{g}>" for g in graphs)
-        store.update(
-            f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?r {{ {rounds} }} GRAPH ?r {{ ?s ?p ?o }} {_meaningful_filter()} }}"
-        )
-        store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
-    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
-    count = int(rows[0]["n"].value)
+    count = keep_meaningful(store, [current, *closure.graphs], graph)
     log.info("compiled rules added %d meaningful triples", count)
     return count
 
