@@ -208,10 +208,7 @@ class RemoteStore:
     def graphs(self) -> list[str]:
         """The named graphs queried (empty: the endpoint's default dataset)."""
         if self._graphs is None:
-            table = self._select(
-                f"SELECT DISTINCT ?whole ?g WHERE {{ GRAPH <{INDEX_GRAPH}> {{ ?whole <{HAS_PART}> ?g }} }} ORDER BY ?g",
-                dataset=False,
-            )
+            table = self._select(_remote_query("index"), dataset=False, bindings={"index": ox.NamedNode(INDEX_GRAPH)})
             parts: dict[str, set[str]] = {}
             for whole, g in table.rows:
                 if whole is not None and g is not None:
@@ -247,7 +244,9 @@ class RemoteStore:
             raise QueryError("expected a select query")
         return result
 
-    def _select(self, text: str, *, dataset: bool) -> Table:
+    def _select(self, text: str, *, dataset: bool, bindings: Mapping[str, Any] | None = None) -> Table:
+        if bindings:
+            text = bind_inline(text, bindings)
         result = self._run(text, "SELECT", dataset=dataset)
         assert isinstance(result, Table)
         return result
@@ -297,8 +296,8 @@ class RemoteStore:
 
     def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
         """Every statement of the dataset's named graphs, optionally without the inferred graph."""
-        filt = f"FILTER(?g != <{iris.INFERRED_GRAPH}>)" if asserted_only else ""
-        table = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filt} }}", dataset=True)
+        skip = {"skip": ox.NamedNode(iris.INFERRED_GRAPH)} if asserted_only else None
+        table = self._select(_remote_query("statements"), dataset=True, bindings=skip)
         for s, p, o, g in table.rows:
             if s is None or p is None or o is None or g is None:
                 continue
@@ -306,8 +305,7 @@ class RemoteStore:
 
     def count_graph(self, graph_iri: str) -> int:
         """The number of triples in one named graph."""
-        table = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ox.NamedNode(graph_iri).value}> {{ ?s ?p ?o }} }}",
-                             dataset=True)
+        table = self._select(_remote_query("graph-count"), dataset=True, bindings={"graph": ox.NamedNode(graph_iri)})
         value = table.rows[0][0] if table.rows else None
         return int(value.value) if value is not None else 0
 
@@ -325,3 +323,11 @@ def _term(cell: Cell) -> Any:
 def open_remote(url: str) -> RemoteStore:
     """A :class:`RemoteStore` with the time limit of ``KG_STORE_TIMEOUT`` (seconds, default 60)."""
     return RemoteStore(url, timeout=_env_float("KG_STORE_TIMEOUT", DEFAULT_TIMEOUT))
+
+
+def _remote_query(name: str) -> str:
+    """The text of ``queries/remote/NAME.rq`` (the fixed queries of a remote store)."""
+    from kg.project import default_project
+    from kg.queryfiles import read_rq
+
+    return read_rq(default_project().queries_dir / "remote" / f"{name}.rq", "remote store query")
