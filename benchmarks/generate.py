@@ -104,7 +104,7 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
         shutil.copyfile(ROOT / "ontology" / name, out / "ontology" / name)
     for check in sorted((ROOT / "queries" / "checks").glob("*-violation.rq")):
         shutil.copyfile(check, out / "queries" / "checks" / check.name)
-    for rule in sorted((ROOT / "queries" / "rules").glob("*.rq")):  # read by the compiled rules
+    for rule in sorted((ROOT / "queries" / "rules").glob("*.r[qu]")):  # read by the compiled rules
         shutil.copyfile(rule, out / "queries" / "rules" / rule.name)
     for query in sorted((ROOT / "queries" / "labels").glob("*.rq")):  # the display labels every name shown reads
         shutil.copyfile(query, out / "queries" / "labels" / query.name)

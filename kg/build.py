@@ -78,7 +78,7 @@ def source_files(project: Project) -> list[Path]:
         *[p for p in (project.ontology_dir / CATALOG,) if p.exists()],
         project.shapes_file,
         *sorted(project.checks_dir.glob("*-violation.rq")),
-        *sorted((project.queries_dir / "rules").glob("*.rq")),  # the queries the compiled rules read
+        *sorted((project.queries_dir / "rules").glob("*.r[qu]")),  # the queries and updates of the compiled rules
         *project.data_files(),
     ]
 

@@ -146,7 +146,7 @@ def infer(graph: rdflib.Graph) -> set[tuple[rdflib.term.Node, rdflib.term.Node, 
 
 def keep_meaningful(store: ox.Store, graphs: Iterable[str], into: str) -> int:
     """Copy the meaningful entailments of the reasoner's working ``graphs`` into the graph
-    ``into`` (the update ``queries/rules/meaningful.rq``, told which graphs by a plan graph
+    ``into`` (the update ``queries/rules/meaningful.ru``, told which graphs by a plan graph
     of terms), drop the working graphs, and return how many statements ``into`` holds."""
     import pyoxigraph as ox
 
@@ -157,7 +157,7 @@ def keep_meaningful(store: ox.Store, graphs: Iterable[str], into: str) -> int:
     sources = [ox.NamedNode(g) for g in graphs]
     store.extend([ox.Quad(plan, ox.NamedNode(WORKING + "into"), target, plan),
                   *(ox.Quad(plan, ox.NamedNode(WORKING + "from"), g, plan) for g in sources)])
-    store.update(rule_query("meaningful"))
+    store.update(rule_query("meaningful", ".ru"))
     for graph in [plan, *sources]:
         store.remove_graph(graph)
     return sum(1 for _ in store.quads_for_pattern(None, None, None, target))

@@ -148,12 +148,13 @@ def _rows(rows: Iterable[tuple[str, ...]]) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def rule_query(name: str) -> str:
-    """The text of ``queries/rules/NAME.rq``: the queries that read the axioms (no SPARQL in Python)."""
+def rule_query(name: str, suffix: str = ".rq") -> str:
+    """The text of ``queries/rules/NAME.rq``: the queries that read the axioms (no SPARQL in
+    Python); with ``suffix=".ru"``, of a SPARQL Update the build runs on its working store."""
     from kg.project import default_project
     from kg.queryfiles import read_rq
 
-    return read_rq(default_project().queries_dir / "rules" / f"{name}.rq", "rule query")
+    return read_rq(default_project().queries_dir / "rules" / f"{name}{suffix}", "rule query")
 
 
 def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:

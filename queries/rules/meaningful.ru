@@ -1,5 +1,5 @@
 # Keep the entailments a person can use: copy them from the reasoner's working graphs into
-# the inferred graph (an update, run by kg/reasoning.py keep_meaningful). Which graphs, and
+# the inferred graph (a SPARQL Update, .ru, run by kg/reasoning.py keep_meaningful; the read-only guard refuses it anywhere else). Which graphs, and
 # into which, is data, not text: the plan graph says it (kgr:from each working graph,
 # kgr:into the target), written as terms by the caller and removed after.
 # The same rule as kg.reasoning.meaningful, which the owlrl referee path applies in Python
