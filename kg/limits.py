@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import _thread
 import threading
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -90,7 +91,7 @@ class Watchdog:
         self.timeout = timeout or None
         self.memory_mb = memory_mb or None
         self.what = what
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._armed = False
         self._previous_wakeup: int | None = None  # set when this watchdog took Python's wake-up fd
 
@@ -104,7 +105,8 @@ class Watchdog:
             self._previous_wakeup = _set_wakeup_fd(write_fd, warn_on_full_buffer=False)
         self._armed = True
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        threading.Thread(target=self._watch, args=(read_fd, write_fd, deadline), name="kg-limits", daemon=True).start()
+        # _thread, not threading.Thread: start() would wait until the thread runs (a context switch)
+        _thread.start_new_thread(self._watch, (read_fd, write_fd, deadline))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
