@@ -41,12 +41,7 @@ NOT_YET_SHOWN = {
     "concern-answers",
     "horizontal-map",
     "issue-overview",
-    "ldc-african-participation",
-    "ldc-concern-gap",
     "members-sharing-interests",
-    "participants-without-proposals",
-    "proposals-of-member",
-    "roadmap-coverage",
 }
 
 
