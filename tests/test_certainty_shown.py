@@ -3,7 +3,8 @@
 The probe is a real one: the session's built graph is copied, every statement of a citation
 graph whose certainty is less than high is taken out (names and types stay, so that what is
 left still reads), and each catalogue question is asked of both with its documented example
-values. A question whose rows change drew on an uncertain fact for that answer; it must then
+values (and a few more, ``MORE_VALUES``, where the examples happen to touch only certain
+facts). A question whose rows change drew on an uncertain fact for that answer; it must then
 show certainty row by row, in a column whose name says so (``certainty``, ``*_certainty``,
 ``uncertain_*``).
 
@@ -39,9 +40,19 @@ KEPT = {
 NOT_YET_SHOWN = {
     "agreement-cooperation-2021-vs-2024",
     "concern-answers",
+    "group-members",
+    "groups-of-member",
     "horizontal-map",
     "issue-overview",
     "members-sharing-interests",
+}
+
+
+#: more values to ask with: memberships of the JSI are partly known from press reports
+MORE_VALUES: dict[str, list[dict[str, str]]] = {
+    "group-members": [{"group": "JSI"}],
+    "groups-of-member": [{"member": "Benin"}],
+    "members-sharing-interests": [{"member": "Benin"}],
 }
 
 
@@ -78,14 +89,14 @@ def _examples(query: CatalogueQuery) -> dict[str, str]:
 @pytest.mark.parametrize("query", [pytest.param(q, id=q.name) for q in list_queries(PROJECT)])
 def test_an_answer_that_uses_an_uncertain_fact_shows_it(query: CatalogueQuery, built_store: Store,
                                                         certain_only: Store) -> None:
-    values = _examples(query)
-    full = run_query(built_store, query, values, "en", project=PROJECT).records()
-    certain = run_query(certain_only, query, values, "en", project=PROJECT).records()
-    uses_uncertain = full != certain
+    uses_uncertain = False
+    for values in [_examples(query), *MORE_VALUES.get(query.name, [])]:
+        full = run_query(built_store, query, values, "en", project=PROJECT).records()
+        certain = run_query(certain_only, query, values, "en", project=PROJECT).records()
+        uses_uncertain = uses_uncertain or full != certain
     if query.name in NOT_YET_SHOWN:
         assert uses_uncertain and not shows_certainty(query), (
             f"{query.name} now shows certainty (or no longer uses an uncertain fact): take it off NOT_YET_SHOWN")
     elif uses_uncertain:
         assert shows_certainty(query), (
-            f"{query.name} answers from less-than-high-certainty facts ({len(full)} rows, {len(certain)} without "
-            "them) but has no certainty column")
+            f"{query.name} answers from less-than-high-certainty facts but has no certainty column")
