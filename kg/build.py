@@ -30,6 +30,7 @@ from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores
 
 if TYPE_CHECKING:
     from kg.incremental import Plan
+    from kg.pipeline import Staged
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_project"]
 
@@ -166,6 +167,19 @@ def build_graph(
         return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
+def _write_indexes(project: Project, location: Path, staged: Staged, progress: Callable[[str], None] | None) -> int:
+    """The name index of every lookup query, for the store about to be written at ``location``,
+    read from the working store (the same statements, in memory: :func:`kg.catalogue.index.write_indexes`)."""
+    from kg.catalogue.index import write_indexes
+    from kg.store import Store
+
+    t0 = time.perf_counter()
+    indexes = write_indexes(project, location, engine=Store(staged.work))
+    if progress is not None:
+        progress(f"      {indexes} name indexes of the questions' parameters written ({time.perf_counter() - t0:.1f} s)")
+    return indexes
+
+
 def _tidy(build_dir: Path, keep: str) -> None:
     """Remove what killed builds left behind, when no build is running and the folder is writable."""
     try:
@@ -203,6 +217,7 @@ def _build(
         t0 = time.perf_counter()
         steps.done += 1
         name = new_store_name(fingerprint)
+        _write_indexes(project, build_dir / name, staged, progress)
         if plan is not None and staged.change is not None:
             if progress is not None:
                 progress(f"[{steps.done}/{steps.total}] store: the previous store with the difference …")
@@ -240,11 +255,8 @@ def _build(
         indent=2,
         sort_keys=True,
     )
-    from kg.catalogue.index import remove_stale_indexes, write_indexes
+    from kg.catalogue.index import remove_stale_indexes
 
-    indexes = write_indexes(project, build_dir / name)
-    if progress is not None:
-        progress(f"  {indexes} name indexes of the questions' parameters written beside the store")
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
     remove_stale_indexes(build_dir, name)

@@ -66,3 +66,23 @@ def test_same_sources_give_the_same_statements(fixture_project, tmp_path: Path) 
 def test_open_store_without_build_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="run 'kg build' first"):
         open_store(tmp_path)
+
+
+def test_name_indexes_read_from_the_working_store_equal_those_of_the_built_store(built_dir: Path, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The build writes the name indexes from its in-memory working store (faster to sort); each
+    holds the same rows, in the same order, as an index written from the built on-disk store."""
+    import sqlite3
+
+    from kg.catalogue.index import write_indexes
+
+    manifest = read_manifest(built_dir)
+    assert manifest is not None
+    built = sorted((built_dir / "index").glob(f"{manifest['store']}.*.sqlite"))
+    lookups = sorted((project.queries_dir / "lookup").glob("*.rq"))
+    assert len(built) == len(lookups) > 0
+    copy = tmp_path / manifest["store"]
+    shutil.copytree(built_dir / manifest["store"], copy)
+    assert write_indexes(project, copy) == len(lookups)  # no engine: read from the on-disk store
+    for file in built:
+        rows = [sqlite3.connect(f).execute("SELECT * FROM names ORDER BY id").fetchall() for f in (file, tmp_path / "index" / file.name)]
+        assert rows[0] == rows[1] and (rows[0] or file.name.split(".")[1] in ("region", "sdt-model")), file.name

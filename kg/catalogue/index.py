@@ -265,14 +265,11 @@ def _store_folder(store: QueryEngine) -> Path | None:
 def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = "") -> NameIndex:
     """The index of ``queries/lookup/<lookup>.rq`` on ``store``: read from beside the store, or
     built once (and written there when the build folder can be written)."""
-    path = project.queries_dir / "lookup" / f"{lookup}.rq"
-    text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    path, text, key = _lookup_file(project, lookup, kind)
     try:
         cache = _MEMORY.setdefault(store, {})
     except TypeError:  # an engine that cannot be weakly referenced: no process cache
         cache = {}
-    key = f"{lookup}.{digest}.{_VERSION}"
     if key in cache:
         return cache[key]
     folder = _store_folder(store)
@@ -298,18 +295,38 @@ def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = ""
     return index
 
 
-def write_indexes(project: Project, location: Path) -> int:
+def _lookup_file(project: Project, lookup: str, kind: str = "") -> tuple[Path, str, str]:
+    """The lookup query's path, its text and the key of its index files."""
+    path = project.queries_dir / "lookup" / f"{lookup}.rq"
+    text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return path, text, f"{lookup}.{digest}.{_VERSION}"
+
+
+def write_indexes(project: Project, location: Path, engine: QueryEngine | None = None) -> int:
     """Write the index of every lookup query (``queries/lookup/*.rq``) beside a store just
     built at ``location``, before it becomes the current one: the first question after a
-    build then costs what the others cost. Returns how many were written."""
+    build then costs what the others cost. Returns how many were written.
+
+    ``engine`` holds the same statements as the store at ``location`` (the build's working
+    store, in memory, before the store is written) and is queried instead: Oxigraph sorts the
+    names of an in-memory store about five times faster than those of an on-disk one
+    (``ORDER BY`` reads each compared string from RocksDB; 2.5 s against 0.5 s for the
+    entity lookup at 100k statements).
+    """
     import pyoxigraph as ox
 
     from kg.store import Store
 
-    store = Store(ox.Store.read_only(str(location)), location=str(location))
     lookups = sorted((project.queries_dir / "lookup").glob("*.rq"))
+    if engine is None:
+        store = Store(ox.Store.read_only(str(location)), location=str(location))
+        for path in lookups:
+            name_index(store, path.stem, project)
+        return len(lookups)
     for path in lookups:
-        name_index(store, path.stem, project)
+        path, text, key = _lookup_file(project, path.stem)
+        NameIndex.from_rows(_lookup_rows(engine, path, text, path.stem), location.parent / "index" / f"{location.name}.{key}.sqlite")
     return len(lookups)
 
 
