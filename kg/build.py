@@ -221,26 +221,24 @@ def _build(
         asserted, inferred = staged.asserted, staged.inferred
         t0 = time.perf_counter()
         steps.done += 1
+        if progress is not None:
+            what = ("the previous store with the difference" if plan is not None else
+                    "the derived graphs, after the asserted statements" if writer is not None else f"writing {asserted + inferred:,} statements")
+            progress(f"[{steps.done}/{steps.total}] store: {what} …")
         if writer is not None and not writer.add_derived(staged.work):
             log.warning("the stages changed the asserted graphs; the store is written from the working store")
             writer.abandon()
             writer = None
         _write_indexes(project, build_dir / name, staged, progress)
         if plan is not None and staged.change is not None:
-            if progress is not None:
-                progress(f"[{steps.done}/{steps.total}] store: the previous store with the difference …")
             statements = write_changes(build_dir, name, plan.previous, staged)
             mode = f"incremental: {len(plan.changed) + len(plan.added)} of {len(plan.hashes)} data file(s) re-parsed, {len(plan.removed)} removed"
         elif writer is not None:
-            if progress is not None:
-                progress(f"[{steps.done}/{steps.total}] store: the derived graphs after the asserted statements …")
             del staged
             _release_freed_memory()
             statements = writer.finish(_pause)
             mode = f"full: {why}"
         else:
-            if progress is not None:
-                progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
             # The working store holds exactly the quads to store: spilled to a file and freed, then
             # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
             spilled = build_dir / f".{name}.nq"

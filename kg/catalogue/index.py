@@ -43,9 +43,12 @@ def normalise(text: str) -> str:
     >>> normalise("  CÔTE  D’IVOIRE ")
     "cote d'ivoire"
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if text.isascii():  # no decomposition, no combining mark: most names (the index normalises every one)
+        stripped = text.replace("`", "'")
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     return " ".join(stripped.casefold().split())
 
 
@@ -68,7 +71,11 @@ def tokens(text: str) -> frozenset[str]:
     >>> sorted(tokens("Korea, Republic of"))
     ['korea', 'of', 'republic']
     """
-    return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
+    return _words(normalise(text))
+
+
+def _words(normalised: str) -> frozenset[str]:
+    return frozenset(t for t in re.split(r"[^\w]+", normalised) if t)
 
 
 #: The format of the index files; a new one gets new files (the version is in their name).
@@ -107,9 +114,10 @@ class NameIndex:
         names: list[tuple[int, str, str, str | None, str, str, int, str]] = []
         words: list[tuple[str, int]] = []
         for number, (iri, name, lang) in enumerate(rows, 1):
-            names.append((number, iri, name, lang, normalise(name), compact_text(name), int(len(name) > 3),
+            norm = normalise(name)  # once: compact_text and tokens normalise first
+            names.append((number, iri, name, lang, norm, "".join(ch for ch in norm if ch.isalnum()), int(len(name) > 3),
                           name.casefold()))
-            words += [(w, number) for w in tokens(name)]
+            words += [(w, number) for w in _words(norm)]
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
