@@ -36,12 +36,17 @@ __all__ = ["StoreWriter", "split_dump"]
 
 
 def split_dump(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -> tuple[list[ox.Quad], int]:
-    """Dump ``store`` to N-Quads (or only its ``graph``, to N-Triples) at ``path`` without the
+    """Dump ``store`` (or only its ``graph``) to N-Quads at ``path`` (appended to) without the
     lines that may hold a blank node (``_:`` anywhere); return their quads and how many lines
     went to ``path``.
 
     The dump is read back 8 MB at a time; most blocks hold no ``_:`` and are copied as they are.
+    One graph is dumped as N-Triples (Oxigraph writes no graph name then) and each line gets
+    the graph's name before its final `` .``: in N-Triples a line break ends a statement and
+    nothing else (those of literals are escaped), and Oxigraph ends each statement with `` .``.
     """
+    end = b" .\n"
+    named = b" " + str(graph).encode("utf-8") + end if graph is not None else end
     raw = path.with_name(path.name + ".all")
     kept: list[bytes] = []
     lines = 0
@@ -50,27 +55,28 @@ def split_dump(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -
             store.dump(str(raw), ox.RdfFormat.N_QUADS)
         else:
             store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        with raw.open("rb") as source, path.open("wb") as out:
+        with raw.open("rb") as source, path.open("ab") as out:
             rest = b""
             while block := source.read(1 << 23):
                 block = rest + block
                 cut = block.rfind(b"\n") + 1
                 block, rest = block[:cut], block[cut:]
                 if b"_:" not in block:
-                    out.write(block)
+                    out.write(block if graph is None else block.replace(end, named))
                     lines += block.count(b"\n")
                     continue
                 for line in block.splitlines(keepends=True):
                     if b"_:" in line:
                         kept.append(line)
                     else:
-                        out.write(line)
+                        out.write(line if graph is None else line.replace(end, named))
                         lines += 1
-            if rest:  # a last line without its end of line
-                if b"_:" in rest:
-                    kept.append(rest)
+            if rest:  # a last line without its end of line (Oxigraph ends each one)
+                line = rest + b"\n"
+                if b"_:" in line:
+                    kept.append(line)
                 else:
-                    out.write(rest + b"\n")
+                    out.write(line if graph is None else line.replace(end, named))
                     lines += 1
     finally:
         raw.unlink(missing_ok=True)
@@ -108,20 +114,17 @@ class StoreWriter:
         self._store: ox.Store | None = None
 
     # the background loader ----------------------------------------------------------
-    def _load(self, path: Path, graph: ox.NamedNode | None) -> None:
+    def _load(self, path: Path) -> None:
         try:
             if self._store is None:
                 self._store = ox.Store(str(self.tmp / "store"))
-            if graph is None:
-                self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-            else:
-                self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
             self._error = exc
         finally:
             path.unlink(missing_ok=True)
 
-    def _enqueue(self, path: Path, graph: ox.NamedNode | None = None) -> None:
+    def _enqueue(self, path: Path) -> None:
         """Load ``path`` after whatever is loading now (one bulk load at a time)."""
         previous = self._thread
 
@@ -129,7 +132,7 @@ class StoreWriter:
             if previous is not None:
                 previous.join()
             if self._error is None:
-                self._load(path, graph)
+                self._load(path)
 
         self._thread = threading.Thread(target=run, name="kg-bulk-load")
         self._thread.start()
@@ -162,26 +165,23 @@ class StoreWriter:
         the store being loaded is then not the working store's, and the caller writes it another way.
         """
         added = sorted((g for g in work.named_graphs() if g not in self._asserted_graphs), key=str)
-        files: list[tuple[Path, ox.NamedNode]] = []
+        path = self.tmp / "derived.nq"  # one file, one bulk load: each load more makes optimize() work
         kept: list[ox.Quad] = []
         lines = 0
-        for number, graph in enumerate(added):
+        for graph in added:
             if not isinstance(graph, ox.NamedNode):
                 lines = -1  # not a graph a stage adds
                 break
-            path = self.tmp / f"derived-{number}.nt"
             found, count = split_dump(work, path, graph)
-            files.append((path, graph))
             kept += found
             lines += count
         if self._asserted + lines + len(kept) != len(work):
-            for path, _ in files:
-                path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
             return False
         self.kept += kept
         self.lines += lines
-        for path, graph in files:
-            self._enqueue(path, graph)
+        if path.exists():
+            self._enqueue(path)
         self._enqueue_seal()
         return True
 
