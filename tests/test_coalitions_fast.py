@@ -207,3 +207,10 @@ def test_member_graph_arrays_answer_as_the_networkx_graph(built_store: Store, pr
     assert find_coalitions(arrays).to_dict() == find_coalitions(g).to_dict()
     same = arrays.to_networkx()
     assert list(same.edges) == list(g.edges) and list(same.nodes(data=True)) == list(g.nodes(data=True))
+
+
+def test_the_stance_properties_named_in_reasons_are_declared_by_the_ontology(built_store: Store) -> None:
+    from kg.coalitions.reasons import _stances
+
+    for iri in _stances():
+        assert built_store.query(f"ASK {{ <{iri}> a <http://www.w3.org/2002/07/owl#ObjectProperty> }}") is True, iri

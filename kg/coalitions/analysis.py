@@ -266,16 +266,18 @@ def find_coalitions(
 
 
 def _find(graph: nx.Graph | MemberGraph, *, seed: int, resolution: float, top_reasons: int | None) -> CoalitionReport:
-    import networkx as nx
-
     tied = Tied.of(graph)
     as_igraph = fast.to_igraph(tied) if tied.ties() else None
     exact = True
     found: list[list[str]] = []
     if tied.ties():
         leiden = fast.communities(tied, seed=seed, resolution=resolution, graph=as_igraph)
-        found = sorted(leiden if leiden is not None else (sorted(c) for c in nx.community.louvain_communities(
-            tied.to_networkx(), weight="weight", resolution=resolution, seed=seed)))
+        if leiden is None:
+            import networkx as nx  # only when it runs: with igraph, a large graph needs none of it
+
+            leiden = [sorted(c) for c in nx.community.louvain_communities(
+                tied.to_networkx(), weight="weight", resolution=resolution, seed=seed)]
+        found = sorted(leiden)
     # Everything summed per community is added tie by tie in the graph's (sorted) order (kg.coalitions.tied):
     # sums over sets would depend on Python's hash seed in their last bits, and so would the bytes.
     first = {n: i for i, c in enumerate(found) for n in c}
@@ -315,6 +317,8 @@ def _find(graph: nx.Graph | MemberGraph, *, seed: int, resolution: float, top_re
         sample = None if exact else min(size, max(BETWEENNESS_MIN_SAMPLE, BETWEENNESS_EXACT_WORK // ties))
         centrality = fast.betweenness(tied, sample=sample, seed=seed, graph=as_igraph)
         if centrality is None:
+            import networkx as nx
+
             centrality = nx.betweenness_centrality(
                 tied.to_networkx(), weight="distance", normalized=True, k=sample, seed=None if exact else seed,
             )
