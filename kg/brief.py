@@ -65,12 +65,12 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     if is_group:
         rows = _ask(store, "group-members", {"group": f"<{iri}>"}, lang, project)
         data["members"] = [{"name": r["member"], "role": r["role"], "as_of": r["as_of"],
-                            "source": _src(r["source"], citations)} for r in rows]
+                            "source": _src(r["source"], citations), "certainty": r["certainty"]} for r in rows]
         data["groups"] = []
     else:
         rows = _ask(store, "groups-of-member", bound, lang, project)
         data["groups"] = [{"name": r["group"], "role": r["role"], "since": r["since"], "as_of": r["as_of"],
-                           "source": _src(r["source"], citations)} for r in rows]
+                           "source": _src(r["source"], citations), "certainty": r["certainty"]} for r in rows]
         data["members"] = []
 
     # its documents and what became of them

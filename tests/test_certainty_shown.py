@@ -40,8 +40,6 @@ KEPT = {
 NOT_YET_SHOWN = {
     "agreement-cooperation-2021-vs-2024",
     "concern-answers",
-    "group-members",
-    "groups-of-member",
     "horizontal-map",
     "issue-overview",
     "members-sharing-interests",
