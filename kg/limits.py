@@ -151,10 +151,11 @@ class Watchdog:
         with self._lock:
             if not self._armed:
                 return
-            try:
-                sys.stderr.flush()
-            except Exception:  # noqa: BLE001 - the line below is what matters
-                pass
+            for stream in (sys.stdout, sys.stderr):  # what was written before the block
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - the line below is what matters
+                    pass
             try:
                 os.write(2, (line + "\n").encode("utf-8", "replace"))
             finally:
