@@ -74,6 +74,10 @@ def tokens(text: str) -> frozenset[str]:
     return _words(normalise(text))
 
 
+#: What str.isalnum() rejects in an ASCII text (the compact form of a name, :func:`compact_text`).
+_ASCII_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
 def _words(normalised: str) -> frozenset[str]:
     return frozenset(t for t in re.split(r"[^\w]+", normalised) if t)
 
@@ -86,6 +90,10 @@ CREATE TABLE names (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, name TEXT NOT NUL
                     norm TEXT NOT NULL, compact TEXT NOT NULL, long INTEGER NOT NULL,
                     fold TEXT NOT NULL);
 CREATE TABLE words (word TEXT NOT NULL, name_id INTEGER NOT NULL);
+"""
+#: Made after the rows are in: SQLite sorts once instead of updating four B-trees per row
+#: (the entity index at 100k: 1.36 s of inserts before).
+_INDEXES = """
 CREATE INDEX names_iri ON names (iri);
 CREATE INDEX names_norm ON names (norm);
 CREATE INDEX names_compact ON names (compact);
@@ -115,11 +123,12 @@ class NameIndex:
         words: list[tuple[str, int]] = []
         for number, (iri, name, lang) in enumerate(rows, 1):
             norm = normalise(name)  # once: compact_text and tokens normalise first
-            names.append((number, iri, name, lang, norm, "".join(ch for ch in norm if ch.isalnum()), int(len(name) > 3),
-                          name.casefold()))
+            compact = _ASCII_NON_ALNUM.sub("", norm) if norm.isascii() else "".join(ch for ch in norm if ch.isalnum())
+            names.append((number, iri, name, lang, norm, compact, int(len(name) > 3), name.casefold()))
             words += [(w, number) for w in _words(norm)]
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
+        db.executescript(_INDEXES)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
         db.execute("INSERT INTO meta VALUES ('things', (SELECT COUNT(DISTINCT iri) FROM names))")
         try:
