@@ -214,7 +214,7 @@ def _build(
     writer = StoreWriter(build_dir, name) if plan is None else None
     try:
         staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder,
-                            on_parsed=writer.start if writer is not None else None)
+                            on_parsed=writer.start if writer is not None else None, feed=writer.feed if writer is not None else None)
         seconds = steps.seconds
         asserted, inferred = staged.asserted, staged.inferred
         t0 = time.perf_counter()
