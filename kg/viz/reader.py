@@ -232,10 +232,6 @@ class Reader:
             self.focus([iri])
         return self._all_sources().get(iri, [])
 
-    def described(self) -> list[str]:
-        """Every thing a citation graph says something about (queries/viz/described.rq)."""
-        return sorted({e for (e,) in self.rows("described") if e})
-
     def tooltip(self, iri: str, lines: Iterable[str] = (), *, kind: str | None = None) -> str:
         """Plain text: the name, the type, the given lines, then up to three sources."""
         w = self.words
