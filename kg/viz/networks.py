@@ -205,35 +205,46 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     """Members tied by what they share, coloured by Louvain community, sized by activity.
 
     The member graph and its communities are those of ``kg coalitions``
-    (:func:`kg.coalitions.build_member_graph`, :func:`kg.coalitions.find_coalitions`).
+    (:func:`kg.coalitions.member_graph`, :func:`kg.coalitions.find_coalitions`).
     """
-    from kg.coalitions import build_member_graph, find_coalitions, resolve_on
+    import numpy as np
+
+    from kg.coalitions import find_coalitions, member_graph, resolve_on
 
     w = r.words
     on_iri = resolve_on(r.store, on, project=r.project) if on else None
-    graph = build_member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
-                               lang=r.lang, project=r.project)
+    graph = member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
+                         lang=r.lang, project=r.project)
     report = find_coalitions(graph, seed=seed, resolution=resolution)
     community_of = {str(m): c.id for c in report.communities for m in c.members}
     name_of = {c.id: c.name or w["community"].format(n=c.id) for c in report.communities}
     everyone = sorted(str(n) for n in graph.nodes)
-    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes(data=True)}
+    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes.items()}
+    # the ties as arrays (kg.coalitions.graph): a tie's reasons are read only for the links drawn
+    at = graph.ties.starts[:-1]
+    first, second, weights_of = graph.ties.a[at], graph.ties.b[at], graph.ties.weight
+    who = graph.ties.nodes
+    total = np.bincount(np.concatenate([first, second]), weights=np.concatenate([weights_of, weights_of]),
+                        minlength=len(who))
     strength = dict.fromkeys(everyone, 0.0)
-    for a, b, d in graph.edges(data=True):
-        strength[str(a)] += float(d.get("weight", 1.0))
-        strength[str(b)] += float(d.get("weight", 1.0))
+    strength.update(zip(who, total.tolist()))
     # the most active members (own proposals, then tie strength) when there are too many to read
     ranked = sorted(everyone, key=lambda n: (-activity[n], -round(strength[n], 9), n))
     kept = set(ranked[:MAX_DRAWN])
     order = [n for n in everyone if n in kept]
-    top = max((float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)), default=1.0) or 1.0
-    candidates = [(min(str(a), str(b)), max(str(a), str(b)), d) for a, b, d in graph.edges(data=True)
-                  if float(d.get("weight", 1.0)) > 0 and str(a) in kept and str(b) in kept]
-    # the strongest links when there are too many to read (and to write: each carries its reasons)
-    strongest = sorted(candidates, key=lambda e: (-round(float(e[2].get("weight", 1.0)), 9), e[0], e[1]))[:MAX_LINKS]
+    top = float(weights_of.max()) if len(weights_of) else 1.0
+    top = top or 1.0
+    inside = np.array([m in kept for m in who], dtype=bool)
+    chosen = np.flatnonzero((weights_of > 0) & inside[first] & inside[second]) if len(who) else np.zeros(0, dtype=np.int64)
+    candidates = len(chosen)
+    # the strongest links when there are too many to read (and to write: each carries its reasons);
+    # ties in IRI order, so a stable sort by weight keeps them in (a, b) order among equals
+    strongest = chosen[np.argsort(-np.round(weights_of[chosen], 9), kind="stable")][:MAX_LINKS]
     edges, links = [], []
-    for a, b, d in sorted(strongest, key=lambda e: (e[0], e[1])):
-        weight = float(d.get("weight", 1.0))
+    for pair in sorted(strongest.tolist()):
+        a, b = who[int(first[pair])], who[int(second[pair])]
+        d = graph.tie(a, b)
+        weight = float(d["weight"])
         links.append((a, b, weight))
         reasons = list(d.get("reasons") or [])
         lines = [f"{r.label(a)} — {r.label(b)} ({w['weight']} {weight:.2f})", f"{w['shares']}:"]
@@ -264,8 +275,8 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     if len(order) < len(everyone):
         description += " " + w["coalitions_left_out"].format(shown=len(order), total=len(everyone),
                                                              left=len(everyone) - len(order))
-    if len(strongest) < len(candidates):
-        description += " " + w["coalitions_links_left_out"].format(shown=len(strongest), total=len(candidates))
+    if len(strongest) < candidates:
+        description += " " + w["coalitions_links_left_out"].format(shown=len(strongest), total=candidates)
     return Drawing("coalitions", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_communities"], items),
                     LegendGroup(w["legend_links"], [LegendItem("shared", w["edge_shared"], "#6b6b6b", line=True),
