@@ -26,10 +26,12 @@ from kg.errors import StoreError
 from kg.project import Project
 from kg.loading import CATALOG, LoadedSources, fingerprint_files, load_sources, ontology_files
 from kg.store import read_manifest
-from kg.storedir import build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
+from kg.storedir import _pause, build_lock, is_usable, new_store_name, remove_old_stores, switch_current, write_store
+from kg.storewriter import StoreWriter
 
 if TYPE_CHECKING:
     from kg.incremental import Plan
+    from kg.pipeline import Staged
 
 __all__ = ["BuildReport", "build_graph", "source_files", "load_project"]
 
@@ -65,7 +67,7 @@ class BuildReport:
 #: The modules whose code shapes the built graph; a change to them invalidates a build.
 _PIPELINE = (
     "loading.py", "validation.py", "shacl.py", "reasoning.py", "rules.py", "pipeline.py", "build.py", "storedir.py", "iris.py",
-    "labels.py", "incremental.py", "dred.py",
+    "labels.py", "incremental.py", "dred.py", "storewriter.py",
 )
 
 
@@ -166,6 +168,19 @@ def build_graph(
         return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
+def _write_indexes(project: Project, location: Path, staged: Staged, progress: Callable[[str], None] | None) -> int:
+    """The name index of every lookup query, for the store about to be written at ``location``,
+    read from the working store (the same statements, in memory: :func:`kg.catalogue.index.write_indexes`)."""
+    from kg.catalogue.index import write_indexes
+    from kg.store import Store
+
+    t0 = time.perf_counter()
+    indexes = write_indexes(project, location, engine=Store(staged.work))
+    if progress is not None:
+        progress(f"      {indexes} name indexes of the questions' parameters written ({time.perf_counter() - t0:.1f} s)")
+    return indexes
+
+
 def _tidy(build_dir: Path, keep: str) -> None:
     """Remove what killed builds left behind, when no build is running and the folder is writable."""
     try:
@@ -189,28 +204,41 @@ def _build(
     """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
     from kg.incremental import Recorder, write_changes
     from kg.incremental import tidy as tidy_records
-    from kg.pipeline import POST_REASONING, Progress, run_stages
+    from kg.pipeline import POST_REASONING, Progress, _release_freed_memory, run_stages
 
     build_dir = project.build_dir
     steps = Progress(progress, total=4 + bool(POST_REASONING))
     if progress is not None:
         progress(f"incremental build over {plan.previous}" if plan is not None else f"full build: {why}")
     recorder = Recorder(project) if reasoner == "rules" and validator == "sparql" else None
+    name = new_store_name(fingerprint)
+    # A full build loads its asserted statements into the new store while the stages run.
+    writer = StoreWriter(build_dir, name) if plan is None else None
     try:
-        staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder)
+        staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder,
+                            on_parsed=writer.start if writer is not None else None)
         seconds = steps.seconds
         asserted, inferred = staged.asserted, staged.inferred
         t0 = time.perf_counter()
         steps.done += 1
-        name = new_store_name(fingerprint)
+        if progress is not None:
+            what = ("the previous store with the difference" if plan is not None else
+                    "the derived graphs, after the asserted statements" if writer is not None else f"writing {asserted + inferred:,} statements")
+            progress(f"[{steps.done}/{steps.total}] store: {what} …")
+        if writer is not None and not writer.add_derived(staged.work):
+            log.warning("the stages changed the asserted graphs; the store is written from the working store")
+            writer.abandon()
+            writer = None
+        _write_indexes(project, build_dir / name, staged, progress)
         if plan is not None and staged.change is not None:
-            if progress is not None:
-                progress(f"[{steps.done}/{steps.total}] store: the previous store with the difference …")
             statements = write_changes(build_dir, name, plan.previous, staged)
             mode = f"incremental: {len(plan.changed) + len(plan.added)} of {len(plan.hashes)} data file(s) re-parsed, {len(plan.removed)} removed"
+        elif writer is not None:
+            del staged
+            _release_freed_memory()
+            statements = writer.finish(_pause)
+            mode = f"full: {why}"
         else:
-            if progress is not None:
-                progress(f"[{steps.done}/{steps.total}] store: writing {asserted + inferred:,} statements …")
             # The working store holds exactly the quads to store: spilled to a file and freed, then
             # bulk-loaded (the few quads with blank nodes are added as they are: a file renames them).
             spilled = build_dir / f".{name}.nq"
@@ -224,6 +252,8 @@ def _build(
         if recorder is not None:
             recorder.commit(name)
     except BaseException:
+        if writer is not None:
+            writer.abandon()
         if recorder is not None:
             recorder.discard()
         raise
@@ -240,11 +270,8 @@ def _build(
         indent=2,
         sort_keys=True,
     )
-    from kg.catalogue.index import remove_stale_indexes, write_indexes
+    from kg.catalogue.index import remove_stale_indexes
 
-    indexes = write_indexes(project, build_dir / name)
-    if progress is not None:
-        progress(f"  {indexes} name indexes of the questions' parameters written beside the store")
     switch_current(build_dir, manifest + "\n")
     remove_old_stores(build_dir, keep=name)
     remove_stale_indexes(build_dir, name)

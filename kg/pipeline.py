@@ -315,12 +315,15 @@ def run_stages(
     validator: str = "sparql",
     plan: Plan | None = None,
     recorder: Recorder | None = None,
+    on_parsed: Callable[[ox.Store], None] | None = None,
 ) -> Staged:
     """Parse, validate and reason; return the working store holding the quads to store.
 
     With ``plan`` (:mod:`kg.incremental`; default reasoner and validator only) only the changed
     files are parsed for their difference and the previous closure is brought up to date;
-    ``recorder`` keeps what the next incremental build needs.
+    ``recorder`` keeps what the next incremental build needs. ``on_parsed`` gets the working
+    store as parsed, before anything reads it (:class:`kg.storewriter.StoreWriter` starts
+    loading the on-disk store from it).
 
     Raises
     ------
@@ -340,6 +343,9 @@ def run_stages(
             loaded = load_sources(project.ontology_file, files, root=project.root)
             work, asserted = working_store(loaded), len(loaded.quads)
         progress.say(f"{asserted:,} statements")
+        if on_parsed is not None:
+            on_parsed(work)
+            progress.say("dumped; bulk-loading into the new store in the background")
 
     checks = sorted(project.checks_dir.glob("*-violation.rq"))
     with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):

@@ -66,3 +66,46 @@ def test_same_sources_give_the_same_statements(fixture_project, tmp_path: Path) 
 def test_open_store_without_build_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="run 'kg build' first"):
         open_store(tmp_path)
+
+
+def test_name_indexes_read_from_the_working_store_equal_those_of_the_built_store(built_dir: Path, project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The build writes the name indexes from its in-memory working store (faster to sort); each
+    holds the same rows, in the same order, as an index written from the built on-disk store."""
+    import sqlite3
+
+    from kg.catalogue.index import write_indexes
+
+    manifest = read_manifest(built_dir)
+    assert manifest is not None
+    built = sorted((built_dir / "index").glob(f"{manifest['store']}.*.sqlite"))
+    lookups = sorted((project.queries_dir / "lookup").glob("*.rq"))
+    assert len(built) == len(lookups) > 0
+    copy = tmp_path / manifest["store"]
+    shutil.copytree(built_dir / manifest["store"], copy)
+    assert write_indexes(project, copy) == len(lookups)  # no engine: read from the on-disk store
+    for file in built:
+        rows = [sqlite3.connect(f).execute("SELECT * FROM names ORDER BY id").fetchall() for f in (file, tmp_path / "index" / file.name)]
+        assert rows[0] == rows[1] and (rows[0] or file.name.split(".")[1] in ("region", "sdt-model")), file.name
+
+
+def test_split_dump_names_the_graph_of_each_statement_and_keeps_blank_nodes_apart(tmp_path: Path) -> None:
+    """kg.storewriter.split_dump: a graph dumped alone gets its name on every line (literals
+    holding ' .', line breaks, '_:' included); statements with a blank node come back as quads."""
+    import pyoxigraph as ox
+
+    from kg.storewriter import split_dump
+
+    e = lambda n: ox.NamedNode("http://e/" + n)  # noqa: E731
+    g = e("g")
+    quads = [ox.Quad(e("a"), e("p"), ox.Literal('x .\n y . \r\n\t"q" .'), g), ox.Quad(e("a"), e("p"), ox.Literal("é .", language="fr"), g),
+             ox.Quad(e("a"), e("p"), ox.Literal("1", datatype=e("dt")), g), ox.Quad(ox.BlankNode("b1"), e("p"), e("o"), g),
+             ox.Quad(e("a"), e("p"), ox.Literal("_:x"), g), ox.Quad(e("z"), e("p"), e("o"), e("other"))]
+    store = ox.Store()
+    store.extend(quads)
+    out = tmp_path / "x.nq"
+    kept, lines = split_dump(store, out, g)
+    kept_other, lines_other = split_dump(store, out, e("other"))
+    assert (lines, len(kept), lines_other, kept_other) == (3, 2, 1, [])
+    assert set(ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS)) | set(kept) == set(quads)
+    kept_all, lines_all = split_dump(store, tmp_path / "all.nq")
+    assert lines_all == 4 and set(ox.parse((tmp_path / "all.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)) | set(kept_all) == set(quads)

@@ -43,9 +43,12 @@ def normalise(text: str) -> str:
     >>> normalise("  CÔTE  D’IVOIRE ")
     "cote d'ivoire"
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if text.isascii():  # no decomposition, no combining mark: most names (the index normalises every one)
+        stripped = text.replace("`", "'")
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        stripped = stripped.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     return " ".join(stripped.casefold().split())
 
 
@@ -68,7 +71,11 @@ def tokens(text: str) -> frozenset[str]:
     >>> sorted(tokens("Korea, Republic of"))
     ['korea', 'of', 'republic']
     """
-    return frozenset(t for t in re.split(r"[^\w]+", normalise(text)) if t)
+    return _words(normalise(text))
+
+
+def _words(normalised: str) -> frozenset[str]:
+    return frozenset(t for t in re.split(r"[^\w]+", normalised) if t)
 
 
 #: The format of the index files; a new one gets new files (the version is in their name).
@@ -107,9 +114,10 @@ class NameIndex:
         names: list[tuple[int, str, str, str | None, str, str, int, str]] = []
         words: list[tuple[str, int]] = []
         for number, (iri, name, lang) in enumerate(rows, 1):
-            names.append((number, iri, name, lang, normalise(name), compact_text(name), int(len(name) > 3),
+            norm = normalise(name)  # once: compact_text and tokens normalise first
+            names.append((number, iri, name, lang, norm, "".join(ch for ch in norm if ch.isalnum()), int(len(name) > 3),
                           name.casefold()))
-            words += [(w, number) for w in tokens(name)]
+            words += [(w, number) for w in _words(norm)]
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER)")
@@ -265,14 +273,11 @@ def _store_folder(store: QueryEngine) -> Path | None:
 def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = "") -> NameIndex:
     """The index of ``queries/lookup/<lookup>.rq`` on ``store``: read from beside the store, or
     built once (and written there when the build folder can be written)."""
-    path = project.queries_dir / "lookup" / f"{lookup}.rq"
-    text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    path, text, key = _lookup_file(project, lookup, kind)
     try:
         cache = _MEMORY.setdefault(store, {})
     except TypeError:  # an engine that cannot be weakly referenced: no process cache
         cache = {}
-    key = f"{lookup}.{digest}.{_VERSION}"
     if key in cache:
         return cache[key]
     folder = _store_folder(store)
@@ -298,18 +303,38 @@ def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = ""
     return index
 
 
-def write_indexes(project: Project, location: Path) -> int:
+def _lookup_file(project: Project, lookup: str, kind: str = "") -> tuple[Path, str, str]:
+    """The lookup query's path, its text and the key of its index files."""
+    path = project.queries_dir / "lookup" / f"{lookup}.rq"
+    text = read_rq(path, f"lookup query of the parameters of kind {kind or lookup!r}")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return path, text, f"{lookup}.{digest}.{_VERSION}"
+
+
+def write_indexes(project: Project, location: Path, engine: QueryEngine | None = None) -> int:
     """Write the index of every lookup query (``queries/lookup/*.rq``) beside a store just
     built at ``location``, before it becomes the current one: the first question after a
-    build then costs what the others cost. Returns how many were written."""
+    build then costs what the others cost. Returns how many were written.
+
+    ``engine`` holds the same statements as the store at ``location`` (the build's working
+    store, in memory, before the store is written) and is queried instead: Oxigraph sorts the
+    names of an in-memory store about five times faster than those of an on-disk one
+    (``ORDER BY`` reads each compared string from RocksDB; 2.5 s against 0.5 s for the
+    entity lookup at 100k statements).
+    """
     import pyoxigraph as ox
 
     from kg.store import Store
 
-    store = Store(ox.Store.read_only(str(location)), location=str(location))
     lookups = sorted((project.queries_dir / "lookup").glob("*.rq"))
+    if engine is None:
+        store = Store(ox.Store.read_only(str(location)), location=str(location))
+        for path in lookups:
+            name_index(store, path.stem, project)
+        return len(lookups)
     for path in lookups:
-        name_index(store, path.stem, project)
+        path, text, key = _lookup_file(project, path.stem)
+        NameIndex.from_rows(_lookup_rows(engine, path, text, path.stem), location.parent / "index" / f"{location.name}.{key}.sqlite")
     return len(lookups)
 
 
