@@ -24,6 +24,7 @@ __all__ = [
     "terminal_width",
     "fit_table",
     "neutralise",
+    "FORMULA_STARTS",
     "xlsx_bytes",
     "display_width",
 ]
@@ -225,6 +226,10 @@ def _records(columns: Sequence[str], cells: Sequence[Sequence[str]], width: int)
     return "\n".join(blocks) if blocks else _GAP.join(columns)
 
 
+#: The first characters that make a spreadsheet read a cell as a formula (:func:`neutralise`).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def neutralise(value: str) -> str:
     """Keep a spreadsheet from reading a cell as a formula (OWASP "CSV injection").
 
@@ -233,7 +238,7 @@ def neutralise(value: str) -> str:
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-0.5"), neutralise("@SUM(A1)"), neutralise("Kenya")
     ('\\'=HYPERLINK("http://x")', '-0.5', "'@SUM(A1)", 'Kenya')
     """
-    if value and value[0] in "=+-@\t\r" and not _NUMBER.match(value):
+    if value and value[0] in FORMULA_STARTS and not _NUMBER.match(value):
         return "'" + value
     return value
 
