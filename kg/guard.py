@@ -76,6 +76,8 @@ _UPDATES = {"insert", "delete", "load", "clear", "drop", "create", "add", "move"
 #: The query forms that may run.
 QUERY_FORMS = ("select", "ask", "construct", "describe")
 
+#: Only for the message of a refusal, so compiled only then.
+_FULL_IRI_WITH_SERVICE = r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>"
 _REFUSED = "SERVICE (a federated query) is refused: kg answers from the local graph only, offline"
 _WS = " \t\r\n"
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -149,9 +151,6 @@ class _Terminals:
 
     def __init__(self) -> None:
         self.comment = re.compile(r"#[^\r\n]*")
-        self.full_iri_with_service = re.compile(
-            r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE
-        )
         self.strings = (
             re.compile(r"'''(?:(?:''|')?(?:[^'\\]|" + _ECHAR + r"))*'''"),
             re.compile(r'"""(?:(?:""|")?(?:[^"\\]|' + _ECHAR + r'))*"""'),
@@ -340,7 +339,7 @@ def check_read_only_query(text: str) -> str:
                 "string?), so it cannot be shown free of SERVICE: refused"
             )
         if why:
-            if _t().full_iri_with_service.search(version):
+            if re.search(_FULL_IRI_WITH_SERVICE, version, re.IGNORECASE):
                 raise QueryError(
                     _REFUSED + "; the word 'service' inside a full IRI <...> cannot be told from the keyword: "
                     "declare a PREFIX for that IRI in the prologue and write it as prefix:name"
