@@ -47,7 +47,7 @@ nothing required after them (``SERVICESILENT`` is accepted) and no escape proces
    and IRI forms exclude ASCII characters alone), so the folded text has exactly the
    readings of the original, position for position, and ``service`` at the same places.
    This lets the patterns use classes over Latin-1, which ``re`` compiles in about 1 ms
-   (the grammar's Unicode classes took 0.04–0.09 s on every such query, issue 11).
+   (the grammar's Unicode classes took 0.02–0.09 s on every such query, issue 11).
    ``tests/test_guard_reference.py`` checks it against the scanner as first written
    (every code point; the same verdict on the catalogue, hostile and random texts).
 

@@ -1,7 +1,7 @@
 """kg.guard decides as it did before its scanner was made cheap to compile (issue 11).
 
 The reference is the guard as first written (``tests/guard_reference.py``: the grammar's
-Unicode classes in its regular expressions, 0.04–0.09 s to compile on every ``kg query`` whose
+Unicode classes in its regular expressions, 0.02–0.09 s to compile on every ``kg query`` whose
 text holds the word "service"). kg.guard now folds every code point above U+00FF onto a
 Latin-1 representative of its class and scans with classes over Latin-1. Checked here: every
 code point is in the same classes as its representative; the scanner finds the same token
