@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.project import Project, default_project
-from kg.queryfiles import run_rq
+from kg.queryfiles import read_rq, run_rq
 from kg.labels import read_display_labels
 from kg.coalitions import pairs
 from kg.coalitions.graph import MemberGraph
-from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
-from kg.store import QueryEngine, Table
+from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _what, describe_reason
+from kg.store import QueryEngine, Store
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
@@ -173,8 +173,27 @@ def resolve_on(store: QueryEngine, value: str, *, project: Project | None = None
 # --------------------------------------------------------------------------- reading the graph
 
 
-def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
-    return run_rq(store, queries_dir / f"{name}.rq", what="coalition query")
+#: A query's columns and its rows of plain values (IRIs, lexical forms; ``None`` where unbound).
+Rows = tuple[list[str], list[tuple[str | None, ...]]]
+
+
+def _run(store: QueryEngine, queries_dir: Path, name: str) -> Rows:
+    """The rows of ``queries/coalitions/<name>.rq`` as plain values.
+
+    On the embedded Oxigraph store they come straight from its terms (a :class:`~kg.store.Cell`
+    per value cost a fifth of reading the rows at 5,000 members); any other engine (a remote
+    SPARQL endpoint, rdflib) answers through its table.
+    """
+    path = queries_dir / f"{name}.rq"
+    if isinstance(store, Store):
+        return store.select_values(read_rq(path, "coalition query"))
+    table = run_rq(store, path, what="coalition query")
+    return table.columns, [tuple([None if c is None else c.value for c in row]) for row in table.rows]
+
+
+def _records(rows: Rows) -> list[dict[str, str | None]]:
+    columns, values = rows
+    return [dict(zip(columns, row)) for row in values]
 
 
 def build_member_graph(
@@ -296,9 +315,8 @@ def _build(
     queries_dir = project.queries_dir / "coalitions"
 
     names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, project.queries_dir, lang))
-    members_table = _run(store, queries_dir, "members")
     members: dict[str, tuple[bool, int]] = {}
-    for rec in members_table.records():
+    for rec in _records(_run(store, queries_dir, "members")):
         iri = rec["member"]
         if iri is None:
             continue
@@ -306,14 +324,14 @@ def _build(
         members[iri] = (participant, int(rec.get("proposals") or 0))
 
     group_members: dict[str, dict[str, set[str]]] = {}
-    for rec in _run(store, queries_dir, "memberships").records():
+    for rec in _records(_run(store, queries_dir, "memberships")):
         member, group, citation = rec["member"], rec["group"], rec["citation"]
         if member in members and group is not None:
             group_members.setdefault(group, {}).setdefault(member, set()).add(citation or "")
 
     # issue → itself and every broader issue
     ancestors: dict[str, set[str]] = {}
-    for rec in _run(store, queries_dir, "scheme").records():
+    for rec in _records(_run(store, queries_dir, "scheme")):
         if rec["issue"] is not None and rec["broader"] is not None:
             ancestors.setdefault(rec["issue"], {rec["issue"]}).add(rec["broader"])
 
@@ -322,8 +340,8 @@ def _build(
     for kind in kinds:
         if kind == "group":
             continue
-        table = _run(store, queries_dir, kind)
-        held[kind] = _holdings(table, kind, on, members, group_members, ancestors)
+        rows = _issue_rows(store, queries_dir) if kind == "issue" else _run(store, queries_dir, kind)
+        held[kind] = _holdings(rows, kind, on, members, group_members, ancestors)
     if "group" in kinds:
         held["group"] = {
             (group, ""): {m: _Holding(groups={group}, citations=set(cits)) for m, cits in ms.items()}
@@ -376,8 +394,47 @@ def _build(
     return graph
 
 
+def _issue_rows(store: QueryEngine, queries_dir: Path) -> Rows:
+    """The rows of an interest in an issue: ``holder``, ``item``, ``from``, ``evidence``, ``citation``,
+    ``certainty``, ``topic``.
+
+    ``issue.rq`` gives the issue a sponsored document (or its element) addresses (``from``); the
+    items are that issue and each broader one (``broader.rq``: the path ``?from
+    skos:broaderTransitive? ?item``), kept where the graph states the interest (``interest.rq``,
+    jsi:hasInterestIn). The same rows as that join in SPARQL, which tripled the rows before the
+    sponsorship's citation was looked up.
+    """
+    columns, found = _run(store, queries_dir, "issue")
+    cols = {c: i for i, c in enumerate(columns)}
+    for needed in ("holder", "from", "citation"):
+        if needed not in cols:
+            raise QueryError(f"the coalition query issue.rq must select ?{needed}")
+    b_columns, b_rows = _run(store, queries_dir, "broader")
+    i_columns, i_rows = _run(store, queries_dir, "interest")
+    bi, bb = b_columns.index("issue"), b_columns.index("broader")
+    ih, ii = i_columns.index("holder"), i_columns.index("item")
+    broader: dict[str, set[str]] = {}
+    for row in b_rows:
+        if row[bi] is not None and row[bb] is not None:
+            broader.setdefault(row[bi], set()).add(row[bb])  # type: ignore[arg-type]
+    interests = {(row[ih], row[ii]) for row in i_rows}
+    out_columns = ["holder", "item", *[c for c in columns if c != "holder"]]
+    rest = [cols[c] for c in columns if c != "holder"]
+    i_holder, i_from = cols["holder"], cols["from"]
+    out: list[tuple[str | None, ...]] = []
+    for row in found:
+        holder, issue = row[i_holder], row[i_from]
+        if holder is None or issue is None:
+            continue
+        others = tuple([row[i] for i in rest])
+        for item in (issue, *sorted(broader.get(issue, ()))):
+            if (holder, item) in interests:
+                out.append((holder, item, *others))
+    return out_columns, out
+
+
 def _holdings(
-    table: Table,
+    table: Rows,
     kind: str,
     on: str | None,
     members: Mapping[str, tuple[bool, int]],
@@ -389,28 +446,31 @@ def _holdings(
     A row's topics are the issues and columns it is about; an issue brings its broader issues
     (an interest in D.3.1 is about D.3 and D too), and an issue item is about itself.
     """
-    cols = {c: i for i, c in enumerate(table.columns)}
+    columns, values = table
+    cols = {c: i for i, c in enumerate(columns)}
     for needed in ("holder", "item", "citation"):
         if needed not in cols:
             raise QueryError(f"the coalition query {kind}.rq must select ?{needed}")
     rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
     best: dict[tuple[str, str, str, str, str, str], int] = {}
-    for row in table.rows:
-        holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
+    absent = len(columns)  # a column the query does not select reads the None added at the end of each row
+    i_holder, i_item, i_citation = cols["holder"], cols["item"], cols["citation"]
+    i_facet, i_evidence, i_from, i_certainty, i_topic = (
+        cols.get(c, absent) for c in ("facet", "evidence", "from", "certainty", "topic"))
+    certainty_of = _CERTAINTY.get
+    for values_row in values:
+        row = values_row + (None,)
+        holder, item = row[i_holder], row[i_item]
         if holder is None or item is None:
             continue
-        key = (
-            holder,
-            item,
-            _value(row, cols.get("facet")) or "",
-            _value(row, cols.get("evidence")) or "",
-            _value(row, cols["citation"]) or "",
-            _value(row, cols.get("from")) or "",
-        )
-        certainty = _CERTAINTY.get(_value(row, cols.get("certainty")) or "", 2)
-        best[key] = max(best.get(key, -1), certainty)
-        topics = rows.setdefault(key, set())
-        topic = _value(row, cols.get("topic"))
+        key = (holder, item, row[i_facet] or "", row[i_evidence] or "", row[i_citation] or "", row[i_from] or "")
+        certainty = certainty_of(row[i_certainty] or "", 2)
+        if best.get(key, -1) < certainty:
+            best[key] = certainty
+        topics = rows.get(key)
+        if topics is None:
+            topics = rows[key] = set()
+        topic = row[i_topic]
         if topic is not None:
             topics.update(ancestors.get(topic, (topic,)))
         if kind == "issue":
