@@ -139,8 +139,15 @@ class Ties:
             self._index = {m: i for i, m in enumerate(self.nodes)}
         index = self._index
         inside = np.zeros(len(self.nodes), dtype=bool)
-        inside[[index[m] for m in members if m in index]] = True
-        rows = np.flatnonzero(inside[self.a] & inside[self.b])
+        chosen = np.array(sorted(index[m] for m in members if m in index), dtype=np.int64)
+        inside[chosen] = True
+        # the rows are sorted by pair, so by first member: the rows of each member of the community are one
+        # block of ``a``; of those, the rows whose other member is inside too (not a pass over every row per
+        # community: 16 communities at 5,000 members went over 614,000 rows each)
+        begin, end = np.searchsorted(self.a, chosen, "left"), np.searchsorted(self.a, chosen, "right")
+        lengths = end - begin
+        candidates = np.repeat(begin - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        rows = candidates[inside[self.b[candidates]]]
         if not len(rows):
             return []
         rank = np.full(len(self.nodes), len(position), dtype=np.int64)
