@@ -243,7 +243,7 @@ WHERE {
 
 
 def _issue_rows_are_the_join(store: Store, project: Project) -> int:
-    from kg.coalitions.ties import _issue_rows
+    from kg.coalitions.rows import issue_rows as _issue_rows
 
     columns, rows = _issue_rows(store, project.queries_dir / "coalitions")
     joined = store.select(_ISSUE_JOIN)

@@ -10,18 +10,17 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.project import Project, default_project
-from kg.queryfiles import read_rq, run_rq
 from kg.labels import read_display_labels
 from kg.coalitions import pairs
 from kg.coalitions.graph import MemberGraph
 from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _what, describe_reason
-from kg.store import QueryEngine, Store
+from kg.coalitions.rows import Rows, issue_rows as _issue_rows, records as _records, run as _run
+from kg.store import QueryEngine
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
@@ -171,29 +170,6 @@ def resolve_on(store: QueryEngine, value: str, *, project: Project | None = None
 
 
 # --------------------------------------------------------------------------- reading the graph
-
-
-#: A query's columns and its rows of plain values (IRIs, lexical forms; ``None`` where unbound).
-Rows = tuple[list[str], list[tuple[str | None, ...]]]
-
-
-def _run(store: QueryEngine, queries_dir: Path, name: str) -> Rows:
-    """The rows of ``queries/coalitions/<name>.rq`` as plain values.
-
-    On the embedded Oxigraph store they come straight from its terms (a :class:`~kg.store.Cell`
-    per value cost a fifth of reading the rows at 5,000 members); any other engine (a remote
-    SPARQL endpoint, rdflib) answers through its table.
-    """
-    path = queries_dir / f"{name}.rq"
-    if isinstance(store, Store):
-        return store.select_values(read_rq(path, "coalition query"))
-    table = run_rq(store, path, what="coalition query")
-    return table.columns, [tuple([None if c is None else c.value for c in row]) for row in table.rows]
-
-
-def _records(rows: Rows) -> list[dict[str, str | None]]:
-    columns, values = rows
-    return [dict(zip(columns, row)) for row in values]
 
 
 def build_member_graph(
@@ -392,45 +368,6 @@ def _build(
     log.info("member graph: %d members, %d ties (on=%s, ties=%s)", graph.number_of_nodes(),
              graph.number_of_edges(), on, ",".join(kinds))
     return graph
-
-
-def _issue_rows(store: QueryEngine, queries_dir: Path) -> Rows:
-    """The rows of an interest in an issue: ``holder``, ``item``, ``from``, ``evidence``, ``citation``,
-    ``certainty``, ``topic``.
-
-    ``issue.rq`` gives the issue a sponsored document (or its element) addresses (``from``); the
-    items are that issue and each broader one (``broader.rq``: the path ``?from
-    skos:broaderTransitive? ?item``), kept where the graph states the interest (``interest.rq``,
-    jsi:hasInterestIn). The same rows as that join in SPARQL, which tripled the rows before the
-    sponsorship's citation was looked up.
-    """
-    columns, found = _run(store, queries_dir, "issue")
-    cols = {c: i for i, c in enumerate(columns)}
-    for needed in ("holder", "from", "citation"):
-        if needed not in cols:
-            raise QueryError(f"the coalition query issue.rq must select ?{needed}")
-    b_columns, b_rows = _run(store, queries_dir, "broader")
-    i_columns, i_rows = _run(store, queries_dir, "interest")
-    bi, bb = b_columns.index("issue"), b_columns.index("broader")
-    ih, ii = i_columns.index("holder"), i_columns.index("item")
-    broader: dict[str, set[str]] = {}
-    for row in b_rows:
-        if row[bi] is not None and row[bb] is not None:
-            broader.setdefault(row[bi], set()).add(row[bb])  # type: ignore[arg-type]
-    interests = {(row[ih], row[ii]) for row in i_rows}
-    out_columns = ["holder", "item", *[c for c in columns if c != "holder"]]
-    rest = [cols[c] for c in columns if c != "holder"]
-    i_holder, i_from = cols["holder"], cols["from"]
-    out: list[tuple[str | None, ...]] = []
-    for row in found:
-        holder, issue = row[i_holder], row[i_from]
-        if holder is None or issue is None:
-            continue
-        others = tuple([row[i] for i in rest])
-        for item in (issue, *sorted(broader.get(issue, ()))):
-            if (holder, item) in interests:
-                out.append((holder, item, *others))
-    return out_columns, out
 
 
 def _holdings(
