@@ -65,12 +65,12 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     if is_group:
         rows = _ask(store, "group-members", {"group": f"<{iri}>"}, lang, project)
         data["members"] = [{"name": r["member"], "role": r["role"], "as_of": r["as_of"],
-                            "source": _src(r["source"], citations)} for r in rows]
+                            "source": _src(r["source"], citations), "certainty": r["certainty"]} for r in rows]
         data["groups"] = []
     else:
         rows = _ask(store, "groups-of-member", bound, lang, project)
         data["groups"] = [{"name": r["group"], "role": r["role"], "since": r["since"], "as_of": r["as_of"],
-                           "source": _src(r["source"], citations)} for r in rows]
+                           "source": _src(r["source"], citations), "certainty": r["certainty"]} for r in rows]
         data["members"] = []
 
     # its documents and what became of them
@@ -78,13 +78,15 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
     for r in _ask(store, "proposals-of-member", bound, lang, project):
         doc = documents.setdefault(str(r["document"]), {
             "symbol": r["document"], "kind": r["kind"], "date": r["date"] or r["date_note"] or "",
-            "sponsors": r["sponsors"], "elements": [], "outcomes": []})
+            "sponsors": r["sponsors"], "elements": [], "outcomes": [], "doubts": []})
         if r["element"] and r["element"] not in doc["elements"]:
             doc["elements"].append(r["element"])
+        if r["certainty"] and r["certainty"] != "high" and r["certainty"] not in doc["doubts"]:
+            doc["doubts"].append(r["certainty"])  # what of it is less than certain (sponsorship, date, element)
     for r in _ask(store, "agreement-proposal-outcomes", bound, lang, project):
         doc = documents.setdefault(str(r["proposal"]), {
             "symbol": r["proposal"], "kind": "", "date": r["date"] or "", "sponsors": r["sponsors"],
-            "elements": [], "outcomes": []})
+            "elements": [], "outcomes": [], "doubts": []})
         doc["outcomes"].append({"element": r["element"], "outcome": r["outcome"], "statement": r["statement"],
                                 "paragraphs": r["paragraphs"], "certainty": r["certainty"],
                                 "source": _src(r["source"], citations)})
@@ -97,7 +99,7 @@ def brief_data(store: Any, who: str, lang: str = "en", *, project: Project | Non
                     continue
                 documents[str(r["document"])] = {
                     "symbol": r["document"], "kind": r["kind"], "date": r["date"] or r["date_note"] or "",
-                    "sponsors": r["sponsors"], "elements": [], "outcomes": [],
+                    "sponsors": r["sponsors"], "elements": [], "outcomes": [], "doubts": [],
                     "via": label_of(store, "actor", group, lang, project)}
     data["documents"] = sorted(documents.values(), key=lambda d: (str(d["date"]), str(d["symbol"])))
 

@@ -17,8 +17,6 @@ import io
 import os
 import re
 import sys
-import textwrap
-import unicodedata
 from collections.abc import Sequence
 
 __all__ = [
@@ -26,6 +24,7 @@ __all__ = [
     "terminal_width",
     "fit_table",
     "neutralise",
+    "FORMULA_STARTS",
     "xlsx_bytes",
     "display_width",
 ]
@@ -67,6 +66,10 @@ def terminal_width() -> int:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a terminal (wide East Asian characters count two)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # not for ASCII text: an extension module to load
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
 
 
@@ -89,6 +92,8 @@ def _cut(text: str, width: int) -> str:
 def _wrap(text: str, width: int, max_lines: int = _MAX_LINES) -> list[str]:
     if not text:
         return [""]
+    import textwrap  # only when a cell wraps
+
     lines = textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
     lines = [_cut(line, width) for line in lines]  # wide characters can still overflow
     if len(lines) > max_lines:
@@ -221,6 +226,10 @@ def _records(columns: Sequence[str], cells: Sequence[Sequence[str]], width: int)
     return "\n".join(blocks) if blocks else _GAP.join(columns)
 
 
+#: The first characters that make a spreadsheet read a cell as a formula (:func:`neutralise`).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def neutralise(value: str) -> str:
     """Keep a spreadsheet from reading a cell as a formula (OWASP "CSV injection").
 
@@ -229,7 +238,7 @@ def neutralise(value: str) -> str:
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-0.5"), neutralise("@SUM(A1)"), neutralise("Kenya")
     ('\\'=HYPERLINK("http://x")', '-0.5', "'@SUM(A1)", 'Kenya')
     """
-    if value and value[0] in "=+-@\t\r" and not _NUMBER.match(value):
+    if value and value[0] in FORMULA_STARTS and not _NUMBER.match(value):
         return "'" + value
     return value
 

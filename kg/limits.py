@@ -1,145 +1,165 @@
-"""Time, memory and result-size limits for a query: the work runs in a forked child that is
-killed at the limit (pyoxigraph 0.5 has no query timeout and no way to cancel a query).
+"""Time, memory and result-size limits of a query run by the command line (``kg sparql``).
 
-:func:`run_limited` runs any function so; :func:`query_limited` runs one SPARQL query on a
-store and is what ``kg sparql`` (and any server) calls. The child's address space is capped
-with ``RLIMIT_AS``; a result larger than the size limit is refused while it is being read,
-before it fills the memory. Where ``fork`` is missing (Windows) the work runs in-process,
-without limits.
+The query runs in the ``kg`` process itself, watched by a thread (:class:`Watchdog`): at the
+time limit, past the memory limit, or at Ctrl-C, the thread writes one line ``Error: …`` and
+ends the process with exit code 1 (130 for Ctrl-C). pyoxigraph 0.5 cannot cancel a query, but
+it releases the GIL while it evaluates one, so the thread runs meanwhile (a test stops a
+cross product both while it is counted and while its rows are read). A result larger than
+the size limit is refused while its rows are read, before it fills the memory.
+
+Memory is the process's peak resident set size (``getrusage``), checked every
+:data:`POLL` seconds: a cap of the address space (``RLIMIT_AS``) cannot be used in-process,
+because Rust and RocksDB abort the process when an allocation fails (``SIGABRT``, exit status
+134, no message of ours), and an address-space cap also counts memory that is only reserved
+(RocksDB's threads), so that no query could open the store under a few hundred megabytes.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import select
 import sys
-import time
+import _thread
+import threading
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any
 
 from kg.errors import QueryError
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "run_limited", "query_limited", "LimitExceeded"]
+__all__ = [
+    "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "POLL", "Watchdog", "query_limited", "LimitExceeded",
+]
 
 #: Defaults of ``kg sparql`` (the endpoint's time and size limits are of the same kind).
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESULT_MB = 10.0
 DEFAULT_MAX_MEMORY_MB = 2048
 
-T = TypeVar("T")
+#: Seconds between two looks at the memory (and the longest a stop waits past its limit).
+POLL = 0.01
 
 
 class LimitExceeded(QueryError):
     """A query went past a time, memory or result-size limit."""
 
 
-def _child(work: Callable[[], Any], write_fd: int, memory_bytes: int | None) -> None:
-    """Run in the forked child: do the work, send back its pickled result or error, exit."""
-    code = 0
+def _set_wakeup_fd(fd: int, *, warn_on_full_buffer: bool = True) -> int:
+    """:func:`signal.set_wakeup_fd`, taken from ``_signal``, which Python loads at start:
+    importing :mod:`signal` builds its enums, 0.6 ms of every query."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)  # what the engine prints when it is out of memory is not for the user
-        if memory_bytes:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        try:
-            payload: tuple[Any, ...] = ("ok", work())
-        except MemoryError:
-            payload = ("memory",)
-        except Exception as exc:  # noqa: BLE001 - raised again in the parent, same class and message
-            payload = ("error", type(exc), str(exc))
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            written = os.write(write_fd, view)
-            view = view[written:]
-    except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
-        code = 70
-    finally:
-        os._exit(code)
+        from _signal import set_wakeup_fd
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import set_wakeup_fd
+    return set_wakeup_fd(fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[no-any-return]
 
 
-def run_limited(work: Callable[[], T], *, timeout: float | None, memory_mb: float | None = None, what: str = "the query") -> T:
-    """Run ``work()`` in a forked child; kill it after ``timeout`` seconds.
+def _peak_rss_bytes() -> int:
+    """The peak resident set size of this process so far (0 where unknown)."""
+    try:  # Linux: no extension module to load (resource is one)
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        from resource import RUSAGE_SELF, getrusage
+    except ImportError:  # pragma: no cover - Windows
+        return 0
+    peak = getrusage(RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
+
+
+class Watchdog:
+    """While inside ``with Watchdog(...)``, the process is ended at a limit or at Ctrl-C.
+
+    For a command-line process only: the thread ends the *process* (``os._exit``), after one
+    line on standard error, so nothing may be half-written to standard output inside the
+    block (print after it). Leaving the block disarms the watchdog.
 
     Parameters
     ----------
-    work : callable
-        Returns a picklable value, or raises an exception (raised again here with its class and message).
     timeout : float or None
         Seconds of wall-clock time; ``None`` or 0 for no limit.
     memory_mb : float or None
-        Cap of the child's address space (``RLIMIT_AS``); ``None`` or 0 for no cap.
+        Cap of the process's peak resident memory in megabytes; ``None`` or 0 for no cap.
     what : str
         What runs, for messages.
-
-    Raises
-    ------
-    LimitExceeded
-        The time or memory limit was reached (the child is killed).
     """
-    if not hasattr(os, "fork"):  # pragma: no cover - Windows
-        return work()
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        os.close(read_fd)
-        _child(work, write_fd, int(memory_mb * 1024 * 1024) if memory_mb else None)
-    os.close(write_fd)
-    deadline = time.monotonic() + timeout if timeout else None
-    chunks: list[bytes] = []
-    try:
-        while True:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                raise LimitExceeded(
-                    f"{what} ran longer than {timeout:g} s and was stopped; narrow it (LIMIT, more specific "
-                    "patterns) or allow more time with --timeout"
-                )
-            ready, _, _ = select.select([read_fd], [], [], wait)
-            if ready:
-                chunk = os.read(read_fd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    except BaseException:
-        _kill(pid)
-        raise
-    finally:
-        os.close(read_fd)
-    _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if not data:
-        if os.WIFSIGNALED(status) and memory_mb:
-            raise LimitExceeded(
-                f"{what} needed more than {memory_mb:g} MB of memory and was stopped "
-                f"(signal {os.WTERMSIG(status)}); narrow it or allow more with --max-memory-mb"
-            )
-        raise QueryError(f"{what} stopped without an answer (exit status {status})")
-    payload = pickle.loads(data)
-    if payload[0] == "ok":
-        return payload[1]  # type: ignore[no-any-return]
-    if payload[0] == "memory":
-        raise LimitExceeded(f"{what} needed more than {memory_mb:g} MB of memory; narrow it or allow more with --max-memory-mb")
-    try:
-        error = payload[1](payload[2])
-    except Exception:  # noqa: BLE001 - a class that cannot be rebuilt from its message
-        error = QueryError(payload[2])
-    raise error
 
+    def __init__(self, *, timeout: float | None, memory_mb: float | None = None, what: str = "the query") -> None:
+        self.timeout = timeout or None
+        self.memory_mb = memory_mb or None
+        self.what = what
+        self._lock = _thread.allocate_lock()
+        self._armed = False
+        self._previous_wakeup: int | None = None  # set when this watchdog took Python's wake-up fd
 
-def _kill(pid: int) -> None:
-    import signal  # only when a query is stopped
+    def __enter__(self) -> Watchdog:
+        import time
 
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+        if threading.current_thread() is threading.main_thread():  # Ctrl-C: Python's handler also writes to the pipe
+            self._previous_wakeup = _set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+        self._armed = True
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        # _thread, not threading.Thread: start() would wait until the thread runs (a context switch)
+        _thread.start_new_thread(self._watch, (read_fd, write_fd, deadline))
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        with self._lock:  # after this, the thread ends nothing, and closes the pipe
+            self._armed = False
+            if self._previous_wakeup is not None:
+                _set_wakeup_fd(self._previous_wakeup)
+                self._previous_wakeup = None
+
+    def _watch(self, read_fd: int, write_fd: int, deadline: float | None) -> None:
+        import time
+
+        limit = int(self.memory_mb * 1048576) if self.memory_mb else None
+        try:
+            while True:
+                time.sleep(POLL if deadline is None else min(POLL, max(deadline - time.monotonic(), 0.0)))
+                with self._lock:
+                    if not self._armed:
+                        return
+                try:
+                    data = os.read(read_fd, 64)
+                except BlockingIOError:
+                    data = b""
+                if data:  # a signal's number: Ctrl-C (or another signal Python handles)
+                    self._end("Error: interrupted", 130)
+                if limit is not None and _peak_rss_bytes() > limit:
+                    self._end(
+                        f"Error: {self.what} needed more than {self.memory_mb:g} MB of memory and was stopped; "
+                        "narrow it or allow more with --max-memory-mb", 1,
+                    )
+                if deadline is not None and time.monotonic() >= deadline:
+                    self._end(
+                        f"Error: {self.what} ran longer than {self.timeout:g} s and was stopped; narrow it "
+                        "(LIMIT, more specific patterns) or allow more time with --timeout", 1,
+                    )
+        finally:
+            os.close(read_fd)
+            os.close(write_fd)
+
+    def _end(self, line: str, code: int) -> None:
+        """Say ``line`` and end the process, unless the block was left meanwhile."""
+        with self._lock:
+            if not self._armed:
+                return
+            for stream in (sys.stdout, sys.stderr):  # what was written before the block
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - the line below is what matters
+                    pass
+            try:
+                os.write(2, (line + "\n").encode("utf-8", "replace"))
+            finally:
+                os._exit(code)
 
 
 def query_limited(
@@ -151,34 +171,30 @@ def query_limited(
     max_result_mb: float | None = DEFAULT_MAX_RESULT_MB,
     memory_mb: float | None = DEFAULT_MAX_MEMORY_MB,
 ) -> Any:
-    """Run one SPARQL query with limits and return its :data:`kg.store.Result`.
+    """Run one SPARQL query under a :class:`Watchdog` and return its :data:`kg.store.Result`.
 
-    ``open_store()`` is called in the child, so the parent never holds the query's memory;
-    the child's memory cap bounds the evaluation, and a result larger than
+    The store is opened and the rows are read inside the watched block; a result larger than
     ``max_result_mb`` (measured as the characters of its values) is refused.
     """
     from kg.guard import check_read_only_query
 
-    check_read_only_query(text)  # refused before anything is forked
+    check_read_only_query(text)  # refused before anything runs
     limit = int(max_result_mb * 1024 * 1024) if max_result_mb else None
-
-    def work() -> Any:
+    with Watchdog(timeout=timeout, memory_mb=memory_mb):
         from kg.store import Store
 
         store = open_store()
         if isinstance(store, Store):  # measured while the rows are read
             return store.query(text, bindings, max_bytes=limit)
         result = store.query(text, bindings)
-        if limit is not None:
-            size = result_size(result)
-            if size > limit:
-                raise LimitExceeded(
-                    f"the result is about {size / 1048576:.1f} MB, more than {max_result_mb:g} MB; narrow the "
-                    "query (LIMIT, fewer columns), allow more with --max-result-mb, or use 'kg export' for the whole graph"
-                )
-        return result
-
-    return run_limited(work, timeout=timeout, memory_mb=memory_mb)
+    if limit is not None:
+        size = result_size(result)
+        if size > limit:
+            raise LimitExceeded(
+                f"the result is about {size / 1048576:.1f} MB, more than {max_result_mb:g} MB; narrow the "
+                "query (LIMIT, fewer columns), allow more with --max-result-mb, or use 'kg export' for the whole graph"
+            )
+    return result
 
 
 def result_size(result: Any) -> int:

@@ -79,7 +79,7 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
     |---|---|
     | TFA SDT | appropriate |
     """
-    from kg.formats import fit_table, neutralise, terminal_width
+    from kg.formats import FORMULA_STARTS, fit_table, neutralise, terminal_width
     from kg.words import header
 
     if fmt == "json":
@@ -95,8 +95,11 @@ def render_table(table: Table, fmt: str, *, width: int | None = None, wide: bool
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(table.columns)
-        for row in table.rows:
-            writer.writerow(["" if v is None else neutralise(_one_line(v.value) if fmt == "tsv" else v.value) for v in row])
+        if fmt == "tsv":
+            writer.writerows([["" if v is None else neutralise(_one_line(v.value)) for v in row] for row in table.rows])
+        else:  # one pass, neutralise called only on a cell that may need it: 12 -> 5 µs a row of 4 (issue 15)
+            writer.writerows([["" if v is None else v.value if not v.value or v.value[0] not in FORMULA_STARTS
+                               else neutralise(v.value) for v in row] for row in table.rows])
         return ("\ufeff" if bom else "") + buf.getvalue()
     cells: list[list[str]] = [[_one_line(cell_text(v)) for v in row] for row in table.rows]
     if fmt == "markdown":

@@ -5,9 +5,9 @@ must put them in the query. Appending ``VALUES`` after the query (what rdflib's 
 store does) joins them with the finished answer, which changes what aggregates and
 sub-selects compute (rdflib#1772). Here each bound variable gets a one-row
 ``VALUES ?v { term }`` (SPARQL 1.1 §10.2.1, inline data) at the start of every group
-graph pattern where the variable is in scope: the query's ``WHERE`` group and the groups
-nested in it, and the groups of each sub-select that projects the variable (the scope in
-which Oxigraph's substitutions, SEP-0007, bind it); not in the pattern of a ``(NOT)
+graph pattern where the variable is in scope and written: the query's ``WHERE`` group and
+the groups nested in it that name the variable, and the groups of each sub-select that
+projects it (the scope in which Oxigraph's substitutions, SEP-0007, bind it); not in the pattern of a ``(NOT)
 EXISTS``, which sees the tested row's term by substitution (SPARQL 1.1 §18.6). Every use of the variable then sees
 the term before any join, filter, ``BIND``, grouping or aggregate, so the rows are those
 of the embedded store. The term is written by Oxigraph's N-Triples serialiser, never
@@ -32,15 +32,19 @@ from kg.errors import QueryError
 
 __all__ = ["Token", "tokenize", "query_form", "declared_prefixes", "bind_inline", "with_prefixes"]
 
+#: A character of ``\u00C0-\uFFFF``, written so that ``re`` compiles it without filling a table of
+#: the 65,536 characters of the BMP in Python (the lexer compiled in 23 ms with ``\u00C0-\uFFFF`` in
+#: its classes, 1 ms so; every code point is lexed the same, tests/test_prebind_lexer.py).
+_U = r"[^\x00-\xBF\U00010000-\U0010FFFF]"
 _PATTERNS = (
     ("comment", r"#[^\n\r]*"),
     ("string", r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''),
     ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    ("var", r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+"),
+    ("var", r"[?$](?:[A-Za-z0-9_\u00B7]|" + _U + r")+"),
     # Prefixed names (with their colon) and keywords; a keyword never holds a colon.
-    ("name", r"(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*)?:(?:[\w\-.:%\u00B7\u00C0-\uFFFF]|\\.)*"
-             r"|[A-Za-z_\u00C0-\uFFFF][\w\-\u00C0-\uFFFF]*"),
+    ("name", r"(?:(?:[A-Za-z]|" + _U + r")(?:[\w\-.\u00B7]|" + _U + r")*)?:(?:[\w\-.:%\u00B7]|" + _U + r"|\\.)*"
+             r"|(?:[A-Za-z_]|" + _U + r")(?:[\w\-]|" + _U + r")*"),
     ("space", r"\s+"),
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;*=<>!+\-/|^@a-zA-Z0-9]"),
     ("other", r"."),
@@ -132,14 +136,15 @@ class _Select:
     after_as: bool = False
 
 
-def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
-    """For each group graph pattern that needs inline data: (index of its ``{``, variables).
+def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str], bool]]:
+    """For each group graph pattern that needs inline data: (index of its ``{``, variables,
+    whether it is the ``WHERE`` group of the query or of a sub-select).
 
     Walks the braces with a stack. A brace after ``VALUES`` opens data, the first brace
     after ``CONSTRUCT`` a template; a group whose first token is ``SELECT`` holds a
     sub-select, whose own ``WHERE`` group sees only the variables it projects.
     """
-    out: list[tuple[int, set[str]]] = []
+    out: list[tuple[int, set[str], bool]] = []
     # Each frame: (kind, variables in scope). Kinds: group, data, template, subselect.
     stack: list[tuple[str, set[str]]] = []
     form = query_form(tokens)
@@ -191,13 +196,14 @@ def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
                 # (Virtuoso 7.2.5 answers NOT EXISTS { VALUES ?v {…} … } wrongly)
                 stack.append(("exists", set()))
             else:
+                where = pending is not None
                 if pending is not None:
                     scope, pending = pending, None
                 else:
                     scope = stack[-1][1] if stack and stack[-1][0] == "group" else set()
                 stack.append(("group", scope))
                 if scope:
-                    out.append((i, scope))
+                    out.append((i, scope, where))
             continue
         if t.text == "}":
             if stack:
@@ -209,6 +215,34 @@ def _scopes(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
             prev = tokens[i - 1].keyword if i else ""
             if prev == "AS" and t.text[1:] in stack[-1][1]:
                 raise QueryError(f"the query assigns ?{t.text[1:]} (BIND … AS ?{t.text[1:]}), so it cannot be bound")
+    return out
+
+
+def _mentioned(tokens: list[Token], inserts: list[tuple[int, set[str], bool]]) -> list[tuple[int, set[str]]]:
+    """Each nested group keeps only the variables written inside it (at any depth).
+
+    A group that never names ``?v`` cannot use its value: its rows meet the term where they
+    are joined into the nearest enclosing group that names ``?v``, which has the inline data
+    (the ``WHERE`` group of the query and of each sub-select in scope always keeps it). Leaving it out also matches Oxigraph's
+    substitution, which binds ``?v`` nowhere in such a group (a ``MINUS`` group that does not
+    name ``?v`` shares no variable through it). Virtuoso 7.2.5 stopped answering a query
+    with one-row ``VALUES`` in each of its 15 nested groups (agreement-cooperation-2021-vs-2024,
+    on a freshly loaded server), and answered it with the data in the groups that name ``?lang``.
+    """
+    ends: dict[int, int] = {}
+    opened: list[int] = []
+    for i, t in enumerate(tokens):
+        if t.text == "{":
+            opened.append(i)
+        elif t.text == "}" and opened:
+            ends[opened.pop()] = i
+    out = []
+    for index, scope, where in inserts:
+        if not where:
+            inside = {t.text[1:] for t in tokens[index + 1:ends.get(index, len(tokens))] if t.kind == "var"}
+            scope = scope & inside
+        if scope:
+            out.append((index, scope))
     return out
 
 
@@ -234,7 +268,7 @@ def bind_inline(text: str, bindings: Mapping[str, Any]) -> str:
         return text
     tokens = tokenize(text)
     data = {name: _term_text(name, term) for name, term in bindings.items()}
-    inserts = _scopes(tokens, set(data))
+    inserts = _mentioned(tokens, _scopes(tokens, set(data)))
     parts = []
     last = 0
     for index, scope in inserts:

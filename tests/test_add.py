@@ -169,7 +169,7 @@ def test_a_stale_row_cannot_overwrite_a_newer_fact(kg_copy, tmp_path: Path) -> N
 
 
 def test_a_hand_written_fact_is_never_replaced(kg_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # documents.trig (hand-written) dates JOB/GC/177 to 2018-04
+    # documents.trig (hand-written) dates JOB/GC/177 to 2018-04-12
     rows = [["JOB/GC/177", "proposal", "2017", "", "Japan", "", "", "", "JOB/GC/177", "p. 1", "high", ""]]
     result = kg_copy("add", "document", str(_write_csv(tmp_path / "j.csv", HEADER, rows)), "--replace")
     assert result.exit_code == 1

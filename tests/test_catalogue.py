@@ -233,7 +233,7 @@ def test_cli_runs_a_question_with_a_name_in_any_language(invoke: Callable[..., o
     assert result.exit_code == 0  # type: ignore[attr-defined]
     lines = result.stdout.splitlines()  # type: ignore[attr-defined]
     assert "'Costa de Marfil' → Côte d'Ivoire (member:CIV)" in result.stderr  # type: ignore[attr-defined]
-    assert lines[0] == "document,kind,date,date_note,sponsors,element,column"
+    assert lines[0] == "document,kind,date,date_note,sponsors,element,column,certainty"
     assert any(line.startswith("INF/ECOM/66,proposition,2021-07,") for line in lines)
 
 

@@ -100,6 +100,27 @@ def test_validate_exit_codes(fixture_project, monkeypatch) -> None:  # type: ign
     assert "broken-syntax.trig:6:" in error.output
 
 
+def test_kg_works_on_the_project_of_the_working_folder(fixture_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Run below another copy of the sources, kg builds that copy (as git finds its repository)."""
+    import os
+    import shutil
+
+    project = fixture_project("minimal.trig")
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_HOME", "KG_BUILD_DIR")}
+    kg = [sys.executable, "-m", "kg"]
+    built = subprocess.run([*kg, "build"], cwd=project.data_dir, env=env, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert (project.root / "build" / "CURRENT").is_file()
+    assert str(project.root / "build") in built.stderr
+    # KG_HOME still names a project from anywhere, and wins over the working folder
+    other = tmp_path / "other"
+    for part in ("ontology", "graph_data"):
+        shutil.copytree(project.root / part, other / part)
+    named = subprocess.run([*kg, "stats"], cwd=project.root, env={**env, "KG_HOME": str(other)},
+                           capture_output=True, text=True, timeout=120)
+    assert named.returncode == 1 and f"no built graph in '{other / 'build'}'" in named.stderr
+
+
 def test_build_command_reports_and_skips(fixture_project, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     project = fixture_project("minimal.trig")
     monkeypatch.setenv("KG_HOME", str(project.root))

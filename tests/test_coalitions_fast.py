@@ -176,3 +176,48 @@ def test_a_member_graph_too_large_to_pair_is_refused_with_what_to_narrow(built_s
     with pytest.raises(ParameterError, match=r"would pair members [\d,]+ times \(at most 1,000;.*--on ISSUE"):
         build_member_graph(built_store, project=project)
     assert build_member_graph(built_store, project=project, ties="cosponsor").number_of_edges() > 0
+
+
+@pytest.mark.parametrize("on", ON)
+def test_member_graph_arrays_answer_as_the_networkx_graph(built_store: Store, project: Project,
+                                                          real: Callable[..., nx.Graph], on: str | None) -> None:
+    """What ``kg coalitions`` and ``kg partners`` read (MemberGraph) is the networkx graph, tie for tie and reason for reason."""
+    from kg.coalitions import member_graph, rank_partners
+
+    g = real(on)
+    iri = resolve_on(built_store, on, project=project) if on else None
+    arrays = member_graph(built_store, on=iri, project=project)
+    assert list(arrays.nodes.items()) == list(g.nodes(data=True))
+    assert {k: v for k, v in arrays.graph.items() if k != "_ties"} == {k: v for k, v in g.graph.items() if k != "_ties"}
+    assert arrays.number_of_nodes() == g.number_of_nodes() and arrays.number_of_edges() == g.number_of_edges() > 0
+    for a, b, data in g.edges(data=True):
+        got = arrays.tie(b, a)
+        assert (got["weight"], got["own_weight"], got["group_weight"]) == (
+            data["weight"], data["own_weight"], data["group_weight"])
+        assert list(got["reasons"]) == list(data["reasons"])
+    for m in g.nodes:
+        assert arrays.degree(m) == g.degree(m)
+        assert sorted(arrays.neighbors(m)) == sorted(g.neighbors(m))
+        if g.degree(m):
+            assert rank_partners(arrays, m, top=None) == rank_partners(g, m, top=None)
+    lonely = [m for m in g.nodes if g.degree(m) == 0]
+    if lonely:
+        with pytest.raises(KeyError):
+            arrays.tie(lonely[0], next(iter(g.nodes - {lonely[0]})))
+    assert find_coalitions(arrays).to_dict() == find_coalitions(g).to_dict()
+    same = arrays.to_networkx()
+    assert list(same.edges) == list(g.edges) and list(same.nodes(data=True)) == list(g.nodes(data=True))
+
+
+def test_the_stance_properties_named_in_reasons_are_declared_by_the_ontology(built_store: Store) -> None:
+    from kg.coalitions.reasons import _stances
+
+    for iri in _stances():
+        assert built_store.query(f"ASK {{ <{iri}> a <http://www.w3.org/2002/07/owl#ObjectProperty> }}") is True, iri
+
+
+def test_report_to_dict_is_dataclasses_asdict(real: Callable[..., nx.Graph]) -> None:
+    import dataclasses
+
+    report = find_coalitions(real())
+    assert report.to_dict() == dataclasses.asdict(report) and report.communities

@@ -391,6 +391,13 @@ def test_documents_by_year(built_store: Store) -> None:
     assert {"INF/ECOM/17", "INF/ECOM/19", "INF/ECOM/20", "INF/ECOM/35", "INF/ECOM/44", "INF/ECOM/52"} <= set(unknown)
     years = [r["year"] for r in ask(built_store, "documents-by-year")]
     assert years.index("unknown") > max(i for i, y in enumerate(years) if y != "unknown")
+    # a date whose source is less than certain is named with its certainty and why; the others not
+    assert (rows[("2019", "proposal")]["uncertain_dates"] or "").startswith("INF/ECOM/49 (medium: Year by inference")
+    assert "INF/ECOM/22" not in (rows[("2019", "proposal")]["uncertain_dates"] or "")
+    assert rows[("2020", "negotiating text")]["uncertain_dates"] == "INF/ECOM/62 (medium: symbol-date link inferred)"
+    assert rows[("2024", "negotiating text")]["uncertain_dates"] == (
+        "INF/ECOM/85/Rev.3 (medium: News reports of a restricted document.)")
+    assert not rows[("2018", "proposal")]["uncertain_dates"]
 
 
 @pytest.mark.query("participants-without-proposals")

@@ -443,6 +443,35 @@ def test_a_cross_product_is_stopped_at_the_time_limit(project: Path) -> None:
     assert elapsed < 15  # stopped, not run to the end (4.7e12 rows)
 
 
+def test_a_query_is_stopped_at_the_time_limit_while_its_rows_are_read(project: Path) -> None:
+    """pyoxigraph returns at once and evaluates while the rows are read: the limit holds there too."""
+    never = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?a = ?unbound) }"
+    started = time.monotonic()
+    result = kg("sparql", never, "--timeout", "1.5", home=project, timeout=60)
+    assert result.returncode == 1 and time.monotonic() - started < 15
+    assert result.stderr.strip().startswith("Error: the query ran longer than 1.5 s and was stopped")
+    assert result.stdout == ""
+
+
+def test_ctrl_c_stops_a_running_query_at_once(project: Path) -> None:
+    """The query holds no lock Python needs: Ctrl-C (SIGINT) ends it within the watchdog's poll."""
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "sparql", CROSS, "--timeout", "0"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "KG_HOME": str(project)})
+    try:
+        time.sleep(3)  # well into the query
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - sent < 5
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (proc.returncode, err, out) == (130, "Error: interrupted\n", "")
+
+
 def test_a_large_result_is_refused_before_it_fills_the_memory(project: Path) -> None:
     result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=project, timeout=120)
     assert result.returncode == 1
@@ -452,25 +481,37 @@ def test_a_large_result_is_refused_before_it_fills_the_memory(project: Path) -> 
 
 
 def test_the_memory_cap_stops_a_sorted_cross_product(project: Path) -> None:
+    # the same cap leaves room for a query that needs little: the cap is the query's, not the start's
+    small = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-memory-mb", "400", home=project)
+    assert small.returncode == 0 and "test/AAA" in small.stdout, small.stderr
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
-    result = kg("sparql", query, "--max-memory-mb", "400", "--timeout", "120", home=project, timeout=180)
+    result = subprocess.run(  # GNU time is not everywhere: the peak comes from the parent's rusage of its children
+        [sys.executable, "-c", "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)",
+         sys.executable, "-m", "kg", "sparql", query, "--max-memory-mb", "400", "--timeout", "120"],
+        text=True, capture_output=True, timeout=180, env={**os.environ, "KG_HOME": str(project)},
+    )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Error: the query needed more than 400 MB of memory")
     assert len(result.stderr.strip().splitlines()) == 1
+    assert int(result.stdout.split()[-1]) < 600 * 1024  # stopped near the cap (KiB), not at the end of the sort
 
 
-def test_run_limited_is_reusable() -> None:
-    from kg.limits import LimitExceeded, run_limited
+def test_the_watchdog_is_disarmed_when_its_block_ends(tmp_path: Path) -> None:
+    """A :class:`kg.limits.Watchdog` ends the process at its limits, and only inside its block."""
+    def run(body: str) -> subprocess.CompletedProcess[str]:
+        code = "import time\nfrom kg.limits import Watchdog\n" + body
+        return subprocess.run([sys.executable, "-c", code], text=True, capture_output=True, timeout=60)
 
-    assert run_limited(lambda: sum(range(10)), timeout=10) == 45
-    with pytest.raises(LimitExceeded, match="ran longer than 0.5 s"):
-        run_limited(lambda: time.sleep(30), timeout=0.5)
-
-    def fail() -> None:
-        raise QueryError("bad")
-
-    with pytest.raises(QueryError, match="^bad$"):
-        run_limited(fail, timeout=10)
+    slow = run("with Watchdog(timeout=0.5, what='the work'):\n    time.sleep(30)\nprint('never')")
+    assert (slow.returncode, slow.stdout) == (1, "")
+    assert slow.stderr.startswith("Error: the work ran longer than 0.5 s and was stopped;")
+    big = run("with Watchdog(timeout=30, memory_mb=300):\n    held = [bytearray(2**20) for _ in range(2000)]\nprint('never')")
+    assert (big.returncode, big.stdout) == (1, "")
+    assert big.stderr.startswith("Error: the query needed more than 300 MB of memory and was stopped;")
+    quick = run("with Watchdog(timeout=0.5, memory_mb=300):\n    x = sum(range(10))\ntime.sleep(1.5)\n"
+                "held = [bytearray(2**20) for _ in range(400)]\nprint('done', x)")
+    assert (quick.returncode, quick.stdout, quick.stderr) == (0, "done 45\n", "")
 
 
 # --- item 5: one line, never a traceback -------------------------------------------------

@@ -292,6 +292,9 @@ def find_query(name: str, project: Project | None = None) -> CatalogueQuery:
     if name and "/" not in name and "\\" not in name and path.is_file():
         return read_query(path)
     known = [p.stem for p in sorted(project.queries_dir.glob("*.rq"))]
+    if not known:
+        raise QueryError(f"no questions in '{project.queries_dir}': this copy of the sources has no "
+                         "queries/; copy the clone's queries/ folder there (or set KG_HOME to a full copy)")
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     close += [k for k in known if name and name.lower() in k and k not in close]
     hint = f" Did you mean {', '.join(repr(c) for c in close[:3])}?" if close else ""

@@ -13,11 +13,9 @@ remote endpoint) keeps its index in memory for the life of the process.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
@@ -32,7 +30,12 @@ from kg.store import QueryEngine
 
 __all__ = ["NameIndex", "name_index", "write_indexes", "read_lookups", "fill_indexes", "remove_stale_indexes", "normalise", "compact_text", "tokens"]
 
-log = logging.getLogger(__name__)
+
+def _log_info(message: str, *args: object) -> None:
+    """Log at INFO (``kg -v``); logging is imported only then: not at the start of every question."""
+    import logging
+
+    logging.getLogger(__name__).info(message, *args)
 
 
 def normalise(text: str) -> str:
@@ -134,7 +137,7 @@ class NameIndex:
         try:
             db.executescript(_SEARCH)
         except sqlite3.OperationalError as exc:  # an SQLite built without FTS5
-            log.info("no full-text table in the name index (%s); a search reads every name", exc)
+            _log_info("no full-text table in the name index (%s); a search reads every name", exc)
         db.commit()
 
     @classmethod
@@ -145,6 +148,8 @@ class NameIndex:
             cls._fill(db, rows)
             return cls(db)
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when an index is written
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
         os.close(fd)
         try:
@@ -304,7 +309,7 @@ def name_index(store: QueryEngine, lookup: str, project: Project, kind: str = ""
                 index = NameIndex.from_rows(_lookup_rows(store, path, text, kind), file)
                 _remove_stale(file.parent, folder.name)
             except (OSError, sqlite3.Error) as exc:  # a read-only build folder: keep it in memory
-                log.info("name index not written beside the store (%s); kept in memory", exc)
+                _log_info("name index not written beside the store (%s); kept in memory", exc)
                 index = None
     if index is None:
         index = NameIndex.from_rows(_lookup_rows(store, path, text, kind))

@@ -16,9 +16,14 @@ import click
 
 from kg.cli._common import emit
 
-__all__ = ["answer_options", "emit_answer", "say_note"]
+__all__ = ["TERMINAL_ROWS", "answer_options", "emit_answer", "say_note"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: At a terminal a text table shows at most this many rows (more would scroll away and take
+#: seconds to lay out); it then says how many there are and how to get every one. A pipe or
+#: a file gets every row, and so does every other format.
+TERMINAL_ROWS = 1000
 
 
 def answer_options(fn: F) -> F:
@@ -47,7 +52,16 @@ def emit_answer(table: Any, fmt: str, output: Path | None, *, lang: str = "en", 
         write_bytes_atomic(output, data)
         click.echo(f"wrote {output}", err=True)
         return
-    emit(render_table(table, fmt, wide=wide, lang=lang, bom=bom), output)
+    shown = table
+    if fmt == "table" and (output is None or str(output) == "-") and len(table.rows) > TERMINAL_ROWS \
+            and sys.stdout.isatty():
+        shown = type(table)(table.columns, table.rows[:TERMINAL_ROWS])
+    emit(render_table(shown, fmt, wide=wide, lang=lang, bom=bom), output)
+    if shown is not table:
+        command = next((n[len("command: "):] for n in notes if n.startswith("command: ")), None)
+        every = f"{command} --format csv -o answer.csv" if command else "--format csv -o answer.csv"
+        click.echo(f"showing the first {TERMINAL_ROWS:,} of {len(table.rows):,} rows; every row: {every} "
+                   "(or pipe the table, e.g. '| less')", err=True)
 
 
 def say_note(note: str | None) -> None:

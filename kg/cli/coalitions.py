@@ -38,8 +38,8 @@ def _selection_options(fn: Any) -> Any:
 
 
 def _build(context: Context, on: str | None, ties: str | None, weights: tuple[str, ...], lang: str) -> Any:
-    """Resolve the options and build the member graph (``--ties``/``--weight`` mistakes are usage errors)."""
-    from kg.coalitions import build_member_graph, parse_ties, parse_weights, resolve_on
+    """Resolve the options and build the member graph, as arrays (``--ties``/``--weight`` mistakes are usage errors)."""
+    from kg.coalitions import member_graph, parse_ties, parse_weights, resolve_on
 
     try:
         kinds = parse_ties(ties)
@@ -51,7 +51,7 @@ def _build(context: Context, on: str | None, ties: str | None, weights: tuple[st
         raise click.BadParameter(str(exc), param_hint="--weight") from None
     store = context.store()
     on_iri = resolve_on(store, on, project=context.project) if on is not None else None
-    graph = build_member_graph(store, on=on_iri, ties=kinds, weights=weight_of, lang=lang, project=context.project)
+    graph = member_graph(store, on=on_iri, ties=kinds, weights=weight_of, lang=lang, project=context.project)
     return store, graph
 
 

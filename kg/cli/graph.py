@@ -173,8 +173,8 @@ def sparql(
     GRAPH ?g to reach the source of a statement. A thing's name in a language is one
     line: the build's display labels (its label in that language, else English, else
     any) are in the graph described by dcterms:language, as the examples show. SERVICE
-    and updates are refused; the query runs in a child process stopped at the time,
-    memory and result-size limits.
+    and updates are refused; a watchdog stops the query at the time, memory and
+    result-size limits.
 
     \b
     Example:

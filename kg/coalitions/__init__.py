@@ -1,11 +1,13 @@
 """Coalition discovery: a weighted member–member graph read from the knowledge graph, its communities and partners.
 
 :mod:`kg.coalitions.ties` reads who shares what (through the SPARQL of ``queries/coalitions/``)
-into a networkx graph; :mod:`kg.coalitions.analysis` finds its communities (Louvain, seeded),
+into arrays (:class:`kg.coalitions.graph.MemberGraph`, what the commands read) or a networkx
+graph; :mod:`kg.coalitions.analysis` finds its communities (Louvain, seeded),
 bridges (betweenness) and each member's partners. networkx is imported only when a graph is
 built, so ``kg query`` never pays for it.
 """
 
+from kg.coalitions.graph import MemberGraph
 from kg.coalitions.analysis import (
     BindingReason,
     Bridge,
@@ -21,12 +23,14 @@ from kg.coalitions.ties import (
     TIE_KINDS,
     build_member_graph,
     describe_reason,
+    member_graph,
     parse_ties,
     parse_weights,
     resolve_on,
 )
 
 __all__ = [
+    "MemberGraph",
     "TIE_KINDS",
     "DEFAULT_WEIGHTS",
     "TIE_KIND_HELP",
@@ -39,6 +43,7 @@ __all__ = [
     "parse_weights",
     "resolve_on",
     "build_member_graph",
+    "member_graph",
     "find_coalitions",
     "rank_partners",
     "describe_reason",

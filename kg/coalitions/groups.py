@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.coalitions.analysis import Partner, rank_partners
+from kg.coalitions.graph import MemberGraph
 from kg.project import Project, default_project
 from kg.queryfiles import run_rq
 
@@ -40,7 +41,7 @@ def _queries(project: Project | None) -> Path:
     return (project or default_project()).queries_dir / "coalitions"
 
 
-def rank_group_partners(graph: nx.Graph, members: list[str], top: int | None = 10) -> list[Partner]:
+def rank_group_partners(graph: nx.Graph | MemberGraph, members: list[str], top: int | None = 10) -> list[Partner]:
     """Members outside ``members`` ranked by their summed ties to them, best first.
 
     Each reason keeps its sources and gains ``via``: the group member it ties to.

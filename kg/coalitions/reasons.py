@@ -6,7 +6,6 @@ its sources (the lower of its two sides), shown in words when it is not high.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +31,10 @@ _PHRASES: dict[str, str] = {
 
 
 
-@functools.lru_cache(maxsize=1)
 def _stances() -> dict[str, str]:
-    from kg.vocab import JSI  # rdflib's checked namespace, only when explanations are written
-
-    return {str(JSI.supportedText): "supported", str(JSI.didNotSupportText): "did not support"}
+    # plain IRIs (kg.iris), not rdflib's checked namespace: importing rdflib cost kg coalitions 0.14 s;
+    # tests/test_coalitions_fast.py checks that the ontology declares both properties
+    return {JSI + "supportedText": "supported", JSI + "didNotSupportText": "did not support"}
 
 
 #: jsi:certainty of a citation → rank; a tie is as certain as the less certain of its two holdings
@@ -65,7 +63,8 @@ class _Holding:
         self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
         self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
         self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, compact(f))) for f in self.froms)
+        self.from_codes = frozenset((f, code if (code := names.codes.get(f)) is not None else compact(f))
+                                    for f in self.froms)
 
 
 class _Names:

@@ -19,7 +19,7 @@ from kg.project import Project, default_project
 from kg.queryfiles import run_rq
 from kg.labels import read_display_labels
 from kg.coalitions import pairs
-from kg.coalitions.pairs import TieReasons
+from kg.coalitions.graph import MemberGraph
 from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
 from kg.store import QueryEngine, Table
 
@@ -34,6 +34,7 @@ __all__ = [
     "parse_weights",
     "resolve_on",
     "build_member_graph",
+    "member_graph",
     "describe_reason",
 ]
 
@@ -256,6 +257,24 @@ def build_member_graph(
     >>> edge["weight"], describe_reason(edge["reasons"][0])
     (3.0, 'co-sponsor P/1: Made-up source')
     """
+    return member_graph(store, on=on, ties=ties, weights=weights, lang=lang, project=project).to_networkx()
+
+
+def member_graph(
+    store: QueryEngine,
+    *,
+    on: str | None = None,
+    ties: Iterable[str] | str | None = None,
+    weights: Mapping[str, float] | Iterable[str] | None = None,
+    lang: str = "en",
+    project: Project | None = None,
+) -> MemberGraph:
+    """The member graph of :func:`build_member_graph` (same parameters) kept as arrays, without networkx.
+
+    What ``kg coalitions`` and ``kg partners`` read: :func:`kg.coalitions.find_coalitions` and
+    :func:`kg.coalitions.rank_partners` take it as they take the networkx graph, with the same
+    answers; :meth:`~kg.coalitions.graph.MemberGraph.to_networkx` makes that graph.
+    """
     from kg.gcpause import paused_gc
 
     with paused_gc():  # millions of small objects, no cycle: the collector would only slow it down
@@ -270,9 +289,7 @@ def _build(
     weights: Mapping[str, float] | Iterable[str] | None,
     lang: str,
     project: Project | None,
-) -> nx.Graph:
-    import networkx as nx
-
+) -> MemberGraph:
     kinds = parse_ties(ties)
     weight_of = parse_weights(weights)
     project = project or default_project()
@@ -325,18 +342,18 @@ def _build(
                 for holders in items.values():
                     nodes.update(holders)
 
-    graph = nx.Graph()
-    graph.graph.update(
-        on=on,
-        on_label=(names.topic(on, ancestors) if on else None),
-        ties=list(kinds),
-        weights={k: weight_of[k] for k in kinds},
-        lang=lang,
-    )
+    graph_attrs: dict[str, Any] = {
+        "on": on,
+        "on_label": (names.topic(on, ancestors) if on else None),
+        "ties": list(kinds),
+        "weights": {k: weight_of[k] for k in kinds},
+        "lang": lang,
+    }
+    node_attrs: dict[str, dict[str, Any]] = {}
     for iri in sorted(nodes, key=lambda m: (names.member(m).casefold(), m)):
         participant, activity = members.get(iri, (False, 0))
-        graph.add_node(iri, label=names.member(iri), code=names.codes.get(iri) or compact(iri),
-                       activity=activity, participant=participant)
+        node_attrs[iri] = {"label": names.member(iri), "code": names.codes.get(iri) or compact(iri),
+                           "activity": activity, "participant": participant}
 
     # The pairs and their weights are numpy arrays (kg.coalitions.pairs); the reasons' dicts are
     # made only for the ties that are read (an item shared by n members makes n(n-1)/2 pairs).
@@ -353,13 +370,7 @@ def _build(
 
     order = {k: i for i, k in enumerate(TIE_KINDS)}
     ties_index, own_w, group_w, _ = pairs.pair_members(held, kinds, weight_of, nodes, ancestors, what, order)
-    graph.graph["_ties"] = ties_index
-    firsts, seconds, totals = ties_index.pair_arrays()
-    who = ties_index.nodes
-    graph.add_edges_from(
-        (who[x], who[y], {"weight": w, "own_weight": o, "group_weight": g, "reasons": TieReasons(ties_index, p)})
-        for p, (x, y, w, o, g) in enumerate(zip(firsts, seconds, totals, own_w.tolist(), group_w.tolist()))
-    )
+    graph = MemberGraph(graph_attrs, node_attrs, ties_index, own_w, group_w)
     log.info("member graph: %d members, %d ties (on=%s, ties=%s)", graph.number_of_nodes(),
              graph.number_of_edges(), on, ",".join(kinds))
     return graph
