@@ -168,17 +168,14 @@ def build_graph(
         return _build(project, files, fingerprint, reasoner=reasoner, validator=validator, progress=progress, why=why)
 
 
-def _write_indexes(project: Project, location: Path, staged: Staged, progress: Callable[[str], None] | None) -> int:
-    """The name index of every lookup query, for the store about to be written at ``location``,
-    read from the working store (the same statements, in memory: :func:`kg.catalogue.index.write_indexes`)."""
-    from kg.catalogue.index import write_indexes
+def _read_lookups(project: Project, location: Path, staged: Staged) -> list[tuple[Path, list[tuple[str, str, str | None]]]]:
+    """The rows of the name index of every lookup query, for the store about to be written at
+    ``location``, read from the working store (the same statements, in memory:
+    :func:`kg.catalogue.index.read_lookups`); the files are filled after it is freed."""
+    from kg.catalogue.index import read_lookups
     from kg.store import Store
 
-    t0 = time.perf_counter()
-    indexes = write_indexes(project, location, engine=Store(staged.work))
-    if progress is not None:
-        progress(f"      {indexes} name indexes of the questions' parameters written ({time.perf_counter() - t0:.1f} s)")
-    return indexes
+    return read_lookups(project, location, Store(staged.work))
 
 
 def _tidy(build_dir: Path, keep: str) -> None:
@@ -202,6 +199,7 @@ def _build(
     why: str = "",
 ) -> BuildReport:
     """The pipeline itself (:mod:`kg.pipeline`), then the store, with the build lock held."""
+    from kg.catalogue.index import fill_indexes
     from kg.incremental import Recorder, write_changes
     from kg.incremental import tidy as tidy_records
     from kg.pipeline import POST_REASONING, Progress, _release_freed_memory, run_stages
@@ -216,7 +214,7 @@ def _build(
     writer = StoreWriter(build_dir, name) if plan is None else None
     try:
         staged = run_stages(project, steps, reasoner=reasoner, validator=validator, plan=plan, recorder=recorder,
-                            on_parsed=writer.start if writer is not None else None)
+                            on_parsed=writer.start if writer is not None else None, feed=writer.feed if writer is not None else None)
         seconds = steps.seconds
         asserted, inferred = staged.asserted, staged.inferred
         t0 = time.perf_counter()
@@ -225,17 +223,27 @@ def _build(
             what = ("the previous store with the difference" if plan is not None else
                     "the derived graphs, after the asserted statements" if writer is not None else f"writing {asserted + inferred:,} statements")
             progress(f"[{steps.done}/{steps.total}] store: {what} …")
+        t1 = time.perf_counter()
+        lookups = _read_lookups(project, build_dir / name, staged)
         if writer is not None and not writer.add_derived(staged.work):
             log.warning("the stages changed the asserted graphs; the store is written from the working store")
             writer.abandon()
             writer = None
-        _write_indexes(project, build_dir / name, staged, progress)
+        if progress is not None:
+            progress(f"      the names of {len(lookups)} lookup queries read ({time.perf_counter() - t1:.1f} s)")
         if plan is not None and staged.change is not None:
+            fill_indexes(lookups)
             statements = write_changes(build_dir, name, plan.previous, staged)
             mode = f"incremental: {len(plan.changed) + len(plan.added)} of {len(plan.hashes)} data file(s) re-parsed, {len(plan.removed)} removed"
         elif writer is not None:
+            # the working store is freed before the index files are filled, while the derived
+            # graphs load: at 1M both in memory with the loader came to 1.99 GB
             del staged
             _release_freed_memory()
+            t1 = time.perf_counter()
+            fill_indexes(lookups)
+            if progress is not None:
+                progress(f"      {len(lookups)} name indexes of the questions' parameters written ({time.perf_counter() - t1:.1f} s)")
             statements = writer.finish(_pause)
             mode = f"full: {why}"
         else:
@@ -245,6 +253,7 @@ def _build(
             try:
                 with_blank_nodes = staged.spill(spilled)
                 del staged
+                fill_indexes(lookups)
                 statements = write_store(build_dir, name, with_blank_nodes, nquads=spilled)
             finally:
                 spilled.unlink(missing_ok=True)

@@ -17,8 +17,6 @@ import io
 import os
 import re
 import sys
-import textwrap
-import unicodedata
 from collections.abc import Sequence
 
 __all__ = [
@@ -68,6 +66,10 @@ def terminal_width() -> int:
 
 def display_width(text: str) -> int:
     """Columns a text takes in a terminal (wide East Asian characters count two)."""
+    if text.isascii():
+        return len(text)
+    import unicodedata  # not for ASCII text: an extension module to load
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
 
 
@@ -90,6 +92,8 @@ def _cut(text: str, width: int) -> str:
 def _wrap(text: str, width: int, max_lines: int = _MAX_LINES) -> list[str]:
     if not text:
         return [""]
+    import textwrap  # only when a cell wraps
+
     lines = textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False) or [""]
     lines = [_cut(line, width) for line in lines]  # wide characters can still overflow
     if len(lines) > max_lines:

@@ -111,6 +111,8 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
         found[q.subject.value].append((_SOURCES.index(predicate), q.object.value, q.object.language or ""))
     pref = ox.NamedNode(_SKOS_PREF)
     out: list[ox.Quad] = []
+    # each subject's candidates sorted once, its node made once (not once per language)
+    chosen = [(subject, ox.NamedNode(subject), sorted(found[subject])) for subject in sorted(found)]
     for lang in sorted(set(langs)):
         graph = ox.NamedNode(labels_graph(lang))
         out += [
@@ -120,11 +122,23 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
                 "it has one, else in English, else in any language (chosen at build time by kg.labels).",
                 language="en"), graph),
         ]
-        for subject in sorted(found):
-            text, tag = _choose(found[subject], lang)
+        for subject, node, candidates in chosen:
+            text, tag = _first(candidates, lang)
             literal = ox.Literal(text, language=tag) if tag else ox.Literal(text)
-            out.append(ox.Quad(ox.NamedNode(subject), pref, literal, graph))
+            out.append(ox.Quad(node, pref, literal, graph))
     return out
+
+
+def _first(ordered: list[tuple[int, str, str]], lang: str) -> tuple[str, str]:
+    """:func:`_choose` on candidates sorted by (source rank, text, tag): the first in ``lang``,
+    else the first in English, else the first."""
+    english = None
+    for _, text, tag in ordered:
+        if tag == lang:
+            return text, tag
+        if english is None and tag == "en":
+            english = (text, tag)
+    return english or ordered[0][1:]
 
 
 _READ: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], dict[str, tuple[str, str]]]] = weakref.WeakKeyDictionary()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import _thread
 import threading
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -25,7 +26,9 @@ from typing import Any
 
 from kg.errors import QueryError
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "POLL", "Watchdog", "query_limited", "LimitExceeded"]
+__all__ = [
+    "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "POLL", "Watchdog", "query_limited", "LimitExceeded",
+]
 
 #: Defaults of ``kg sparql`` (the endpoint's time and size limits are of the same kind).
 DEFAULT_TIMEOUT = 30.0
@@ -38,6 +41,16 @@ POLL = 0.01
 
 class LimitExceeded(QueryError):
     """A query went past a time, memory or result-size limit."""
+
+
+def _set_wakeup_fd(fd: int, *, warn_on_full_buffer: bool = True) -> int:
+    """:func:`signal.set_wakeup_fd`, taken from ``_signal``, which Python loads at start:
+    importing :mod:`signal` builds its enums, 0.6 ms of every query."""
+    try:
+        from _signal import set_wakeup_fd
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import set_wakeup_fd
+    return set_wakeup_fd(fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[no-any-return]
 
 
 def _peak_rss_bytes() -> int:
@@ -78,7 +91,7 @@ class Watchdog:
         self.timeout = timeout or None
         self.memory_mb = memory_mb or None
         self.what = what
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._armed = False
         self._previous_wakeup: int | None = None  # set when this watchdog took Python's wake-up fd
 
@@ -88,22 +101,19 @@ class Watchdog:
         read_fd, write_fd = os.pipe()
         os.set_blocking(read_fd, False)
         os.set_blocking(write_fd, False)
-        if threading.current_thread() is threading.main_thread():
-            import signal  # Ctrl-C: Python's handler also writes the signal's number to the pipe
-
-            self._previous_wakeup = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+        if threading.current_thread() is threading.main_thread():  # Ctrl-C: Python's handler also writes to the pipe
+            self._previous_wakeup = _set_wakeup_fd(write_fd, warn_on_full_buffer=False)
         self._armed = True
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        threading.Thread(target=self._watch, args=(read_fd, write_fd, deadline), name="kg-limits", daemon=True).start()
+        # _thread, not threading.Thread: start() would wait until the thread runs (a context switch)
+        _thread.start_new_thread(self._watch, (read_fd, write_fd, deadline))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         with self._lock:  # after this, the thread ends nothing, and closes the pipe
             self._armed = False
             if self._previous_wakeup is not None:
-                import signal
-
-                signal.set_wakeup_fd(self._previous_wakeup)
+                _set_wakeup_fd(self._previous_wakeup)
                 self._previous_wakeup = None
 
     def _watch(self, read_fd: int, write_fd: int, deadline: float | None) -> None:
@@ -141,10 +151,11 @@ class Watchdog:
         with self._lock:
             if not self._armed:
                 return
-            try:
-                sys.stderr.flush()
-            except Exception:  # noqa: BLE001 - the line below is what matters
-                pass
+            for stream in (sys.stdout, sys.stderr):  # what was written before the block
+                try:
+                    stream.flush()
+                except Exception:  # noqa: BLE001 - the line below is what matters
+                    pass
             try:
                 os.write(2, (line + "\n").encode("utf-8", "replace"))
             finally:

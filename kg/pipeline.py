@@ -209,6 +209,7 @@ def load_working_store(
     *,
     keep: Callable[[Path, bytes], None] | None = None,
     listed: dict[Path, list[ox.Quad]] | None = None,
+    feed: Callable[[bytes | list[ox.Quad]], None] | None = None,
 ) -> tuple[ox.Store, int]:
     """Parse the ontology and the data files straight into an in-memory store.
 
@@ -217,7 +218,9 @@ def load_working_store(
     same sources give the same bytes). Returns the store and its number of quads.
 
     ``keep`` receives each data file's bytes (the record of an incremental build); the files
-    that are keys of ``listed`` are parsed into a list of quads, stored there.
+    that are keys of ``listed`` are parsed into a list of quads, stored there. ``feed`` gets
+    each source as it was loaded (:meth:`kg.storewriter.StoreWriter.feed`): the bytes of a file
+    Oxigraph parsed, the quads of one parsed in Python.
 
     Raises
     ------
@@ -230,7 +233,10 @@ def load_working_store(
     store = ox.Store()
     onto = ox.NamedNode(iris.ONTOLOGY_GRAPH)
     for path in ontology_files(project.ontology_file):  # the ontology and its owl:imports, read locally
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=project.root))
+        quads = [ox.Quad(q.subject, q.predicate, q.object, onto) for q in parse_file(path, root=project.root)]
+        store.extend(quads)
+        if feed is not None:
+            feed(quads)
     for index, path in enumerate(files, 1):
         try:
             data = path.read_bytes()
@@ -245,13 +251,18 @@ def load_working_store(
             listed[path] = parse_file(path, root=project.root)
             store.extend(listed[path])
         elif may_have_blank_nodes(data):
-            store.extend(parse_file(path, root=project.root))
+            parsed = parse_file(path, root=project.root)
+            store.extend(parsed)
+            if feed is not None:
+                feed(parsed)
         else:
             try:
                 store.load(data, format=ox.RdfFormat.TRIG)
             except (SyntaxError, MemoryError, ValueError):  # MemoryError: a value over 16 MB
                 parse_file(path, root=project.root)  # raises the DataError with line and column
                 raise
+            if feed is not None:
+                feed(data)
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             raise DataError(
                 f"statement {quad.subject} {quad.predicate} {quad.object} is outside any "
@@ -286,14 +297,15 @@ def _parse_previous(plan: Plan, name: str) -> list[ox.Quad]:
         return parse_file(copy, root=Path(tmp))
 
 
-def _parse(project: Project, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None) -> tuple[ox.Store, int, Change | None]:
+def _parse(project: Project, files: list[Path], progress: Progress, plan: Plan | None, recorder: Recorder | None,
+           feed: Callable[[bytes | list[ox.Quad]], None] | None = None) -> tuple[ox.Store, int, Change | None]:
     """The parse stage of the default reasoner and validator: all files, or (``plan``) what changed."""
     from kg.incremental import _rel, diff_quads
 
     say = progress.say if len(files) > 1 else None
     keep = recorder.source if recorder is not None else None
     if plan is None:
-        work, asserted = load_working_store(project, files, say, keep=keep)
+        work, asserted = load_working_store(project, files, say, keep=keep, feed=feed)
         return work, asserted, None
     listed: dict[Path, list[ox.Quad]] = {p: [] for p in [*plan.changed, *plan.added]}
     work, asserted = load_working_store(project, files, say, keep=keep, listed=listed)
@@ -316,14 +328,16 @@ def run_stages(
     plan: Plan | None = None,
     recorder: Recorder | None = None,
     on_parsed: Callable[[ox.Store], None] | None = None,
+    feed: Callable[[bytes | list[ox.Quad]], None] | None = None,
 ) -> Staged:
     """Parse, validate and reason; return the working store holding the quads to store.
 
     With ``plan`` (:mod:`kg.incremental`; default reasoner and validator only) only the changed
     files are parsed for their difference and the previous closure is brought up to date;
-    ``recorder`` keeps what the next incremental build needs. ``on_parsed`` gets the working
-    store as parsed, before anything reads it (:class:`kg.storewriter.StoreWriter` starts
-    loading the on-disk store from it).
+    ``recorder`` keeps what the next incremental build needs. ``feed`` gets each source as
+    it is parsed (a full build with the default reasoner and validator) and ``on_parsed`` the
+    working store as parsed, before anything reads it: :class:`kg.storewriter.StoreWriter`
+    loads the on-disk store from them while the stages run.
 
     Raises
     ------
@@ -338,14 +352,14 @@ def run_stages(
     change = None
     with progress.stage("parse", f"the ontology and {len(files)} data file(s)"):
         if reasoner == "rules" and validator == "sparql":
-            work, asserted, change = _parse(project, files, progress, plan, recorder)
+            work, asserted, change = _parse(project, files, progress, plan, recorder, feed if plan is None else None)
         else:
             loaded = load_sources(project.ontology_file, files, root=project.root)
             work, asserted = working_store(loaded), len(loaded.quads)
         progress.say(f"{asserted:,} statements")
         if on_parsed is not None:
             on_parsed(work)
-            progress.say("dumped; bulk-loading into the new store in the background")
+            progress.say("bulk-loading into the new store in the background")
 
     checks = sorted(project.checks_dir.glob("*-violation.rq"))
     with progress.stage("validate", f"SHACL shapes ({validator}) and {len(checks)} violation queries"):

@@ -9,15 +9,16 @@ store.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Project", "default_project", "enclosing_project", "is_project"]
 
 
-@dataclass(frozen=True)
 class Project:
-    """The folders of one project.
+    """The folders of one project (immutable; equal when root and build folder are).
+
+    Written out rather than ``@dataclass(frozen=True)``, whose methods are compiled at import:
+    every command that reads the graph imports this module.
 
     Examples
     --------
@@ -29,7 +30,28 @@ class Project:
     """
 
     root: Path
-    build_override: Path | None = None
+    build_override: Path | None
+
+    def __init__(self, root: Path, build_override: Path | None = None) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "build_override", build_override)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Project is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Project is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.root, self.build_override) == (other.root, other.build_override)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.root, self.build_override))
+
+    def __repr__(self) -> str:
+        return f"Project(root={self.root!r}, build_override={self.build_override!r})"
 
     @property
     def ontology_dir(self) -> Path:

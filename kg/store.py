@@ -10,7 +10,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, Union
 
@@ -70,12 +69,22 @@ class Cell(NamedTuple):
         return self.value
 
 
-@dataclass
 class Table:
-    """The rows of a SELECT query, in the query's order."""
+    """The rows of a SELECT query, in the query's order (equal when columns and rows are)."""
 
-    columns: list[str]
-    rows: list[tuple[Cell | None, ...]]
+    def __init__(self, columns: list[str], rows: list[tuple[Cell | None, ...]]) -> None:
+        self.columns = columns
+        self.rows = rows
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.columns, self.rows) == (other.columns, other.rows)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+
+    def __repr__(self) -> str:
+        return f"Table(columns={self.columns!r}, rows={self.rows!r})"
 
     def column(self, name: str) -> list[str | None]:
         """The values of one column as text (``None`` where unbound)."""
@@ -89,11 +98,21 @@ class Table:
         ]
 
 
-@dataclass
 class Graph:
     """The triples of a CONSTRUCT or DESCRIBE query."""
 
-    triples: list[ox.Triple]
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.triples == other.triples  # type: ignore[attr-defined, no-any-return]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Graph(triples={self.triples!r})"
 
     def to_turtle(self) -> str:
         """Turtle, with the project's prefixes, triples sorted for stable output."""

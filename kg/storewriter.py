@@ -1,19 +1,20 @@
 """The on-disk store of a full build, written while the stages still run.
 
 The asserted statements are known once they are parsed; validation and reasoning only read
-them (and add graphs of their own). So right after the parse stage the working store is
-dumped to N-Quads and Oxigraph's bulk loader (``pyoxigraph.Store.bulk_load``, which runs in
-threads of its own without holding the GIL) loads it into the new store's folder in a
-background thread, while validation and reasoning run on the in-memory working store. At the
-store stage only the graphs the stages added (the inferred statements, the display labels)
-are dumped and bulk-loaded after it: the asserted million statements are no longer dumped,
-parsed and loaded after the reasoning, on the critical path.
+them (and add graphs of their own). So while the parse stage loads each data file into the
+in-memory working store, Oxigraph's bulk loader (``pyoxigraph.Store.bulk_load``, which runs in
+threads of its own without holding the GIL) loads the same file into the new store's folder
+in a background thread (:meth:`StoreWriter.feed`); it compacts them there while validation
+and reasoning run. At the store stage only the graphs the stages added (the inferred
+statements, the display labels) are dumped and bulk-loaded after them: the asserted million
+statements are no longer dumped, parsed and loaded after the reasoning, on the critical path.
+(A build whose parse stage feeds nothing, the referees', dumps the working store once parsed.)
 
 Quads with blank nodes are kept out of the bulk loads (a parser would rename their blank
 nodes) and added at the end as they are, as :meth:`kg.pipeline.Staged.spill` does. The store
-is complete only if the stages left the asserted graphs as parsed; :meth:`StoreWriter.finish`
+is complete only if the stages left the asserted graphs as parsed; :meth:`StoreWriter.add_derived`
 checks it by counting (asserted + added = the working store's size) and otherwise returns
-None, and the caller writes the store the old way (everything dumped after the stages).
+False, and the caller writes the store the old way (everything dumped after the stages).
 
 Everything is written under one temporary folder of the build folder
 (``store-….tmp``, removed by the next build if a kill leaves it); the store folder inside it
@@ -105,37 +106,38 @@ class StoreWriter:
         except OSError as exc:
             raise StoreError(f"cannot write the built graph in {str(build_dir)!r}: {exc}") from exc
         self.kept: list[ox.Quad] = []
-        self.lines = 0
+        self.total = 0
+        self._fed = False
         self._asserted = 0
         self._asserted_graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
-        self._files: list[Path] = []
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._store: ox.Store | None = None
 
     # the background loader ----------------------------------------------------------
-    def _load(self, path: Path) -> None:
-        try:
-            if self._store is None:
-                self._store = ox.Store(str(self.tmp / "store"))
-            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
-            self._error = exc
-        finally:
-            path.unlink(missing_ok=True)
-
-    def _enqueue(self, path: Path) -> None:
-        """Load ``path`` after whatever is loading now (one bulk load at a time)."""
+    def _enqueue(self, job: Callable[[ox.Store], None], done: Path | None = None) -> None:
+        """Run ``job`` on the store after the jobs queued before it, in a thread (then remove ``done``)."""
         previous = self._thread
 
         def run() -> None:
             if previous is not None:
                 previous.join()
-            if self._error is None:
-                self._load(path)
+            try:
+                if self._error is None:
+                    if self._store is None:
+                        self._store = ox.Store(str(self.tmp / "store"))
+                    job(self._store)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
+                self._error = exc
+            finally:
+                if done is not None:
+                    done.unlink(missing_ok=True)
 
         self._thread = threading.Thread(target=run, name="kg-bulk-load")
         self._thread.start()
+
+    def _enqueue_file(self, path: Path) -> None:
+        self._enqueue(lambda store: store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS), done=path)
 
     def wait(self) -> None:
         """Wait for the loads started so far; raise what one of them raised."""
@@ -148,15 +150,29 @@ class StoreWriter:
             raise error
 
     # the build's steps ----------------------------------------------------------------
+    def feed(self, source: bytes | list[ox.Quad]) -> None:
+        """One source as the parse stage loads it into the working store: the TriG text of a file
+        without blank nodes (bulk-loaded by Oxigraph's own parser, the one that loaded it into the
+        working store), or the quads :func:`kg.loading.parse_file` made (added at the end)."""
+        self._fed = True
+        if isinstance(source, bytes):
+            self._enqueue(lambda store: store.bulk_load(source, format=ox.RdfFormat.TRIG))
+        else:
+            self.kept += source
+
     def start(self, work: ox.Store) -> None:
-        """The working store just after parsing: dump it and start loading it."""
+        """The working store just after parsing: what :meth:`feed` got, or (nothing fed) the
+        store dumped and loaded. Then Oxigraph compacts what the loads wrote, still in the
+        background, while the stages run (the store stage compacts again after one more load)."""
         self._asserted = len(work)
         self._asserted_graphs = set(work.named_graphs())
-        path = self.tmp / "asserted.nq"
-        kept, lines = split_dump(work, path)
-        self.kept += kept
-        self.lines += lines
-        self._enqueue(path)
+        if not self._fed:
+            path = self.tmp / "asserted.nq"
+            kept, _ = split_dump(work, path)
+            self.kept += kept
+            self._enqueue_file(path)
+        else:
+            self._enqueue(lambda store: store.optimize())
 
     def add_derived(self, work: ox.Store) -> bool:
         """The graphs the stages added to the working store: dump them and queue their load.
@@ -179,34 +195,19 @@ class StoreWriter:
             path.unlink(missing_ok=True)
             return False
         self.kept += kept
-        self.lines += lines
+        self.total = len(work)
         if path.exists():
-            self._enqueue(path)
-        self._enqueue_seal()
+            self._enqueue_file(path)
+        self._enqueue(self._seal)
         return True
 
-    def _enqueue_seal(self) -> None:
+    def _seal(self, store: ox.Store) -> None:
         """After the loads: the quads with blank nodes, then flush and compact (``optimize``:
         without it, 2,000 subject look-ups on a 100k store took 25–40% longer), still in the
         background, while the build writes its name indexes."""
-        previous = self._thread
-
-        def run() -> None:
-            if previous is not None:
-                previous.join()
-            if self._error is not None:
-                return
-            try:
-                if self._store is None:
-                    self._store = ox.Store(str(self.tmp / "store"))
-                self._store.bulk_extend(self.kept)
-                self._store.flush()
-                self._store.optimize()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by wait()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="kg-bulk-load")
-        self._thread.start()
+        store.bulk_extend(self.kept)
+        store.flush()
+        store.optimize()
 
     def finish(self, pause: Callable[[str], None] | None = None) -> int:
         """Wait for the loads (after :meth:`add_derived`), close the store and move it into
@@ -220,7 +221,7 @@ class StoreWriter:
         except OSError as exc:
             raise StoreError(f"cannot write the built graph in {str(self.build_dir)!r}: {exc}") from exc
         shutil.rmtree(self.tmp, ignore_errors=True)
-        return self.lines + len(self.kept)
+        return self.total
 
     def abandon(self) -> None:
         """Stop using the folder: wait for a load still running (it cannot be stopped), remove it all."""

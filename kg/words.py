@@ -53,4 +53,6 @@ def header(column: str, lang: str) -> str:
     >>> header("sponsors", "fr"), header("sponsors", "es"), header("sponsors", "en"), header("xyz", "fr")
     ('auteurs', 'patrocinadores', 'sponsors', 'xyz')
     """
+    if lang == "en":  # the columns are named in English: words.json is not read
+        return column
     return _all()["columns"].get(lang, {}).get(column, column)

@@ -67,3 +67,23 @@ def test_a_command_is_loaded_when_called() -> None:
     command = cli.get_command(ctx, "stats")
     assert command is not None and command.name == "stats"
     assert cli.get_command(ctx, "no-such-command") is None
+
+
+def test_a_question_imports_only_what_it_needs(built_dir: Path) -> None:
+    """``kg query`` with a name to resolve: no logging (unless -v), no temporary-file machinery
+    when the name index exists, no other command's libraries (issue 11: the fixed cost of a question)."""
+    args = ("--build-dir", str(built_dir), "query", "sdt-models-for-concern-category", "-p", "category=lack of capacity")
+    _modules_after(*args)  # the first question after a build may write the name index
+    out, modules = _modules_after(*args)
+    assert out.startswith("model") and "TFA SDT" in out, out
+    never = {"rdflib", "networkx", "pyvis", "jinja2", "openpyxl", "pyshacl", "owlrl", "kg.coalitions", "kg.viz",
+             "kg.build", "logging", "tempfile", "shutil", "pickle", "select"}
+    assert not modules & never, sorted(modules & never)
+    _, verbose = _modules_after("-v", *args)
+    assert "logging" in verbose
+
+
+def test_the_catalogue_list_imports_no_terminal_machinery_when_piped() -> None:
+    out, modules = _modules_after("query", "--list")
+    assert "sdt-models-for-concern-category" in out
+    assert not modules & {"shutil", "logging", "tempfile", "rdflib"}, sorted(modules & {"shutil", "logging", "tempfile", "rdflib"})

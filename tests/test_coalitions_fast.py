@@ -214,3 +214,10 @@ def test_the_stance_properties_named_in_reasons_are_declared_by_the_ontology(bui
 
     for iri in _stances():
         assert built_store.query(f"ASK {{ <{iri}> a <http://www.w3.org/2002/07/owl#ObjectProperty> }}") is True, iri
+
+
+def test_report_to_dict_is_dataclasses_asdict(real: Callable[..., nx.Graph]) -> None:
+    import dataclasses
+
+    report = find_coalitions(real())
+    assert report.to_dict() == dataclasses.asdict(report) and report.communities

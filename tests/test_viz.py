@@ -672,3 +672,34 @@ def test_coalitions_view_keeps_the_strongest_links_and_says_so(built_store: Stor
     kept = sorted(weight[(e.source, e.target)] for e in cut.edges)
     dropped = [w for pair, w in weight.items() if pair not in {(e.source, e.target) for e in cut.edges}]
     assert min(kept) >= max(dropped)
+
+
+def test_graph_view_draws_what_a_walk_over_the_whole_graph_ranks_first(built_store: Store, project: Project) -> None:
+    """The things graph-top.rq ranks and cuts in SPARQL are those a Python walk over every link of the
+    citation graphs (graph-links.rq) and every thing's classes (types.rq) ranks first: distinct things
+    linked, ties by IRI; and graph-kinds.rq counts by most specific class what the walk counts thing by thing."""
+    from collections import Counter, defaultdict
+
+    from kg.viz.networks import _OPENING, MAX_DRAWN, graph_view
+    from kg.viz.reader import Reader, most_specific
+
+    walk = Reader(built_store, project, "en")
+    ancestors = walk.ancestors()
+    classes: dict[str, set[str]] = defaultdict(set)
+    for entity, type_ in walk.rows("types"):
+        classes[entity or ""].add(type_ or "")
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for s, o in walk.rows("graph-links"):
+        if s and o and s != o:
+            neighbours[s].add(o)
+            neighbours[o].add(s)
+    opening = {str(c) for c in _OPENING}
+    matching = [e for e, ts in classes.items() if any(({t} | ancestors.get(t, set())) & opening for t in ts)]
+    ranked = sorted(matching, key=lambda e: (-len(neighbours[e]), e))[:MAX_DRAWN]
+    drawing = graph_view(Reader(built_store, project, "en"), seed=0)
+    assert sorted(n.id for n in drawing.nodes) == sorted(ranked)
+    assert len(ranked) == MAX_DRAWN < len(matching)
+    expected = Counter(most_specific(ts, ancestors) for ts in classes.values())
+    assert Reader(built_store, project, "en").kind_counts() == expected
+    text = (project.queries_dir / "viz" / "graph-top.rq").read_text(encoding="utf-8")
+    assert f"LIMIT {MAX_DRAWN}\n" in text, "the query cuts where the view does"

@@ -42,9 +42,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-#: Commands whose code never logs: ``logging`` is neither imported nor configured for them
-#: (unless ``-v``), the cost of a start that costs nothing (issue 11).
-UNLOGGED_COMMANDS = frozenset({"sparql"})
+#: Commands that log nothing above INFO themselves: ``logging`` is neither imported nor configured
+#: for them unless ``-v`` asks for it (4 ms of a start that costs nothing, issue 11); a library's
+#: warning would still be printed by logging's last-resort handler, without level and name.
+UNLOGGED_COMMANDS = frozenset({"sparql", "query"})
 
 
 class LazyGroup(click.Group):

@@ -63,7 +63,8 @@ class _Holding:
         self.group_names = tuple(sorted({names.label(g) for g in self.groups}))
         self.document_names = tuple(sorted({names.document(d) for d in self.documents}))
         self.citation_names = tuple(sorted({names.citation(c) for c in self.citations}))
-        self.from_codes = frozenset((f, names.codes.get(f, compact(f))) for f in self.froms)
+        self.from_codes = frozenset((f, code if (code := names.codes.get(f)) is not None else compact(f))
+                                    for f in self.froms)
 
 
 class _Names:

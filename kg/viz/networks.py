@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rdflib.namespace import ORG
@@ -64,25 +64,21 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     At most :data:`MAX_DRAWN` things are drawn, the most linked; the description says how
     many of each type were left out.
 
+    What is read grows with what is drawn: the things to draw come ranked and cut by SPARQL
+    (``graph-top.rq``), what is left out is counted there by class (``graph-kinds.rq``: one row
+    per set of classes), and the links, names, codes, classes and sources are read for the
+    things drawn only (bound as ``VALUES``).
+
     Raises
     ------
     ParameterError
         A type that is no class of the drawn graph (the message names the classes there are).
     """
     w = r.words
-    # what is linked and what is typed, over the whole graph, in as few columns as it takes to choose;
-    # the properties of the links, the codes and the sources are read after, for what is drawn only
     r.focus(())
-    ids: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
-    for s, o in r.rows("graph-links"):
-        if s and o:
-            ids.update((s, o))
-            pairs.add((s, o))
-    ids.update(e for e in r.described() if e.startswith(iris.ID) or e.startswith(iris.JSI))
-    kind_of = {i: r.kind(i) or "" for i in ids}
     ancestors = r.ancestors()
-    classes = {c for k in set(kind_of.values()) if k for c in {k} | ancestors.get(k, set())}
+    counts = r.kind_counts()
+    classes = {c for k in counts for c in {k} | ancestors.get(k, set())}
     r.focus(sorted(classes))
     if types:
         names = {c: {local_name(c).casefold(), r.label(c).casefold()} for c in classes}
@@ -95,11 +91,13 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         chosen = {c for c, n in names.items() if n & wanted}
     else:
         chosen = {str(c) for c in _OPENING}
-    matching = {i for i, k in kind_of.items() if k and ({k} | ancestors.get(k, set())) & chosen}
-    links = [(s, o) for (s, o) in pairs if s in matching and o in matching]
-    vias = _via_links(matching, pairs)
-    ids = set(most_linked(matching, links + list(vias), MAX_DRAWN))
-    kinds = sorted({kind_of[i] for i in ids}, key=lambda k: (r.label(k).casefold() if k else "~", k))
+    # the classes asked for and every class below them: a thing is drawn when one of its classes is one
+    below = sorted(c for c in set(ancestors) | classes | chosen if ({c} | ancestors.get(c, set())) & chosen)
+    ids = {e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e}
+    order = sorted(ids)
+    r.focus(order)
+    kind_of = {i: r.kind(i) or "" for i in order}
+    kinds = sorted(set(kind_of.values()), key=lambda k: (r.label(k).casefold() if k else "~", k))
     colour_of: dict[str, str] = {}
     shape_of: dict[str, str] = {}
     used: Counter[str] = Counter()
@@ -112,15 +110,13 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         colour_of[k] = colour
         shape_of[k] = _SHAPES[used[colour] % len(_SHAPES)]
         used[colour] += 1
-    order = sorted(ids)
-    drawn_vias = {pair: ms for pair, ms in vias.items() if pair[0] in ids and pair[1] in ids}
-    r.focus(order + sorted({m for ms in drawn_vias.values() for m in ms}))
     predicates: dict[tuple[str, str], set[str]] = defaultdict(set)
     for start in range(0, len(order), 400):
         for s, p, o in r.rows("graph-edges", about=("subject", order[start:start + 400])):
             if s and p and o in ids and s != o:
                 predicates[(s, o)].add(p)
-    r.focus(sorted({p for preds in predicates.values() for p in preds}))
+    drawn_vias = _via_links(r, order, below, {(min(s, o), max(s, o)) for s, o in predicates})
+    r.focus(sorted({p for preds in predicates.values() for p in preds} | {m for ms in drawn_vias.values() for m in ms}))
     edges = []
     for (s, o), preds in sorted(predicates.items()):
         text = "\n".join(f"{r.label(s)} → {_predicate_label(r, p)} → {r.label(o)}" for p in sorted(preds))
@@ -143,41 +139,52 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     items = [LegendItem(key(k), r.label(k) if k else w["other"], colour_of[k], shape_of[k], count=count[key(k)])
              for k in kinds]
     title = w["title_graph"] + (": " + ", ".join(types) if types else "")
-    description = w["desc_graph"] + " " + _left_out(r, kind_of, set(kind_of) - ids, bool(types), len(ids))
+    left = counts - Counter(kind_of.values())
+    r.focus(sorted(left))
+    description = w["desc_graph"] + " " + _left_out(r, left, len(ids))
     return Drawing("graph", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
 
 
-def _via_links(ids: set[str], pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
-    """Pairs of things linked through one thing left out that links few of them, with those things."""
-    touches: dict[str, set[str]] = defaultdict(set)
-    for s, o in pairs:
-        if s in ids and o not in ids:
-            touches[o].add(s)
-        elif o in ids and s not in ids:
-            touches[s].add(o)
+def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """Pairs of drawn things linked through one thing not drawn, of none of the classes drawn, that links few
+    things of them (at most :data:`_VIA_MAX`), with those things; pairs linked directly are left out."""
+    ends: dict[str, set[str]] = defaultdict(set)
+    inside = set(drawn)
+    for start in range(0, len(drawn), 400):
+        for entity, other in r.rows("graph-neighbours", about=("entity", drawn[start:start + 400]), citations=True):
+            if entity and other and other not in inside:
+                ends[other].add(entity)
+    middles = sorted(m for m, found in ends.items() if len(found) >= 2)
+    kinds_below = set(below)
+    typed: set[str] = set()
+    for start in range(0, len(middles), 400):
+        for middle, type_ in r.rows("types", about=("entity", middles[start:start + 400])):
+            if middle and type_ in kinds_below:
+                typed.add(middle)
+    candidates = [m for m in middles if m not in typed]
     via: dict[tuple[str, str], set[str]] = defaultdict(set)
-    direct = {(min(s, o), max(s, o)) for s, o in pairs if s in ids and o in ids}
-    for middle, ends in touches.items():
-        if 2 <= len(ends) <= _VIA_MAX:
-            for a in ends:
-                for b in ends:
-                    if a < b and (a, b) not in direct:
-                        via[(a, b)].add(middle)
+    for start in range(0, len(candidates), 400):
+        for middle, touches in r.rows("graph-touches", about=("middle", candidates[start:start + 400]),
+                                      also=("type", below), citations=True):
+            if middle and touches and int(touches) <= _VIA_MAX:
+                for a in ends[middle]:
+                    for b in ends[middle]:
+                        if a < b and (a, b) not in direct:
+                            via[(a, b)].add(middle)
     return via
 
 
-def _left_out(r: Reader, kind_of: Mapping[str, str], left: set[str], typed: bool, shown: int) -> str:
+def _left_out(r: Reader, left: Counter[str], shown: int) -> str:
     """What the whole-graph view did not draw, by type, and how to draw it."""
     w = r.words
     if not left:
         return w["graph_all"].format(shown=shown)
-    by_kind = Counter(kind_of[i] for i in left)
-    ranked = sorted(by_kind.items(), key=lambda kv: (-kv[1], r.label(kv[0]) if kv[0] else "~"))
+    ranked = sorted(left.items(), key=lambda kv: (-kv[1], r.label(kv[0]) if kv[0] else "~"))
     what = ", ".join(f"{n} × {r.label(k) if k else w['other']}" for k, n in ranked[:_LEFT_OUT_NAMED])
     if len(ranked) > _LEFT_OUT_NAMED:
         what += ", " + w["more"].format(n=sum(n for _, n in ranked[_LEFT_OUT_NAMED:]))
-    return w["graph_left_out"].format(shown=shown, total=shown + len(left), what=what)
+    return w["graph_left_out"].format(shown=shown, total=shown + sum(left.values()), what=what)
 
 
 def _predicate_label(r: Reader, predicate: str) -> str:
@@ -198,35 +205,46 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     """Members tied by what they share, coloured by Louvain community, sized by activity.
 
     The member graph and its communities are those of ``kg coalitions``
-    (:func:`kg.coalitions.build_member_graph`, :func:`kg.coalitions.find_coalitions`).
+    (:func:`kg.coalitions.member_graph`, :func:`kg.coalitions.find_coalitions`).
     """
-    from kg.coalitions import build_member_graph, find_coalitions, resolve_on
+    import numpy as np
+
+    from kg.coalitions import find_coalitions, member_graph, resolve_on
 
     w = r.words
     on_iri = resolve_on(r.store, on, project=r.project) if on else None
-    graph = build_member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
-                               lang=r.lang, project=r.project)
+    graph = member_graph(r.store, on=on_iri, ties=list(ties) or None, weights=list(weights) or None,
+                         lang=r.lang, project=r.project)
     report = find_coalitions(graph, seed=seed, resolution=resolution)
     community_of = {str(m): c.id for c in report.communities for m in c.members}
     name_of = {c.id: c.name or w["community"].format(n=c.id) for c in report.communities}
     everyone = sorted(str(n) for n in graph.nodes)
-    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes(data=True)}
+    activity = {str(n): float(d.get("activity") or 0) for n, d in graph.nodes.items()}
+    # the ties as arrays (kg.coalitions.graph): a tie's reasons are read only for the links drawn
+    at = graph.ties.starts[:-1]
+    first, second, weights_of = graph.ties.a[at], graph.ties.b[at], graph.ties.weight
+    who = graph.ties.nodes
+    total = np.bincount(np.concatenate([first, second]), weights=np.concatenate([weights_of, weights_of]),
+                        minlength=len(who))
     strength = dict.fromkeys(everyone, 0.0)
-    for a, b, d in graph.edges(data=True):
-        strength[str(a)] += float(d.get("weight", 1.0))
-        strength[str(b)] += float(d.get("weight", 1.0))
+    strength.update(zip(who, total.tolist()))
     # the most active members (own proposals, then tie strength) when there are too many to read
     ranked = sorted(everyone, key=lambda n: (-activity[n], -round(strength[n], 9), n))
     kept = set(ranked[:MAX_DRAWN])
     order = [n for n in everyone if n in kept]
-    top = max((float(d.get("weight", 1.0)) for _, _, d in graph.edges(data=True)), default=1.0) or 1.0
-    candidates = [(min(str(a), str(b)), max(str(a), str(b)), d) for a, b, d in graph.edges(data=True)
-                  if float(d.get("weight", 1.0)) > 0 and str(a) in kept and str(b) in kept]
-    # the strongest links when there are too many to read (and to write: each carries its reasons)
-    strongest = sorted(candidates, key=lambda e: (-round(float(e[2].get("weight", 1.0)), 9), e[0], e[1]))[:MAX_LINKS]
+    top = float(weights_of.max()) if len(weights_of) else 1.0
+    top = top or 1.0
+    inside = np.array([m in kept for m in who], dtype=bool)
+    chosen = np.flatnonzero((weights_of > 0) & inside[first] & inside[second]) if len(who) else np.zeros(0, dtype=np.int64)
+    candidates = len(chosen)
+    # the strongest links when there are too many to read (and to write: each carries its reasons);
+    # ties in IRI order, so a stable sort by weight keeps them in (a, b) order among equals
+    strongest = chosen[np.argsort(-np.round(weights_of[chosen], 9), kind="stable")][:MAX_LINKS]
     edges, links = [], []
-    for a, b, d in sorted(strongest, key=lambda e: (e[0], e[1])):
-        weight = float(d.get("weight", 1.0))
+    for pair in sorted(strongest.tolist()):
+        a, b = who[int(first[pair])], who[int(second[pair])]
+        d = graph.tie(a, b)
+        weight = float(d["weight"])
         links.append((a, b, weight))
         reasons = list(d.get("reasons") or [])
         lines = [f"{r.label(a)} — {r.label(b)} ({w['weight']} {weight:.2f})", f"{w['shares']}:"]
@@ -257,8 +275,8 @@ def coalitions_view(r: Reader, *, on: str | None = None, ties: Sequence[str] = (
     if len(order) < len(everyone):
         description += " " + w["coalitions_left_out"].format(shown=len(order), total=len(everyone),
                                                              left=len(everyone) - len(order))
-    if len(strongest) < len(candidates):
-        description += " " + w["coalitions_links_left_out"].format(shown=len(strongest), total=len(candidates))
+    if len(strongest) < candidates:
+        description += " " + w["coalitions_links_left_out"].format(shown=len(strongest), total=candidates)
     return Drawing("coalitions", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_communities"], items),
                     LegendGroup(w["legend_links"], [LegendItem("shared", w["edge_shared"], "#6b6b6b", line=True),

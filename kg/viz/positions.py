@@ -3,7 +3,7 @@
 Fruchterman and Reingold (1991) force-directed placement as in networkx's dense
 ``spring_layout`` solver, and a one-dimensional spreading of ordered columns. The dense solver
 holds n × n arrays, so it is used up to :data:`DENSE_MAX` nodes; the views draw no more than that
-(:func:`most_linked` chooses what they keep, and the page says what it left out). Beyond it,
+(``queries/viz/graph-top.rq`` chooses what the whole-graph view keeps, and the page says what it left out). Beyond it,
 nodes are placed on a Vogel (1979) sunflower spiral in order of their links, in linear time
 and memory.
 """

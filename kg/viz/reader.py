@@ -7,9 +7,12 @@ describe it are looked up once.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from kg.choices import LANGS
 from kg.labels import read_display_labels
@@ -28,6 +31,20 @@ _BATCH = 400
 
 def _text(cell: Any) -> str | None:
     return None if cell is None else str(cell.value)
+
+
+def most_specific(types: set[str], ancestors: Mapping[str, set[str]]) -> str:
+    """The most specific of a thing's classes: none of its other classes is below it; ties: the one
+    with more ancestors, then IRI order.
+
+    Examples
+    --------
+    >>> most_specific({"Member", "Country", "Agent"}, {"Country": {"Member", "Agent"}, "Member": {"Agent"}})
+    'Country'
+    """
+    specific = [t for t in types if not any(t in ancestors.get(o, ()) for o in types if o != t)] or sorted(types)
+    specific.sort(key=lambda t: (-len(ancestors.get(t, ())), t))
+    return specific[0]
 
 
 class Reader:
@@ -52,8 +69,10 @@ class Reader:
         self._types: dict[str, str] | None = None
         self._ancestors: dict[str, set[str]] | None = None
         self._sources: dict[str, list[str]] | None = None
-        #: the things whose codes and sources were read alone (:meth:`focus`); None: read them all
+        #: the things whose codes, sources, classes and labels were read alone (:meth:`focus`); None: read them all
         self._focused: set[str] | None = None
+        self._labels: dict[str, dict[str, tuple[str, str]]] = {}
+        self._others: list[str] | None = None
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
@@ -64,22 +83,40 @@ class Reader:
         table = self.select(name, **bindings)
         return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
 
-    def rows(self, name: str, *, about: tuple[str, list[str]] | None = None) -> list[tuple[str | None, ...]]:
+    def rows(self, name: str, *, about: tuple[str, list[str]] | None = None,
+             also: tuple[str, list[str]] | None = None, citations: bool = False) -> list[tuple[str | None, ...]]:
         """The rows of a view query as tuples of text; ``about=(variable, IRIs)`` fills its
-        ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`)."""
-        from kg.queryfiles import read_rq
-
+        ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`),
+        ``also`` a second one; ``citations`` fills ``VALUES ?citation`` with the graphs that are no
+        citation (:meth:`other_graphs`), for a ``FILTER NOT EXISTS`` that keeps the citation graphs."""
         path = self.project.queries_dir / "viz" / f"{name}.rq"
-        if about is None:
+        blocks = [b for b in (about, also) if b is not None]
+        if citations:
+            blocks.append(("citation", self.other_graphs()))
+        if not blocks:
             table = run_rq(self.store, path, what="view query")
         else:
-            from kg.catalogue.narrowing import with_values
-
-            result = self.store.query(with_values(read_rq(path, "view query"), about[0], about[1]))
-            if not isinstance(result, Table):
-                raise QueryError(f"{path.name}: the view query must be a select query (rows)")
-            table = result
+            table = self._bound(path, blocks)
         return [tuple(None if v is None else v.value for v in row) for row in table.rows]
+
+    def other_graphs(self) -> list[str]:
+        """The named graphs that are no citation (``queries/viz/other-graphs.rq``), sorted."""
+        if self._others is None:
+            self._others = sorted(g for (g,) in self.rows("other-graphs") if g)
+        return self._others
+
+    def _bound(self, path: Path, blocks: list[tuple[str, list[str]]], bindings: dict[str, Any] | None = None) -> Table:
+        """Run a query file with its ``VALUES ?variable { UNDEF }`` blocks filled and ``bindings`` bound as terms."""
+        from kg.catalogue.narrowing import with_values
+        from kg.queryfiles import read_rq
+
+        text = read_rq(path, "view query")
+        for variable, iris in blocks:
+            text = with_values(text, variable, iris)
+        result = self.store.query(text, bindings)
+        if not isinstance(result, Table):
+            raise QueryError(f"{path.name}: the view query must be a select query (rows)")
+        return result
 
     def focus(self, iris: Iterable[str]) -> None:
         """Read the codes and sources of these things only, bound in the queries, instead of every
@@ -89,6 +126,7 @@ class Reader:
             self._codes, self._sources = defaultdict(list), defaultdict(list)
         assert self._codes is not None and self._sources is not None
         wanted = sorted(set(iris) - self._focused)
+        by_entity: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start:start + _BATCH]
             for entity, code in self.rows("codes", about=("entity", batch)):
@@ -97,12 +135,37 @@ class Reader:
             for entity, _, text in self.rows("sources", about=("entity", batch)):
                 if entity and text and text not in self._sources[entity]:
                     self._sources[entity].append(text)
+            for entity, type_ in self.rows("types", about=("entity", batch)):
+                if entity and type_:
+                    by_entity[entity].add(type_)
+            for lang in LANGS:
+                table = self._bound(self.project.queries_dir / "labels" / "display.rq", [("entity", batch)],
+                                    {"lang": ox.Literal(lang)})
+                ie, il = table.columns.index("entity"), table.columns.index("label")
+                found = self._labels.setdefault(lang, {})
+                for row in table.rows:
+                    named, label = row[ie], row[il]
+                    if named is not None and label is not None:
+                        found[named.value] = (label.value, label.lang or "")
+        if self._types is None:
+            self._types = {}
+        ancestors = self.ancestors() if wanted else {}
+        for entity, types in by_entity.items():
+            self._types[entity] = most_specific(types, ancestors)
         self._focused.update(wanted)
 
     # names -------------------------------------------------------------------------
+    def _display(self, iri: str, lang: str) -> tuple[str, str] | None:
+        """The display label of a thing in ``lang`` (:mod:`kg.labels`): of the things focused on, or of all."""
+        if self._focused is not None:
+            if iri not in self._focused:
+                self.focus([iri])
+            return self._labels.get(lang, {}).get(iri)
+        return read_display_labels(self.store, self.project.queries_dir, lang).get(iri)
+
     def label(self, iri: str, *, with_code: bool = False) -> str:
         """The display label of a thing in the reader's language (:mod:`kg.labels`), else its code."""
-        found = read_display_labels(self.store, self.project.queries_dir, self.lang).get(iri)
+        found = self._display(iri, self.lang)
         code = self.code(iri)
         if found is None:
             return code or local_name(iri)
@@ -126,8 +189,7 @@ class Reader:
 
     def search_text(self, iri: str) -> str:
         """Its code and its display labels in every language, for the page's search box."""
-        names = sorted({found[0] for lang in LANGS
-                        if (found := read_display_labels(self.store, self.project.queries_dir, lang).get(iri))})
+        names = sorted({found[0] for lang in LANGS if (found := self._display(iri, lang))})
         code = self.code(iri)
         return " | ".join(([code] if code else []) + names)
 
@@ -143,20 +205,27 @@ class Reader:
         return self._ancestors
 
     def kind(self, iri: str) -> str | None:
-        """The most specific declared class of a thing (ties: the one with more ancestors, then IRI order)."""
+        """The most specific declared class of a thing (:func:`most_specific`)."""
+        if self._focused is not None and iri not in self._focused:
+            self.focus([iri])
         if self._types is None:
             ancestors = self.ancestors()
             by_entity: dict[str, set[str]] = defaultdict(set)
             for entity, type_ in self.rows("types"):
                 if entity and type_:
                     by_entity[entity].add(type_)
-            chosen: dict[str, str] = {}
-            for entity, types in by_entity.items():
-                specific = [t for t in types if not any(t in ancestors[o] for o in types if o != t)]
-                specific.sort(key=lambda t: (-len(ancestors[t]), t))
-                chosen[entity] = specific[0]
-            self._types = chosen
+            self._types = {entity: most_specific(types, ancestors) for entity, types in by_entity.items()}
         return self._types.get(iri)
+
+    def kind_counts(self) -> Counter[str]:
+        """How many things of the graph have each most specific class (``queries/viz/graph-kinds.rq``):
+        one row per set of classes things have together, not one per thing."""
+        ancestors = self.ancestors()
+        counts: Counter[str] = Counter()
+        for kinds, things in self.rows("graph-kinds"):
+            if kinds and things:
+                counts[most_specific(set(kinds.split(" ")), ancestors)] += int(things)
+        return counts
 
     # sources -----------------------------------------------------------------------
     def _all_sources(self) -> dict[str, list[str]]:
@@ -173,10 +242,6 @@ class Reader:
         if self._focused is not None and iri not in self._focused:
             self.focus([iri])
         return self._all_sources().get(iri, [])
-
-    def described(self) -> list[str]:
-        """Every thing a citation graph says something about (queries/viz/described.rq)."""
-        return sorted({e for (e,) in self.rows("described") if e})
 
     def tooltip(self, iri: str, lines: Iterable[str] = (), *, kind: str | None = None) -> str:
         """Plain text: the name, the type, the given lines, then up to three sources."""
