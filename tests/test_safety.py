@@ -86,9 +86,18 @@ class Listener:
 
 @pytest.fixture()
 def listener() -> Iterator[Listener]:
-    lst = Listener(18120)
-    yield lst
-    lst.close()
+    """A listener on 18120, or on the first free port of ``KG_TEST_PORTS=FIRST-LAST`` (as in
+    test_remote.py, for machines where several people run the tests)."""
+    first, last = (int(n) for n in os.environ.get("KG_TEST_PORTS", "18120-18120").split("-"))
+    for port in range(first, last + 1):
+        try:
+            lst = Listener(port)
+        except OSError:
+            continue
+        yield lst
+        lst.close()
+        return
+    raise RuntimeError(f"no free port in {first}-{last} (KG_TEST_PORTS)")
 
 
 def test_the_listener_does_see_a_service_call(listener: Listener) -> None:
