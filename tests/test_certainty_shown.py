@@ -38,7 +38,6 @@ KEPT = {
 #: questions whose answers draw on uncertain facts without a certainty column (found by the
 #: probe below on 30 Nov 2026; most say 'medium certainty' in their description only)
 NOT_YET_SHOWN = {
-    "issue-overview",
     "members-sharing-interests",
 }
 

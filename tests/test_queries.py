@@ -174,6 +174,14 @@ def test_issue_overview(built_store: Store) -> None:
     assert "Upon request and binding to capable members" in by_relation["proposal element"]
     assert any("Article 20" in (item or "") for item in by_relation["provision"])
     assert "Limited knowledge among enterprises, government players, and regulators" in by_relation["concern"]
+    # certainty: China's element sits in its column by the layout of Table 5 (medium), so do its
+    # sponsorship of INF/ECOM/19 on D.3.1 and the editors' concern links; Indonesia's INF/ECOM/52 is high
+    certainty = {(r["relation"], r["item"], r["detail"]): r["certainty"] for r in rows}
+    assert certainty[("proposal element", "Voluntary support and recommendations", "INF/ECOM/19, column capacity-building")] == "medium"
+    assert certainty[("sponsor", "China", "INF/ECOM/19")] == "medium"
+    assert certainty[("sponsor", "Indonesia", "INF/ECOM/52")] == "high"
+    assert certainty[("sub-issue", "D.3.1 Options for capacity building and technical assistance", None)] == "high"
+    assert {r["certainty"] for r in rows} == {"high", "medium"}
     # the brief's notation A.1.(2) works as well as A.1.2
     brief = ask(built_store, "issue-overview", issue="A.1.(2)")
     assert brief == ask(built_store, "issue-overview", issue="A.1.2")
