@@ -37,9 +37,7 @@ KEPT = {
 }
 #: questions whose answers draw on uncertain facts without a certainty column (found by the
 #: probe below on 30 Nov 2026; most say 'medium certainty' in their description only)
-NOT_YET_SHOWN = {
-    "members-sharing-interests",
-}
+NOT_YET_SHOWN: set[str] = set()
 
 
 #: more values to ask with: memberships of the JSI are partly known from press reports

@@ -157,6 +157,14 @@ def test_members_sharing_interests(built_store: Store) -> None:
     for iso in ("CHL", "COL", "MEX", "PER"):
         assert (iso, "same theme", "Support for MSMEs") in shared
     assert ("BRA", "same theme", "Regulatory cooperation on technical matters") in shared
+    # certainty: JOB/GC/138 and INF/ECOM/85/Rev.3 are co-sponsorships known from press reports
+    # (medium); Table 5's themes are read from its shading (medium); the joint position with Korea is high
+    certainty = {(r["iso"], r["shared_by"], r["what"]): r["certainty"] for r in rows}
+    assert certainty[("CHN", "co-sponsorship", "JOB/GC/138")] == "medium"
+    assert certainty[("AUS", "co-sponsorship", "INF/ECOM/85/Rev.3")] == "medium"
+    assert certainty[("KOR", "joint position", "Korea and Japan: regulatory cooperation and notification procedures")] == "high"
+    assert certainty[("CHL", "same theme", "Support for MSMEs")] == "medium"
+    assert {r["certainty"] for r in rows} == {"high", "medium"}
     civ = {(r["iso"], r["shared_by"]) for r in ask(built_store, "members-sharing-interests", member="Côte d'Ivoire")}
     assert {("IDN", "same theme"), ("IDN", "joint position"), ("IDN", "same column")} <= civ
     assert "CIV" not in {iso for iso, _ in civ}
