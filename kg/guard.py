@@ -40,6 +40,16 @@ nothing required after them (``SERVICESILENT`` is accepted) and no escape proces
    end, the query is refused. Only the prologue (``BASE``/``PREFIX`` declarations) is
    read without that ambiguity, because the grammar allows only IRIs there. The scan has
    a budget of 2 s; past it the query is refused.
+3. The scan reads the text with every code point above U+00FF replaced by a Latin-1
+   representative of its class (same length, ASCII untouched): ``À`` for PN_CHARS_BASE,
+   ``·`` for the rest of PN_CHARS (U+0300–U+036F, U+203F–U+2040), ``×`` for any other. The
+   terminals above tell such a code point from another only by these classes (the string
+   and IRI forms exclude ASCII characters alone), so the folded text has exactly the
+   readings of the original, position for position, and ``service`` at the same places.
+   This lets the patterns use classes over Latin-1, which ``re`` compiles in about 1 ms
+   (the grammar's Unicode classes took 0.02–0.09 s on every such query, issue 11).
+   ``tests/test_guard_reference.py`` checks it against the scanner as first written
+   (every code point; the same verdict on the catalogue, hostile and random texts).
 
 The price of failing closed: the word "service" inside an IRI written in full
 (``<http://x/service>``) is refused; declare a prefix for it in the prologue
@@ -66,39 +76,88 @@ _UPDATES = {"insert", "delete", "load", "clear", "drop", "create", "add", "move"
 #: The query forms that may run.
 QUERY_FORMS = ("select", "ask", "construct", "describe")
 
+#: Only for the message of a refusal, so compiled only then.
+_FULL_IRI_WITH_SERVICE = r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>"
 _REFUSED = "SERVICE (a federated query) is refused: kg answers from the local graph only, offline"
 _WS = " \t\r\n"
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
 _IRIREF = re.compile(r"<[^>]*>")
 _ECHAR = r"""\\[tbnrf"'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+#: PN_CHARS_BASE (SPARQL 1.1 §19.8) as the grammar writes it, read by :func:`_representatives`.
+_BASE_RANGES = (
+    (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x2FF), (0x370, 0x37D), (0x37F, 0x1FFF),
+    (0x200C, 0x200D), (0x2070, 0x218F), (0x2C00, 0x2FEF), (0x3001, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFFD),
+    (0x10000, 0xEFFFF),
 )
-_CHARS = _BASE + "_0-9\u00b7\u0300-\u036f\u203f-\u2040-"
+#: What PN_CHARS adds to PN_CHARS_BASE beyond ASCII: U+00B7, U+0300–U+036F, U+203F–U+2040.
+_EXTRA_RANGES = ((0xB7, 0xB7), (0x300, 0x36F), (0x203F, 0x2040))
+#: The representatives, in Latin-1: of PN_CHARS_BASE, of the rest of PN_CHARS, of neither.
+_IN_BASE, _IN_EXTRA, _IN_NONE = "\u00c0", "\u00b7", "\u00d7"
+# The terminals' classes restricted to Latin-1 (the scanned text is folded onto it first):
+# re compiles a class of code points below 256 as a 256-bit map at once, whereas the grammar's
+# classes, with their BMP ranges, made it fill a map of all 65,536 BMP code points in Python
+# (about 0.06 s for the scanner's patterns).
+_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+_CHARS = _BASE + "_0-9\u00b7\\-"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # In the prologue a prefix name is followed by ':' and then an IRI: a looser pattern is enough.
 _PROLOGUE_PREFIX = re.compile(r"[^\s:<>#]*:")
 
 
+#: How many code points :data:`_REPRESENTATIVES` remembers (a long-lived endpoint worker
+#: must not keep one entry per code point a client ever sent).
+_KEPT = 4096
+
+
+def _in(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= code <= hi for lo, hi in ranges)
+
+
+class _Representatives(dict[int, str]):
+    """For :meth:`str.translate`: each code point above U+00FF to the representative of its
+    class; Latin-1 stays as it is. The first :data:`_KEPT` code points met are remembered."""
+
+    def __missing__(self, code: int) -> str:
+        if code < 0x100:
+            rep = chr(code)
+        elif _in(code, _BASE_RANGES):
+            rep = _IN_BASE
+        elif _in(code, _EXTRA_RANGES):
+            rep = _IN_EXTRA
+        else:
+            rep = _IN_NONE
+        if len(self) < _KEPT:
+            self[code] = rep
+        return rep
+
+
+_REPRESENTATIVES = _Representatives()
+
+
+def _representatives(text: str) -> str:
+    """``text`` with each code point above U+00FF replaced by its class's representative (same
+    length). Each class of the terminals holds a code point if and only if it holds the
+    code point's representative (``tests/test_guard_reference.py`` checks every code point),
+    so the scanner reads both texts alike, position for position."""
+    return text if text.isascii() else text.translate(_REPRESENTATIVES)
+
+
 class _Terminals:
-    """The grammar's terminals with Unicode classes, compiled on first use only (compiling
-    them costs about 0.1 s, which a query without the word "service" never pays)."""
+    """The grammar's terminals over Latin-1 (on a text folded by :func:`_representatives`),
+    compiled on first use only: about 1 ms, which a query without the word "service" never
+    pays (with the grammar's Unicode classes it was about 0.06 s)."""
 
     def __init__(self) -> None:
         self.comment = re.compile(r"#[^\r\n]*")
-        self.full_iri_with_service = re.compile(
-            r"<[a-z][a-z0-9+.-]*:[^<>\"{}|^`\\\s]*service[^<>\"{}|^`\\\s]*>", re.IGNORECASE
-        )
         self.strings = (
             re.compile(r"'''(?:(?:''|')?(?:[^'\\]|" + _ECHAR + r"))*'''"),
             re.compile(r'"""(?:(?:""|")?(?:[^"\\]|' + _ECHAR + r'))*"""'),
             re.compile(r"'(?:[^'\\\n\r]|" + _ECHAR + r")*'"),
             re.compile(r'"(?:[^"\\\n\r]|' + _ECHAR + r')*"'),
         )
-        self.varname = re.compile(f"[{_BASE}_0-9][{_BASE}_0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
+        self.varname = re.compile(f"[{_BASE}_0-9][{_BASE}_0-9\u00b7]*")
         self.pn_prefix = re.compile(f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?")
         self.pn_local = re.compile(f"(?:[{_CHARS}:]|{_PLX})(?:[{_CHARS}:.]|{_PLX})*")
         self.local_first = re.compile(f"[{_BASE}_:0-9]|{_PLX}")
@@ -203,6 +262,7 @@ def _dot_ends(text: str, start: int, end: int) -> list[int]:
 def _may_hold_service(text: str, start: int) -> str | None:
     """Why ``text[start:]`` may hold the keyword: ``"service"`` when some reading starts a
     token with it, ``"unreadable"`` when no reading reaches the end; ``None`` when free of it."""
+    text = _representatives(text)  # same length, and read alike (see there)
     lowered = text.translate(_ASCII_LOWER)  # same length: positions stay aligned with text
     seen = {start}
     todo = [start]
@@ -279,7 +339,7 @@ def check_read_only_query(text: str) -> str:
                 "string?), so it cannot be shown free of SERVICE: refused"
             )
         if why:
-            if _t().full_iri_with_service.search(version):
+            if re.search(_FULL_IRI_WITH_SERVICE, version, re.IGNORECASE):
                 raise QueryError(
                     _REFUSED + "; the word 'service' inside a full IRI <...> cannot be told from the keyword: "
                     "declare a PREFIX for that IRI in the prologue and write it as prefix:name"

@@ -7,8 +7,9 @@ it releases the GIL while it evaluates one, so the thread runs meanwhile (a test
 cross product both while it is counted and while its rows are read). A result larger than
 the size limit is refused while its rows are read, before it fills the memory.
 
-Memory is the process's peak resident set size (``getrusage``), checked every
-:data:`POLL` seconds: a cap of the address space (``RLIMIT_AS``) cannot be used in-process,
+Memory is the process's peak resident set size (read by :mod:`kg.memory`, shared with the
+endpoint's workers), checked every :data:`POLL` seconds: a cap of the address space
+(``RLIMIT_AS``) cannot be used in-process,
 because Rust and RocksDB abort the process when an allocation fails (``SIGABRT``, exit status
 134, no message of ours), and an address-space cap also counts memory that is only reserved
 (RocksDB's threads), so that no query could open the store under a few hundred megabytes.
@@ -25,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from kg.errors import QueryError
+from kg.memory import MemoryCap
 
 __all__ = [
     "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESULT_MB", "DEFAULT_MAX_MEMORY_MB", "POLL", "Watchdog", "query_limited", "LimitExceeded",
@@ -51,23 +53,6 @@ def _set_wakeup_fd(fd: int, *, warn_on_full_buffer: bool = True) -> int:
     except ImportError:  # pragma: no cover - another Python implementation
         from signal import set_wakeup_fd
     return set_wakeup_fd(fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[no-any-return]
-
-
-def _peak_rss_bytes() -> int:
-    """The peak resident set size of this process so far (0 where unknown)."""
-    try:  # Linux: no extension module to load (resource is one)
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) * 1024  # kB
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        from resource import RUSAGE_SELF, getrusage
-    except ImportError:  # pragma: no cover - Windows
-        return 0
-    peak = getrusage(RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
 
 
 class Watchdog:
@@ -119,7 +104,7 @@ class Watchdog:
     def _watch(self, read_fd: int, write_fd: int, deadline: float | None) -> None:
         import time
 
-        limit = int(self.memory_mb * 1048576) if self.memory_mb else None
+        memory = MemoryCap.of_mb(self.memory_mb, peak=True)
         try:
             while True:
                 time.sleep(POLL if deadline is None else min(POLL, max(deadline - time.monotonic(), 0.0)))
@@ -132,7 +117,7 @@ class Watchdog:
                     data = b""
                 if data:  # a signal's number: Ctrl-C (or another signal Python handles)
                     self._end("Error: interrupted", 130)
-                if limit is not None and _peak_rss_bytes() > limit:
+                if memory.exceeded():
                     self._end(
                         f"Error: {self.what} needed more than {self.memory_mb:g} MB of memory and was stopped; "
                         "narrow it or allow more with --max-memory-mb", 1,

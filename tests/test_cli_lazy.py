@@ -81,3 +81,9 @@ def test_a_question_imports_only_what_it_needs(built_dir: Path) -> None:
     assert not modules & never, sorted(modules & never)
     _, verbose = _modules_after("-v", *args)
     assert "logging" in verbose
+
+
+def test_the_catalogue_list_imports_no_terminal_machinery_when_piped() -> None:
+    out, modules = _modules_after("query", "--list")
+    assert "sdt-models-for-concern-category" in out
+    assert not modules & {"shutil", "logging", "tempfile", "rdflib"}, sorted(modules & {"shutil", "logging", "tempfile", "rdflib"})

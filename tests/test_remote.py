@@ -532,6 +532,21 @@ def test_virtuoso_commands(args: tuple[str, ...], virtuoso: str, built_dir: Path
     _cli_same(built_dir, virtuoso, *args)
 
 
+@pytest.mark.parametrize("view", [("graph",), ("issues",), ("coalitions",), ("member", "Côte d'Ivoire")],
+                         ids=["graph", "issues", "coalitions", "member"])
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_views_from_a_server_are_the_views_of_the_built_graph(server: str, view: tuple[str, ...],
+                                                              request: pytest.FixtureRequest,
+                                                              built_dir: Path, tmp_path: Path) -> None:
+    """``kg --store URL viz …`` draws the same page, byte for byte, on both real servers."""
+    url = request.getfixturevalue(server)
+    local, remote = tmp_path / "local.html", tmp_path / "remote.html"
+    assert _kg(built_dir, "viz", *view, "-o", str(local)).exit_code == 0
+    result = _kg(built_dir, "--store", url, "viz", *view, "-o", str(remote))
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
+
+
 def test_virtuoso_push_needs_its_password(virtuoso_server: dict[str, str], built_dir: Path) -> None:
     result = _kg(built_dir, "push", virtuoso_server["store"], "--graph", "graph:iisd-2022-table-4")
     assert result.exit_code == 1

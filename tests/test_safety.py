@@ -86,9 +86,18 @@ class Listener:
 
 @pytest.fixture()
 def listener() -> Iterator[Listener]:
-    lst = Listener(18120)
-    yield lst
-    lst.close()
+    """A listener on 18120, or on the first free port of ``KG_TEST_PORTS=FIRST-LAST`` (as in
+    test_remote.py, for machines where several people run the tests)."""
+    first, last = (int(n) for n in os.environ.get("KG_TEST_PORTS", "18120-18120").split("-"))
+    for port in range(first, last + 1):
+        try:
+            lst = Listener(port)
+        except OSError:
+            continue
+        yield lst
+        lst.close()
+        return
+    raise RuntimeError(f"no free port in {first}-{last} (KG_TEST_PORTS)")
 
 
 def test_the_listener_does_see_a_service_call(listener: Listener) -> None:
@@ -315,6 +324,20 @@ def test_kill_9_while_writing_leaves_an_orphan_that_the_next_build_removes(own_p
     result = kg("build", home=own_project)  # sources unchanged: up to date, and tidied
     assert result.returncode == 0 and "up to date" in result.stderr
     assert not any(n.endswith(".tmp") for n in _stores(build))
+
+
+def test_the_next_build_removes_quads_a_killed_build_spilled(own_project: Path) -> None:
+    """A build killed while its store's quads were spilled to ``build/.store-….nq`` leaves that
+    file; the next build removes it (and nothing else of the build folder)."""
+    build = own_project / "build"
+    assert kg("build", home=own_project).returncode == 0
+    spilled = build / ".store-0123456789abcdef-18ecb9bae08728c5.nq"
+    spilled.write_text("<urn:s> <urn:p> <urn:o> <urn:g> .\n", encoding="utf-8")
+    other = build / ".notes.nq"
+    other.write_text("kept", encoding="utf-8")
+    result = kg("build", home=own_project)  # sources unchanged: up to date, and tidied
+    assert result.returncode == 0 and "up to date" in result.stderr
+    assert not spilled.exists() and other.exists() and _answers(own_project)
 
 
 def test_a_second_build_says_a_build_is_running(own_project: Path) -> None:

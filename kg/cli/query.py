@@ -189,10 +189,11 @@ def _readable_list(queries: Sequence[CatalogueQuery]) -> str:
 
     A required parameter shows as ``-p member="Côte d'Ivoire"``, an optional one in brackets.
     """
-    import shutil
     import textwrap
 
-    width = max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
+    from kg.formats import terminal_width  # shutil (and its compression modules) only on a terminal
+
+    width = max(60, min(100, terminal_width()))
     blocks = []
     for q in queries:
         params = []

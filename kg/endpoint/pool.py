@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import os
 import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+from kg.memory import MemoryCap, resident_bytes
 
 __all__ = ["PoolSettings", "QueryRunner", "Busy", "Failed", "locate_store", "resident_bytes"]
 
@@ -74,15 +75,6 @@ def locate_store(build_dir: Path) -> Path:
     return current_store_path(build_dir).resolve()
 
 
-def resident_bytes() -> int:
-    """This process's resident memory (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 class QueryRunner:
     """One worker's query slot: :meth:`run` answers a job within the limits.
 
@@ -105,7 +97,7 @@ class QueryRunner:
         self._busy = False
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self.retired = False
-        self._memory_cap = resident_bytes() + settings.max_memory_mb * 1024 * 1024 if settings.max_memory_mb else 0
+        self._memory_cap = MemoryCap.beyond_now(settings.max_memory_mb)
 
     async def _acquire(self) -> None:
         if self.retired:
@@ -179,7 +171,7 @@ class QueryRunner:
             self._retire()  # the only way to stop a running query is to stop its process
             future.set_exception(Failed(
                 f"the query ran longer than {self.settings.timeout_s:g} s and was stopped; narrow it or add a LIMIT"))
-        elif self._memory_cap and resident_bytes() > self._memory_cap:
+        elif self._memory_cap.exceeded():
             self._retire()
             future.set_exception(Failed(
                 f"the query was stopped: it needed more than {self.settings.max_memory_mb} MB of memory; "

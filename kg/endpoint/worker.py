@@ -12,7 +12,6 @@ import functools
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -173,17 +172,9 @@ def limit_memory(max_bytes: int) -> None:
     """Let the worker's address space grow by at most ``max_bytes`` beyond what it holds now
     (the store open, the server's threads): a hard stop for what the query slot's watch
     of resident memory cannot catch in time (the process then dies, and is replaced)."""
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return
-    if max_bytes <= 0:
-        return
-    try:
-        held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):  # not Linux: count from nothing
-        held = 0
-    resource.setrlimit(resource.RLIMIT_AS, (held + max_bytes, held + max_bytes))
+    from kg.memory import cap_address_space
+
+    cap_address_space(max_bytes)
 
 
 def watch_parent(parent: int) -> None:

@@ -93,7 +93,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         chosen = {str(c) for c in _OPENING}
     # the classes asked for and every class below them: a thing is drawn when one of its classes is one
     below = sorted(c for c in set(ancestors) | classes | chosen if ({c} | ancestors.get(c, set())) & chosen)
-    ids = {e for e, _ in r.rows("graph-top", about=("type", below))[:MAX_DRAWN] if e}
+    ids = {e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e}
     order = sorted(ids)
     r.focus(order)
     kind_of = {i: r.kind(i) or "" for i in order}
@@ -152,7 +152,7 @@ def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[
     ends: dict[str, set[str]] = defaultdict(set)
     inside = set(drawn)
     for start in range(0, len(drawn), 400):
-        for entity, other in r.rows("graph-neighbours", about=("entity", drawn[start:start + 400])):
+        for entity, other in r.rows("graph-neighbours", about=("entity", drawn[start:start + 400]), citations=True):
             if entity and other and other not in inside:
                 ends[other].add(entity)
     middles = sorted(m for m, found in ends.items() if len(found) >= 2)
@@ -166,7 +166,7 @@ def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[
     via: dict[tuple[str, str], set[str]] = defaultdict(set)
     for start in range(0, len(candidates), 400):
         for middle, touches in r.rows("graph-touches", about=("middle", candidates[start:start + 400]),
-                                      also=("type", below)):
+                                      also=("type", below), citations=True):
             if middle and touches and int(touches) <= _VIA_MAX:
                 for a in ends[middle]:
                     for b in ends[middle]:

@@ -72,6 +72,7 @@ class Reader:
         #: the things whose codes, sources, classes and labels were read alone (:meth:`focus`); None: read them all
         self._focused: set[str] | None = None
         self._labels: dict[str, dict[str, tuple[str, str]]] = {}
+        self._others: list[str] | None = None
 
     def select(self, name: str, **bindings: Any) -> Table:
         """Run ``queries/viz/<name>.rq`` with the given terms bound."""
@@ -83,16 +84,26 @@ class Reader:
         return [{c: _text(v) for c, v in zip(table.columns, row)} for row in table.rows]
 
     def rows(self, name: str, *, about: tuple[str, list[str]] | None = None,
-             also: tuple[str, list[str]] | None = None) -> list[tuple[str | None, ...]]:
+             also: tuple[str, list[str]] | None = None, citations: bool = False) -> list[tuple[str | None, ...]]:
         """The rows of a view query as tuples of text; ``about=(variable, IRIs)`` fills its
         ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`),
-        ``also`` a second one."""
+        ``also`` a second one; ``citations`` fills ``VALUES ?citation`` with the graphs that are no
+        citation (:meth:`other_graphs`), for a ``FILTER NOT EXISTS`` that keeps the citation graphs."""
         path = self.project.queries_dir / "viz" / f"{name}.rq"
-        if about is None:
+        blocks = [b for b in (about, also) if b is not None]
+        if citations:
+            blocks.append(("citation", self.other_graphs()))
+        if not blocks:
             table = run_rq(self.store, path, what="view query")
         else:
-            table = self._bound(path, [about] + ([also] if also else []))
+            table = self._bound(path, blocks)
         return [tuple(None if v is None else v.value for v in row) for row in table.rows]
+
+    def other_graphs(self) -> list[str]:
+        """The named graphs that are no citation (``queries/viz/other-graphs.rq``), sorted."""
+        if self._others is None:
+            self._others = sorted(g for (g,) in self.rows("other-graphs") if g)
+        return self._others
 
     def _bound(self, path: Path, blocks: list[tuple[str, list[str]]], bindings: dict[str, Any] | None = None) -> Table:
         """Run a query file with its ``VALUES ?variable { UNDEF }`` blocks filled and ``bindings`` bound as terms."""
