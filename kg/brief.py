@@ -170,9 +170,9 @@ def _article_20(rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
 
 
 def _partners(store: Any, iri: str, is_group: bool, lang: str, project: Project, top: int) -> list[dict[str, Any]]:
-    from kg.coalitions import build_member_graph, describe_reason, rank_partners
+    from kg.coalitions import describe_reason, member_graph, rank_partners
 
-    graph = build_member_graph(store, lang=lang, project=project)
+    graph = member_graph(store, lang=lang, project=project)  # the arrays, as kg partners reads them: no networkx
     if is_group:
         from kg.coalitions.groups import group_members, rank_group_partners
 

@@ -122,7 +122,7 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
                 "it has one, else in English, else in any language (chosen at build time by kg.labels).",
                 language="en"), graph),
         ]
-        for subject, node, candidates in chosen:
+        for _subject, node, candidates in chosen:
             text, tag = _first(candidates, lang)
             literal = ox.Literal(text, language=tag) if tag else ox.Literal(text)
             out.append(ox.Quad(node, pref, literal, graph))

@@ -279,6 +279,27 @@ class Store:
             raise QueryError("expected a SELECT query")
         return result
 
+    def select_values(self, text: str) -> tuple[list[str], list[tuple[str | None, ...]]]:
+        """Run a SELECT query and give its rows as plain values, without a :class:`Cell` per value.
+
+        Each value is what :attr:`Cell.value` would hold (an IRI, a literal's lexical form, a
+        blank node's id; ``None`` where unbound): for code that reads many rows of IRIs and
+        needs no language or datatype (kg.coalitions reads its queries' rows this way).
+        """
+        check_read_only_query(text)
+        try:
+            result = self._store.query(text, prefixes=iris.PREFIXES, use_default_graph_as_union=True)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError("expected a SELECT query")
+            columns = [v.value for v in result.variables]
+            return columns, [tuple([None if t is None else t.value for t in sol]) for sol in result]
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        except RuntimeError as exc:
+            raise QueryError(f"the query cannot run: {exc}") from exc
+        except OSError as exc:
+            raise self._failure(exc) from exc
+
     def count_graph(self, graph_iri: str) -> int:
         """The number of triples in one named graph."""
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 LOCK = "build.lock"
 _TMP = re.compile(r"store-[0-9a-f-]+\..*\.tmp")
+#: the quads of a store being written, spilled to a file by the build (``.store-….nq``)
+_SPILLED = re.compile(r"\.store-[0-9a-f]{16}(?:-[0-9a-f]+)?\.nq")
 
 
 def _pause(step: str) -> None:
@@ -170,7 +172,8 @@ def switch_current(build_dir: Path, manifest_text: str) -> None:
 
 def remove_old_stores(build_dir: Path, keep: str | None, *, leftovers_only: bool = False) -> list[str]:
     """Remove store folders other than ``keep`` that no reader holds, and leftover
-    temporary folders (call it with the build lock held). Returns the names removed.
+    temporary folders and spilled quad files (call it with the build lock held). Returns the
+    names removed.
 
     With ``leftovers_only``, complete stores are kept (the temporary folders go).
     """
@@ -178,6 +181,10 @@ def remove_old_stores(build_dir: Path, keep: str | None, *, leftovers_only: bool
 
     removed = []
     for path in sorted(build_dir.iterdir()):
+        if _SPILLED.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)  # a store's quads spilled to a file by a build that was killed
+            removed.append(path.name)
+            continue
         if path.name == keep or not path.is_dir() or path.is_symlink():
             continue
         if _TMP.fullmatch(path.name):

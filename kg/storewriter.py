@@ -88,6 +88,12 @@ def split_dump(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES)], lines  # type: ignore[union-attr]
 
 
+#: Files smaller than this (bytes of TriG) are not bulk-loaded on their own: their quads are
+#: gathered into N-Quads files of about this size, one load each (the real graph's 29 files,
+#: each its own load, made the store stage 2.5-3.2 s instead of 1.4 s).
+_SMALL = 1 << 20
+
+
 class StoreWriter:
     """Bulk-loads N-Quads files into a new on-disk store in a background thread, in order.
 
@@ -108,6 +114,7 @@ class StoreWriter:
         self.kept: list[ox.Quad] = []
         self.total = 0
         self._fed = False
+        self._loads = 0
         self._asserted = 0
         self._asserted_graphs: set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = set()
         self._thread: threading.Thread | None = None
@@ -155,10 +162,25 @@ class StoreWriter:
         without blank nodes (bulk-loaded by Oxigraph's own parser, the one that loaded it into the
         working store), or the quads :func:`kg.loading.parse_file` made (added at the end)."""
         self._fed = True
-        if isinstance(source, bytes):
+        if isinstance(source, bytes) and len(source) >= _SMALL:
+            self._loads += 1
             self._enqueue(lambda store: store.bulk_load(source, format=ox.RdfFormat.TRIG))
+        elif isinstance(source, bytes):  # a small file: its quads join others' in one load (each load costs a fixed ~0.1 s)
+            small = self.tmp / "small.nq"
+            with small.open("ab") as out:
+                ox.serialize(ox.parse(source, format=ox.RdfFormat.TRIG), out, ox.RdfFormat.N_QUADS)
+            if small.stat().st_size >= _SMALL:
+                self._load_small()
         else:
             self.kept += source
+
+    def _load_small(self) -> None:
+        """Queue the load of the small files' quads gathered so far."""
+        small = self.tmp / "small.nq"
+        if small.exists():
+            self._loads += 1
+            batch = small.rename(self.tmp / f"small-{self._loads}.nq")
+            self._enqueue_file(batch)
 
     def start(self, work: ox.Store) -> None:
         """The working store just after parsing: what :meth:`feed` got, or (nothing fed) the
@@ -172,10 +194,12 @@ class StoreWriter:
             self.kept += kept
             self._enqueue_file(path)
         else:
-            self._enqueue(lambda store: store.optimize())
+            self._load_small()
+            if self._loads > 1:
+                self._enqueue(lambda store: store.optimize())
 
     def add_derived(self, work: ox.Store) -> bool:
-        """The graphs the stages added to the working store: dump them and queue their load.
+        """The graphs the stages added to the working store: dump them (:meth:`load_derived` loads them).
 
         Returns False when the asserted graphs are not as parsed (the count does not add up):
         the store being loaded is then not the working store's, and the caller writes it another way.
@@ -196,10 +220,16 @@ class StoreWriter:
             return False
         self.kept += kept
         self.total = len(work)
+        return True
+
+    def load_derived(self) -> None:
+        """Queue the load of what :meth:`add_derived` dumped, then the quads with blank nodes, flush
+        and compaction. Call it once the working store is freed: at 300k statements, a loader
+        started beside it took the peak from 553 to 795 MB."""
+        path = self.tmp / "derived.nq"
         if path.exists():
             self._enqueue_file(path)
         self._enqueue(self._seal)
-        return True
 
     def _seal(self, store: ox.Store) -> None:
         """After the loads: the quads with blank nodes, then flush and compact (``optimize``:

@@ -41,7 +41,8 @@ def test_cells_of_every_kind_of_term() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_csv_neutralises_exactly_the_cells_a_spreadsheet_would_run(fmt: str) -> None:
-    rows = [(Cell("literal", v), None, Cell("iri", "http://e/" + str(i))) for i, v in enumerate(RISKY)]
+    rows: list[tuple[Cell | None, ...]] = [(Cell("literal", v), None, Cell("iri", "http://e/" + str(i)))
+                                           for i, v in enumerate(RISKY)]
     out = render_table(Table(["value", "nothing", "iri"], rows), fmt)
     expected = io.StringIO()
     writer = csv.writer(expected, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")

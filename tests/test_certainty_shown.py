@@ -37,17 +37,26 @@ KEPT = {
 }
 #: questions whose answers draw on uncertain facts without a certainty column (found by the
 #: probe below on 30 Nov 2026; most say 'medium certainty' in their description only)
-NOT_YET_SHOWN = {
-    "issue-overview",
-    "members-sharing-interests",
-}
+NOT_YET_SHOWN: set[str] = set()
 
 
-#: more values to ask with: memberships of the JSI are partly known from press reports
+#: more values to ask with, each of which changes the answer in this probe (checked on 30 Nov 2026;
+#: found with SPARQL over the certainty of the graphs that state the facts): members of the JSI
+#: known only from medium-certainty lists or press reports (Benin, Honduras, the United Kingdom);
+#: co-sponsorships known from press reports (China and Japan's JOB/GC/138, Australia's and the
+#: Russian Federation's, the co-convenors' INF/ECOM/62); China's elements, whose column of Table 5
+#: is read from its layout (INF/ECOM/19); issues in the editors' partial trace to INF/ECOM/87
+#: (A.2.3, E.1) or reached through China's column placement (D.1.4). Questions with such a
+#: parameter but no value here (inferred-facts, sdt-models-for-member-concerns) gave the same
+#: rows for every value tried: this probe keeps the inferred graph as built.
 MORE_VALUES: dict[str, list[dict[str, str]]] = {
     "group-members": [{"group": "JSI"}],
-    "groups-of-member": [{"member": "Benin"}],
-    "members-sharing-interests": [{"member": "Benin"}],
+    "groups-of-member": [{"member": "Benin"}, {"member": "Honduras"}, {"member": "United Kingdom"}],
+    "members-sharing-interests": [{"member": "Benin"}, {"member": "China"}, {"member": "Australia"}],
+    "proposals-of-member": [{"member": "China"}, {"member": "Russian Federation"}, {"member": "JSI-CONVENORS"}],
+    "agreement-proposal-outcomes": [{"member": "China"}],
+    "sources-of": [{"entity": "Benin"}, {"entity": "JOB/GC/138"}, {"entity": "INF/ECOM/19"}],
+    "issue-overview": [{"issue": "A.2.3"}, {"issue": "E.1"}, {"issue": "D.1.4"}],
 }
 
 

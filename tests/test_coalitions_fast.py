@@ -221,3 +221,56 @@ def test_report_to_dict_is_dataclasses_asdict(real: Callable[..., nx.Graph]) -> 
 
     report = find_coalitions(real())
     assert report.to_dict() == dataclasses.asdict(report) and report.communities
+
+
+#: issue.rq before the broader issues moved into the code: the join in SPARQL, the reference.
+_ISSUE_JOIN = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX jsi:  <https://w3id.org/jsi-ecom/ontology#>
+SELECT DISTINCT ?holder ?item ?from ?evidence ?citation ?certainty ?topic
+WHERE {
+  { SELECT DISTINCT ?holder ?evidence ?via ?from
+    WHERE { ?evidence jsi:sponsoredBy ?holder .
+            { ?evidence jsi:addressesIssue ?from . BIND (?evidence AS ?via) }
+            UNION { ?evidence jsi:hasElement ?via . ?via jsi:addressesIssue ?from } } }
+  ?from skos:broaderTransitive? ?item .
+  ?holder jsi:hasInterestIn ?item .
+  GRAPH ?citation { { ?evidence jsi:sponsoredBy ?holder } UNION { ?holder jsi:sponsors ?evidence } }
+  FILTER EXISTS { ?citation a jsi:Citation }
+  OPTIONAL { ?citation jsi:certainty ?certainty }
+  OPTIONAL { ?via jsi:inColumn ?topic }
+}"""
+
+
+def _issue_rows_are_the_join(store: Store, project: Project) -> int:
+    from kg.coalitions.rows import issue_rows as _issue_rows
+
+    columns, rows = _issue_rows(store, project.queries_dir / "coalitions")
+    joined = store.select(_ISSUE_JOIN)
+    assert set(columns) == set(joined.columns)
+    order = [joined.columns.index(c) for c in columns]
+    expected = {tuple(None if row[i] is None else row[i].value for i in order) for row in joined.rows}
+    assert set(rows) == expected
+    return len(expected)
+
+
+def test_issue_rows_are_the_sparql_join_on_the_real_graph(built_store: Store, project: Project) -> None:
+    """The interests in issues, broader issues added in the code, are the rows the join in SPARQL gave."""
+    assert _issue_rows_are_the_join(built_store, project) > 50
+
+
+def test_issue_rows_are_the_sparql_join_on_a_fixture(build_fixture_project: Callable[..., tuple[Store, Project]]) -> None:
+    """The same on the made-up miniature of tests/test_coalitions.py, whose issues nest three deep."""
+    store, project = build_fixture_project("coalitions.trig")
+    assert _issue_rows_are_the_join(store, project) > 0
+
+
+def test_unique_ints_is_numpy_unique() -> None:
+    import numpy as np
+
+    from kg.coalitions.pairs import unique_ints
+
+    rng = np.random.default_rng(0)
+    for size in (0, 1, 2, 1000):
+        values = rng.integers(0, 50, size)
+        assert np.array_equal(unique_ints(values), np.unique(values))

@@ -83,7 +83,7 @@ def inferred_types(home: Path, subject: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built copy of the real project."""
     root = tmp_path_factory.mktemp("incremental") / "project"
     for folder in ("ontology", "queries", "graph_data"):
@@ -94,45 +94,45 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_each_change_builds_incrementally_the_bytes_of_a_full_build(project: Path, tmp_path: Path) -> None:
+def test_each_change_builds_incrementally_the_bytes_of_a_full_build(built_copy: Path, tmp_path: Path) -> None:
     afg = "https://w3id.org/jsi-ecom/id/member/AFG"
     developing = "https://w3id.org/jsi-ecom/ontology#DevelopingMember"
-    members = project / "graph_data" / "members.trig"
-    n_files = len(list((project / "graph_data").glob("*.trig")))
-    assert developing in inferred_types(project, afg)
+    members = built_copy / "graph_data" / "members.trig"
+    n_files = len(list((built_copy / "graph_data").glob("*.trig")))
+    assert developing in inferred_types(built_copy, afg)
 
     # 1. edit one file: a fact goes, and the inference it supported with it
     text = members.read_text(encoding="utf-8")
     assert text.count(AFG_LDC) == 1
     members.write_text(text.replace(AFG_LDC, ""), encoding="utf-8")
-    stderr = assert_same_as_full_build(project, tmp_path)
+    stderr = assert_same_as_full_build(built_copy, tmp_path)
     assert f"re-parsed 1 of {n_files} data file(s) (1 changed, 0 added; 0 removed)" in stderr
     assert f"incremental: 1 of {n_files} data file(s) re-parsed" in stderr
     assert "store: the previous store with the difference" in stderr
-    assert developing not in inferred_types(project, afg)
+    assert developing not in inferred_types(built_copy, afg)
 
     # 2. add a file: the statement and its inference come back, in a new graph
-    (project / "graph_data" / "zz-incremental.trig").write_text(ADDED, encoding="utf-8")
-    stderr = assert_same_as_full_build(project, tmp_path)
+    (built_copy / "graph_data" / "zz-incremental.trig").write_text(ADDED, encoding="utf-8")
+    stderr = assert_same_as_full_build(built_copy, tmp_path)
     assert f"re-parsed 1 of {n_files + 1} data file(s) (0 changed, 1 added; 0 removed)" in stderr
-    assert developing in inferred_types(project, afg)
+    assert developing in inferred_types(built_copy, afg)
 
     # 3. remove it again: the graph goes with it
-    (project / "graph_data" / "zz-incremental.trig").unlink()
-    stderr = assert_same_as_full_build(project, tmp_path)
+    (built_copy / "graph_data" / "zz-incremental.trig").unlink()
+    stderr = assert_same_as_full_build(built_copy, tmp_path)
     assert f"re-parsed 0 of {n_files} data file(s) (0 changed, 0 added; 1 removed)" in stderr
-    assert developing not in inferred_types(project, afg)
+    assert developing not in inferred_types(built_copy, afg)
 
     # 4. edit a label: the display labels follow
     assert re.search(r'"Afghanistan"@en', text)
     members.write_text(members.read_text(encoding="utf-8").replace('"Afghanistan"@en', '"Afghanistan (edited)"@en', 1), encoding="utf-8")
-    stderr = assert_same_as_full_build(project, tmp_path)
+    stderr = assert_same_as_full_build(built_copy, tmp_path)
     assert "incremental: 1 of" in stderr
 
 
-def test_a_change_to_the_ontology_or_the_schema_builds_everything(project: Path, tmp_path: Path) -> None:
+def test_a_change_to_the_ontology_or_the_schema_builds_everything(built_copy: Path, tmp_path: Path) -> None:
     own = tmp_path / "own"
-    shutil.copytree(project, own)
+    shutil.copytree(built_copy, own)
     shapes = own / "ontology" / "shapes.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     result = kg("build", home=own)
@@ -148,9 +148,9 @@ def test_a_change_to_the_ontology_or_the_schema_builds_everything(project: Path,
     assert "full build instead: the change touches the schema" in stderr
 
 
-def test_a_killed_incremental_build_loses_nothing(project: Path, tmp_path: Path) -> None:
+def test_a_killed_incremental_build_loses_nothing(built_copy: Path, tmp_path: Path) -> None:
     own = tmp_path / "own"
-    shutil.copytree(project, own)
+    shutil.copytree(built_copy, own)
     (own / "build" / "build.lock").unlink(missing_ok=True)
     before = exported(own)
     (own / "graph_data" / "zz-incremental.trig").write_text(ADDED, encoding="utf-8")
@@ -172,10 +172,10 @@ def test_a_killed_incremental_build_loses_nothing(project: Path, tmp_path: Path)
     assert not any(p.name.endswith(".tmp") for p in (own / "build").iterdir())
 
 
-def test_an_inconsistency_a_change_brings_fails_the_incremental_build_as_a_full_one(project: Path, tmp_path: Path) -> None:
+def test_an_inconsistency_a_change_brings_fails_the_incremental_build_as_a_full_one(built_copy: Path, tmp_path: Path) -> None:
     """The incremental build looks for inconsistencies only around the new statements (kg.incremental._neighbourhood)."""
     own = tmp_path / "own"
-    shutil.copytree(project, own)
+    shutil.copytree(built_copy, own)
     (own / "build" / "build.lock").unlink(missing_ok=True)
     before = exported(own)
     # Angola is a least-developed member, so developing: developed is disjoint with it (cax-dw)
@@ -251,9 +251,9 @@ def test_random_edits_of_a_generated_graph_build_incrementally_as_fully(tmp_path
     assert compared >= 2
 
 
-def test_a_damaged_record_means_a_full_build_said_in_one_line(project: Path, tmp_path: Path) -> None:
+def test_a_damaged_record_means_a_full_build_said_in_one_line(built_copy: Path, tmp_path: Path) -> None:
     own = tmp_path / "own"
-    shutil.copytree(project, own)
+    shutil.copytree(built_copy, own)
     (own / "build" / "build.lock").unlink(missing_ok=True)
     current = next(p for p in (own / "build" / "incremental").iterdir() if p.name.startswith("store-"))
     derived = current / "derived.nt"

@@ -89,3 +89,26 @@ def test_fast_path_errors_name_file_line_and_column(fixture_project) -> None:  #
     (project.data_dir / "default-graph.trig").write_bytes((Path(__file__).parent / "data" / "default-graph.trig").read_bytes())
     with pytest.raises(DataError, match="default-graph.trig: statement .* is outside any named graph"):
         build_graph(project)
+
+
+def test_a_stage_writing_into_an_asserted_graph_still_gets_its_statements_stored(fixture_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The store loaded beside the stages (kg.storewriter) holds the asserted graphs as parsed;
+    when a post-reasoning step writes into one of them, the count check sends the build back to
+    writing the whole working store, and the statement is there (and the store is usable)."""
+    import pyoxigraph as ox
+
+    from kg import iris, pipeline
+    from kg.store import read_manifest
+    from kg.storedir import is_usable
+
+    project = fixture_project("minimal.trig", text={"bnodes.trig": WITH_BLANK_NODES})
+    build_graph(project)
+    clean = _export(project)
+    extra = ox.Quad(ox.NamedNode("http://e/x"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/y"), ox.NamedNode(iris.ONTOLOGY_GRAPH))
+    monkeypatch.setattr(pipeline, "POST_REASONING", [*pipeline.POST_REASONING, lambda work: [extra]])
+    build_graph(project, force=True)
+    assert is_usable(project.build_dir, read_manifest(project.build_dir))
+    written = _export(project)
+    assert b"<http://e/x> <http://e/p> <http://e/y>" in written
+    assert len(written.splitlines()) == len(clean.splitlines()) + 1
+    assert not list(project.build_dir.glob("*.tmp")), "the abandoned folder is removed"

@@ -157,6 +157,14 @@ def test_members_sharing_interests(built_store: Store) -> None:
     for iso in ("CHL", "COL", "MEX", "PER"):
         assert (iso, "same theme", "Support for MSMEs") in shared
     assert ("BRA", "same theme", "Regulatory cooperation on technical matters") in shared
+    # certainty: JOB/GC/138 and INF/ECOM/85/Rev.3 are co-sponsorships known from press reports
+    # (medium); Table 5's themes are read from its shading (medium); the joint position with Korea is high
+    certainty = {(r["iso"], r["shared_by"], r["what"]): r["certainty"] for r in rows}
+    assert certainty[("CHN", "co-sponsorship", "JOB/GC/138")] == "medium"
+    assert certainty[("AUS", "co-sponsorship", "INF/ECOM/85/Rev.3")] == "medium"
+    assert certainty[("KOR", "joint position", "Korea and Japan: regulatory cooperation and notification procedures")] == "high"
+    assert certainty[("CHL", "same theme", "Support for MSMEs")] == "medium"
+    assert {r["certainty"] for r in rows} == {"high", "medium"}
     civ = {(r["iso"], r["shared_by"]) for r in ask(built_store, "members-sharing-interests", member="Côte d'Ivoire")}
     assert {("IDN", "same theme"), ("IDN", "joint position"), ("IDN", "same column")} <= civ
     assert "CIV" not in {iso for iso, _ in civ}
@@ -174,6 +182,14 @@ def test_issue_overview(built_store: Store) -> None:
     assert "Upon request and binding to capable members" in by_relation["proposal element"]
     assert any("Article 20" in (item or "") for item in by_relation["provision"])
     assert "Limited knowledge among enterprises, government players, and regulators" in by_relation["concern"]
+    # certainty: China's element sits in its column by the layout of Table 5 (medium), so do its
+    # sponsorship of INF/ECOM/19 on D.3.1 and the editors' concern links; Indonesia's INF/ECOM/52 is high
+    certainty = {(r["relation"], r["item"], r["detail"]): r["certainty"] for r in rows}
+    assert certainty[("proposal element", "Voluntary support and recommendations", "INF/ECOM/19, column capacity-building")] == "medium"
+    assert certainty[("sponsor", "China", "INF/ECOM/19")] == "medium"
+    assert certainty[("sponsor", "Indonesia", "INF/ECOM/52")] == "high"
+    assert certainty[("sub-issue", "D.3.1 Options for capacity building and technical assistance", None)] == "high"
+    assert {r["certainty"] for r in rows} == {"high", "medium"}
     # the brief's notation A.1.(2) works as well as A.1.2
     brief = ask(built_store, "issue-overview", issue="A.1.(2)")
     assert brief == ask(built_store, "issue-overview", issue="A.1.2")

@@ -46,7 +46,7 @@ def kg(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def safety_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A built fixture project (about 3 s)."""
     root = make_project(tmp_path_factory.mktemp("safety") / "project")
     result = kg("build", home=root)
@@ -110,23 +110,23 @@ def test_the_listener_does_see_a_service_call(listener: Listener) -> None:
     assert listener.connections >= 1
 
 
-def test_kg_sparql_refuses_the_attack_and_connects_nowhere(project: Path, listener: Listener) -> None:
+def test_kg_sparql_refuses_the_attack_and_connects_nowhere(safety_project: Path, listener: Listener) -> None:
     for query in (
         ATTACK.replace("{port}", str(listener.port)),
         f"SELECT * WHERE {{ SERVICESILENT <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}",
         f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ ?s ?p ex:a.b.SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}",
         f"PREFIX service: <http://127.0.0.1:{listener.port}/>\nSELECT * WHERE {{ ?s ?p ?o . service:sparql {{ ?s ?p ?o }} }}",
     ):
-        result = kg("sparql", query, home=project)
+        result = kg("sparql", query, home=safety_project)
         assert result.returncode == 1, (query, result.stdout, result.stderr)
         assert "SERVICE" in result.stderr and "Traceback" not in result.stderr
     time.sleep(0.3)
     assert listener.connections == 0
 
 
-def test_kg_query_refuses_service_in_a_catalogue_file(project: Path, listener: Listener, tmp_path: Path) -> None:
+def test_kg_query_refuses_service_in_a_catalogue_file(safety_project: Path, listener: Listener, tmp_path: Path) -> None:
     home = tmp_path / "crafted"
-    shutil.copytree(project, home, symlinks=True)
+    shutil.copytree(safety_project, home, symlinks=True)
     (home / "queries" / "zz-crafted.rq").write_text(
         "#+ summary: A crafted question that calls a server.\n"
         "#+ column: s | anything\n"
@@ -141,12 +141,12 @@ def test_kg_query_refuses_service_in_a_catalogue_file(project: Path, listener: L
     assert listener.connections == 0
 
 
-def test_from_is_harmless_on_oxigraph_and_refused_on_rdflib(project: Path, listener: Listener) -> None:
+def test_from_is_harmless_on_oxigraph_and_refused_on_rdflib(safety_project: Path, listener: Listener) -> None:
     from kg.rdflib_store import rdflib_store
     from kg.store import open_store
 
     query = f"SELECT * FROM <http://127.0.0.1:{listener.port}/g> FROM NAMED <http://127.0.0.1:{listener.port}/h> WHERE {{ ?s ?p ?o }}"
-    store = open_store(project / "build")
+    store = open_store(safety_project / "build")
     assert sorted(store.query(query).columns) == ["o", "p", "s"]  # type: ignore[union-attr]  # answered from the store
     with pytest.raises(QueryError, match="FROM"):
         rdflib_store(store).query(query)
@@ -200,44 +200,44 @@ def test_every_catalogue_query_passes_the_guard() -> None:
 QUERY = "SELECT ?s WHERE { ?s a jsi:Country } ORDER BY ?s"
 
 
-def test_output_to_dev_null_keeps_the_device(project: Path) -> None:
+def test_output_to_dev_null_keeps_the_device(safety_project: Path) -> None:
     import stat
 
     before = os.stat("/dev/null")
-    result = kg("sparql", QUERY, "-o", "/dev/null", home=project)
+    result = kg("sparql", QUERY, "-o", "/dev/null", home=safety_project)
     assert result.returncode == 0, result.stderr
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
 
 
-def test_output_to_dev_stdout_and_dash_print(project: Path) -> None:
+def test_output_to_dev_stdout_and_dash_print(safety_project: Path) -> None:
     for target in ("/dev/stdout", "-"):
-        result = kg("sparql", QUERY, "-o", target, home=project)
+        result = kg("sparql", QUERY, "-o", target, home=safety_project)
         assert result.returncode == 0, result.stderr
         assert "test/AAA" in result.stdout and "test/BBB" in result.stdout
 
 
-def test_output_to_a_fifo_is_written_in_place(project: Path, tmp_path: Path) -> None:
+def test_output_to_a_fifo_is_written_in_place(safety_project: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[str] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
     reader.start()
-    result = kg("sparql", QUERY, "--format", "csv", "-o", str(fifo), home=project, timeout=60)
+    result = kg("sparql", QUERY, "--format", "csv", "-o", str(fifo), home=safety_project, timeout=60)
     reader.join(timeout=30)
     assert result.returncode == 0, result.stderr
     assert fifo.is_fifo()
     assert received and "test/AAA" in received[0]
 
 
-def test_output_through_a_symlink_replaces_the_target_not_the_link(project: Path, tmp_path: Path) -> None:
+def test_output_through_a_symlink_replaces_the_target_not_the_link(safety_project: Path, tmp_path: Path) -> None:
     target = tmp_path / "data" / "answer.csv"
     target.parent.mkdir()
     target.write_text("old\n", encoding="utf-8")
     target.chmod(0o640)
     link = tmp_path / "link.csv"
     link.symlink_to(target)
-    result = kg("sparql", QUERY, "--format", "csv", "-o", str(link), home=project)
+    result = kg("sparql", QUERY, "--format", "csv", "-o", str(link), home=safety_project)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert "test/AAA" in target.read_text(encoding="utf-8")
@@ -245,12 +245,12 @@ def test_output_through_a_symlink_replaces_the_target_not_the_link(project: Path
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_a_full_disk_is_one_error_line(project: Path) -> None:
+def test_a_full_disk_is_one_error_line(safety_project: Path) -> None:
     with open("/dev/full", "w") as full:
-        result = kg("sparql", QUERY, home=project, stdout=full)
+        result = kg("sparql", QUERY, home=safety_project, stdout=full)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == ["Error: cannot write to standard output: No space left on device"]
-    result = kg("export", "--format", "nt", "-o", "/dev/full", home=project)
+    result = kg("export", "--format", "nt", "-o", "/dev/full", home=safety_project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Error: cannot write '/dev/full'")
 
@@ -277,10 +277,10 @@ def _wait_for(predicate: object, seconds: float = 60) -> None:
 
 
 @pytest.fixture()
-def own_project(project: Path, tmp_path: Path) -> Path:
+def own_project(safety_project: Path, tmp_path: Path) -> Path:
     """A copy of the built fixture project for this test alone (it gets damaged)."""
     root = tmp_path / "own"
-    shutil.copytree(project, root)
+    shutil.copytree(safety_project, root)
     (root / "build" / "build.lock").unlink(missing_ok=True)
     return root
 
@@ -324,6 +324,20 @@ def test_kill_9_while_writing_leaves_an_orphan_that_the_next_build_removes(own_p
     result = kg("build", home=own_project)  # sources unchanged: up to date, and tidied
     assert result.returncode == 0 and "up to date" in result.stderr
     assert not any(n.endswith(".tmp") for n in _stores(build))
+
+
+def test_the_next_build_removes_quads_a_killed_build_spilled(own_project: Path) -> None:
+    """A build killed while its store's quads were spilled to ``build/.store-….nq`` leaves that
+    file; the next build removes it (and nothing else of the build folder)."""
+    build = own_project / "build"
+    assert kg("build", home=own_project).returncode == 0
+    spilled = build / ".store-0123456789abcdef-18ecb9bae08728c5.nq"
+    spilled.write_text("<urn:s> <urn:p> <urn:o> <urn:g> .\n", encoding="utf-8")
+    other = build / ".notes.nq"
+    other.write_text("kept", encoding="utf-8")
+    result = kg("build", home=own_project)  # sources unchanged: up to date, and tidied
+    assert result.returncode == 0 and "up to date" in result.stderr
+    assert not spilled.exists() and other.exists() and _answers(own_project)
 
 
 def test_a_second_build_says_a_build_is_running(own_project: Path) -> None:
@@ -440,9 +454,9 @@ def test_a_read_only_build_folder_is_one_line(own_project: Path) -> None:
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def test_a_cross_product_is_stopped_at_the_time_limit(project: Path) -> None:
+def test_a_cross_product_is_stopped_at_the_time_limit(safety_project: Path) -> None:
     started = time.monotonic()
-    result = kg("sparql", CROSS, "--timeout", "2", home=project, timeout=60)
+    result = kg("sparql", CROSS, "--timeout", "2", home=safety_project, timeout=60)
     elapsed = time.monotonic() - started
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -452,22 +466,22 @@ def test_a_cross_product_is_stopped_at_the_time_limit(project: Path) -> None:
     assert elapsed < 15  # stopped, not run to the end (4.7e12 rows)
 
 
-def test_a_query_is_stopped_at_the_time_limit_while_its_rows_are_read(project: Path) -> None:
+def test_a_query_is_stopped_at_the_time_limit_while_its_rows_are_read(safety_project: Path) -> None:
     """pyoxigraph returns at once and evaluates while the rows are read: the limit holds there too."""
     never = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?a = ?unbound) }"
     started = time.monotonic()
-    result = kg("sparql", never, "--timeout", "1.5", home=project, timeout=60)
+    result = kg("sparql", never, "--timeout", "1.5", home=safety_project, timeout=60)
     assert result.returncode == 1 and time.monotonic() - started < 15
     assert result.stderr.strip().startswith("Error: the query ran longer than 1.5 s and was stopped")
     assert result.stdout == ""
 
 
-def test_ctrl_c_stops_a_running_query_at_once(project: Path) -> None:
+def test_ctrl_c_stops_a_running_query_at_once(safety_project: Path) -> None:
     """The query holds no lock Python needs: Ctrl-C (SIGINT) ends it within the watchdog's poll."""
     import signal
 
     proc = subprocess.Popen([sys.executable, "-m", "kg", "sparql", CROSS, "--timeout", "0"], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "KG_HOME": str(project)})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "KG_HOME": str(safety_project)})
     try:
         time.sleep(3)  # well into the query
         assert proc.poll() is None
@@ -481,24 +495,24 @@ def test_ctrl_c_stops_a_running_query_at_once(project: Path) -> None:
     assert (proc.returncode, err, out) == (130, "Error: interrupted\n", "")
 
 
-def test_a_large_result_is_refused_before_it_fills_the_memory(project: Path) -> None:
-    result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=project, timeout=120)
+def test_a_large_result_is_refused_before_it_fills_the_memory(safety_project: Path) -> None:
+    result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=safety_project, timeout=120)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: the result is larger than 1 MB;") and "--max-result-mb" in result.stderr
-    result = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-result-mb", "1", home=project)
+    result = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-result-mb", "1", home=safety_project)
     assert result.returncode == 0 and "test/AAA" in result.stdout
 
 
-def test_the_memory_cap_stops_a_sorted_cross_product(project: Path) -> None:
+def test_the_memory_cap_stops_a_sorted_cross_product(safety_project: Path) -> None:
     # the same cap leaves room for a query that needs little: the cap is the query's, not the start's
-    small = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-memory-mb", "400", home=project)
+    small = kg("sparql", "SELECT ?s WHERE { ?s a jsi:Country }", "--max-memory-mb", "400", home=safety_project)
     assert small.returncode == 0 and "test/AAA" in small.stdout, small.stderr
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
     result = subprocess.run(  # GNU time is not everywhere: the peak comes from the parent's rusage of its children
         [sys.executable, "-c", "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
          "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)",
          sys.executable, "-m", "kg", "sparql", query, "--max-memory-mb", "400", "--timeout", "120"],
-        text=True, capture_output=True, timeout=180, env={**os.environ, "KG_HOME": str(project)},
+        text=True, capture_output=True, timeout=180, env={**os.environ, "KG_HOME": str(safety_project)},
     )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Error: the query needed more than 400 MB of memory")
@@ -559,9 +573,9 @@ def _bad_data(root: Path, name: str, make: str) -> None:
         ("date", "graph_data/zz.trig:7: 'abc' is not a valid xsd:date (expected YYYY-MM-DD); fix the value"),
     ],
 )
-def test_bad_data_files_are_one_line(project: Path, tmp_path: Path, make: str, expected: str) -> None:
+def test_bad_data_files_are_one_line(safety_project: Path, tmp_path: Path, make: str, expected: str) -> None:
     root = tmp_path / "p"
-    shutil.copytree(project, root, ignore=shutil.ignore_patterns("build"))
+    shutil.copytree(safety_project, root, ignore=shutil.ignore_patterns("build"))
     _bad_data(root, "zz.trig", make)
     for command, code in ((("build",), 1), (("validate",), 2)):
         result = kg(*command, home=root, timeout=300)
@@ -570,14 +584,14 @@ def test_bad_data_files_are_one_line(project: Path, tmp_path: Path, make: str, e
         assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0], (command, lines)
 
 
-def test_bad_bindings_and_query_files_are_usage_errors(project: Path, tmp_path: Path) -> None:
+def test_bad_bindings_and_query_files_are_usage_errors(safety_project: Path, tmp_path: Path) -> None:
     latin = tmp_path / "q.rq"
     latin.write_bytes('SELECT ?x WHERE { ?x rdfs:label "Côte" }'.encode("latin-1"))
     for args in (("sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "-b", "s=<not an iri>"), ("sparql", f"@{latin}")):
-        result = kg(*args, home=project)
+        result = kg(*args, home=safety_project)
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and result.stderr.strip().splitlines()[-1].startswith("Error: ")
-    assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=project).stderr
+    assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=safety_project).stderr
 
 
 #: Every command with bad inputs: (arguments, exit code the README documents, on which build).
@@ -641,14 +655,14 @@ def test_every_command_of_the_help_is_covered() -> None:
     assert listed and set(listed) <= covered, set(listed) - covered
 
 
-def test_every_command_with_bad_inputs_says_one_error_line(project: Path, tmp_path: Path) -> None:
+def test_every_command_with_bad_inputs_says_one_error_line(safety_project: Path, tmp_path: Path) -> None:
     damaged = tmp_path / "damaged"
-    shutil.copytree(project, damaged)
+    shutil.copytree(safety_project, damaged)
     (damaged / "build" / "CURRENT").write_text('{"store": 5}', encoding="utf-8")
     failures = []
     for args, code, where in BAD_INPUTS:
         env = {"KG_BUILD_DIR": str(tmp_path / "empty")} if where == "empty" else {}
-        home = damaged if where == "damaged" else project
+        home = damaged if where == "damaged" else safety_project
         full_env = {**os.environ, "KG_HOME": str(home), **env}
         if where != "empty":
             full_env.pop("KG_BUILD_DIR", None)
@@ -662,14 +676,14 @@ def test_every_command_with_bad_inputs_says_one_error_line(project: Path, tmp_pa
     assert not failures, failures
 
 
-def test_the_endpoint_refuses_the_attack_and_connects_nowhere(project: Path, listener: Listener) -> None:
+def test_the_endpoint_refuses_the_attack_and_connects_nowhere(safety_project: Path, listener: Listener) -> None:
     """The same query posted cross-site to a real 'kg serve' (any Host header): no connection."""
     import urllib.error
     import urllib.parse
     import urllib.request
 
     port = 18121
-    env = {**os.environ, "KG_HOME": str(project)}
+    env = {**os.environ, "KG_HOME": str(safety_project)}
     env.pop("KG_BUILD_DIR", None)
     server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -133,6 +133,16 @@ def test_entity_page_content_negotiation(client: Client) -> None:
     assert client.get("/id/member/NOPE").status_code == 404
 
 
+def test_an_answer_marks_the_rows_that_are_not_certain(client: Client) -> None:
+    """issue-overview on D.3: China's element of INF/ECOM/19 sits in its column by the layout of
+    IISD's Table 5 (medium), which the answer marks; high rows stay plain."""
+    body = client.get("/questions/issue-overview?issue=D.3&run=1").get_data(as_text=True)
+    row = next(r for r in body.split("<tr>") if "Voluntary support and recommendations" in r)
+    assert '<span class="tag cert-medium">medium</span>' in row
+    indonesia = next(r for r in body.split("<tr>") if "INF/ECOM/52, column" in r)
+    assert "cert-" not in indonesia and "<td>high</td>" in indonesia
+
+
 def test_search_did_you_mean_and_downloads(client: Client) -> None:
     body = client.get("/search?q=Keny%20Republik").get_data(as_text=True)
     assert "Did you mean" in body and "Kyrgyz Republic" in body

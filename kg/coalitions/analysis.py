@@ -201,6 +201,10 @@ class Partner:
         return data
 
 
+#: a dataclass → the names of its fields, in order (found once per class)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
     """``dataclasses.asdict`` for these frozen dataclasses, whose leaves are strings, numbers and booleans.
 
@@ -210,8 +214,14 @@ def _plain(value: Any) -> Any:
     >>> _plain(r) == asdict(r)
     True
     """
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind is str or kind is float or kind is int or kind is bool or value is None:
+        return value  # the leaves, most of the calls: no dataclass test for them
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (tuple, list)):
         return type(value)(_plain(v) for v in value)
     if isinstance(value, dict):

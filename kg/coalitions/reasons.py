@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.iris import JSI, compact
-from kg.store import Table
 
 __all__ = ["describe_reason"]
 
@@ -70,13 +69,16 @@ class _Holding:
 class _Names:
     """Display labels (one language, chosen at build time by :mod:`kg.labels`), codes and citation texts."""
 
-    def __init__(self, table: Table, labels: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, table: tuple[list[str], list[tuple[str | None, ...]]],
+                 labels: Mapping[str, tuple[str, str]]) -> None:
         self.labels = {entity: text for entity, (text, _) in labels.items()}
         self.codes: dict[str, str] = {}
         self.citations: dict[str, str] = {}
         self.sources: dict[str, str] = {}
-        cols = {c: i for i, c in enumerate(table.columns)}
-        for row in table.rows:
+        self._label: dict[str, str] = {}
+        columns, values = table
+        cols = {c: i for i, c in enumerate(columns)}
+        for row in values:
             entity = _value(row, cols["entity"])
             if entity is None:
                 continue
@@ -86,7 +88,10 @@ class _Names:
                     found[entity] = value  # the smallest, so that the choice never depends on row order
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or self.codes.get(iri) or compact(iri)
+        found = self._label.get(iri)
+        if found is None:  # kept: a group's name is asked for once per member holding through it
+            found = self._label[iri] = self.labels.get(iri) or self.codes.get(iri) or compact(iri)
+        return found
 
     def member(self, iri: str) -> str:
         return self.label(iri)
@@ -116,11 +121,8 @@ class _Names:
         return code or label or compact(iri)
 
 
-def _value(row: tuple[Any, ...], index: int | None) -> str | None:
-    if index is None:
-        return None
-    cell = row[index]
-    return None if cell is None else str(cell.value)
+def _value(row: tuple[str | None, ...], index: int | None) -> str | None:
+    return None if index is None else row[index]
 
 
 def _what(kind: str, item: str, facet: str, names: _Names) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kg.coalitions.pairs import Ties
+from kg.coalitions.pairs import Ties, unique_ints
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,7 +48,7 @@ class Tied:
             own = ties.own_weight
             keep = weight > 0
             a, b, weight, own = a[keep], b[keep], weight[keep], own[keep]
-            used = np.unique(np.concatenate([a, b]))
+            used = unique_ints(np.concatenate([a, b]))
             renumber = np.full(len(ties.nodes), -1, dtype=np.int64)
             renumber[used] = np.arange(len(used))
             return cls([ties.nodes[i] for i in used.tolist()], renumber[a], renumber[b], weight, own)
@@ -102,6 +102,6 @@ class Tied:
         other = np.concatenate([cb[across], ca[across]])
         found: dict[int, list[int]] = {}
         width = int(community.max()) + 1 if len(community) else 1
-        for code in np.unique(node * width + other).tolist():
+        for code in unique_ints(node * width + other).tolist():
             found.setdefault(code // width, []).append(code % width)
         return found

@@ -10,18 +10,17 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.iris import compact
 from kg.errors import ParameterError, QueryError
 from kg.project import Project, default_project
-from kg.queryfiles import run_rq
 from kg.labels import read_display_labels
 from kg.coalitions import pairs
 from kg.coalitions.graph import MemberGraph
-from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _value, _what, describe_reason
-from kg.store import QueryEngine, Table
+from kg.coalitions.reasons import _CERTAINTY, _Holding, _Names, _what, describe_reason
+from kg.coalitions.rows import Rows, issue_rows as _issue_rows, records as _records, run as _run
+from kg.store import QueryEngine
 
 if TYPE_CHECKING:  # networkx is imported lazily: 'kg query' must not pay for it
     import networkx as nx
@@ -173,10 +172,6 @@ def resolve_on(store: QueryEngine, value: str, *, project: Project | None = None
 # --------------------------------------------------------------------------- reading the graph
 
 
-def _run(store: QueryEngine, queries_dir: Path, name: str) -> Table:
-    return run_rq(store, queries_dir / f"{name}.rq", what="coalition query")
-
-
 def build_member_graph(
     store: QueryEngine,
     *,
@@ -296,9 +291,8 @@ def _build(
     queries_dir = project.queries_dir / "coalitions"
 
     names = _Names(_run(store, queries_dir, "names"), read_display_labels(store, project.queries_dir, lang))
-    members_table = _run(store, queries_dir, "members")
     members: dict[str, tuple[bool, int]] = {}
-    for rec in members_table.records():
+    for rec in _records(_run(store, queries_dir, "members")):
         iri = rec["member"]
         if iri is None:
             continue
@@ -306,14 +300,14 @@ def _build(
         members[iri] = (participant, int(rec.get("proposals") or 0))
 
     group_members: dict[str, dict[str, set[str]]] = {}
-    for rec in _run(store, queries_dir, "memberships").records():
+    for rec in _records(_run(store, queries_dir, "memberships")):
         member, group, citation = rec["member"], rec["group"], rec["citation"]
         if member in members and group is not None:
             group_members.setdefault(group, {}).setdefault(member, set()).add(citation or "")
 
     # issue → itself and every broader issue
     ancestors: dict[str, set[str]] = {}
-    for rec in _run(store, queries_dir, "scheme").records():
+    for rec in _records(_run(store, queries_dir, "scheme")):
         if rec["issue"] is not None and rec["broader"] is not None:
             ancestors.setdefault(rec["issue"], {rec["issue"]}).add(rec["broader"])
 
@@ -322,8 +316,8 @@ def _build(
     for kind in kinds:
         if kind == "group":
             continue
-        table = _run(store, queries_dir, kind)
-        held[kind] = _holdings(table, kind, on, members, group_members, ancestors)
+        rows = _issue_rows(store, queries_dir) if kind == "issue" else _run(store, queries_dir, kind)
+        held[kind] = _holdings(rows, kind, on, members, group_members, ancestors)
     if "group" in kinds:
         held["group"] = {
             (group, ""): {m: _Holding(groups={group}, citations=set(cits)) for m, cits in ms.items()}
@@ -377,7 +371,7 @@ def _build(
 
 
 def _holdings(
-    table: Table,
+    table: Rows,
     kind: str,
     on: str | None,
     members: Mapping[str, tuple[bool, int]],
@@ -389,28 +383,31 @@ def _holdings(
     A row's topics are the issues and columns it is about; an issue brings its broader issues
     (an interest in D.3.1 is about D.3 and D too), and an issue item is about itself.
     """
-    cols = {c: i for i, c in enumerate(table.columns)}
+    columns, values = table
+    cols = {c: i for i, c in enumerate(columns)}
     for needed in ("holder", "item", "citation"):
         if needed not in cols:
             raise QueryError(f"the coalition query {kind}.rq must select ?{needed}")
     rows: dict[tuple[str, str, str, str, str, str], set[str]] = {}
     best: dict[tuple[str, str, str, str, str, str], int] = {}
-    for row in table.rows:
-        holder, item = _value(row, cols["holder"]), _value(row, cols["item"])
+    absent = len(columns)  # a column the query does not select reads the None added at the end of each row
+    i_holder, i_item, i_citation = cols["holder"], cols["item"], cols["citation"]
+    i_facet, i_evidence, i_from, i_certainty, i_topic = (
+        cols.get(c, absent) for c in ("facet", "evidence", "from", "certainty", "topic"))
+    certainty_of = _CERTAINTY.get
+    for values_row in values:
+        row = values_row + (None,)
+        holder, item = row[i_holder], row[i_item]
         if holder is None or item is None:
             continue
-        key = (
-            holder,
-            item,
-            _value(row, cols.get("facet")) or "",
-            _value(row, cols.get("evidence")) or "",
-            _value(row, cols["citation"]) or "",
-            _value(row, cols.get("from")) or "",
-        )
-        certainty = _CERTAINTY.get(_value(row, cols.get("certainty")) or "", 2)
-        best[key] = max(best.get(key, -1), certainty)
-        topics = rows.setdefault(key, set())
-        topic = _value(row, cols.get("topic"))
+        key = (holder, item, row[i_facet] or "", row[i_evidence] or "", row[i_citation] or "", row[i_from] or "")
+        certainty = certainty_of(row[i_certainty] or "", 2)
+        if best.get(key, -1) < certainty:
+            best[key] = certainty
+        topics = rows.get(key)
+        if topics is None:
+            topics = rows[key] = set()
+        topic = row[i_topic]
         if topic is not None:
             topics.update(ancestors.get(topic, (topic,)))
         if kind == "issue":
