@@ -712,6 +712,22 @@ def test_the_endpoint_refuses_the_attack_and_connects_nowhere(safety_project: Pa
         server.wait(timeout=30)
 
 
+def _serving_on(port: int) -> bool:
+    """Whether a process of 'kg serve --port PORT' (the server or one of its workers) is alive."""
+    wanted = ["serve", "--port", str(port)]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            state = next((line for line in (proc / "status").read_text().splitlines() if line.startswith("State:")), "")
+        except OSError:
+            continue
+        if "Z" not in state and any(argv[i:i + 3] == wanted for i in range(len(argv))):
+            return True
+    return False
+
+
 def test_the_endpoint_keeps_answering_across_builds(own_project: Path) -> None:
     """Item 3 with the store lifecycle: 'kg serve' answers after 'kg build --force' replaced the store."""
     import urllib.parse
@@ -742,5 +758,8 @@ def test_the_endpoint_keeps_answering_across_builds(own_project: Path) -> None:
     finally:
         server.kill()
         server.wait(timeout=30)
+    # the pre-forked workers see within a second that their server is gone and exit; until then
+    # they hold the store they read, and a build keeps it (tested above)
+    _wait_for(lambda: not _serving_on(port), 30)
     assert kg("build", "--force", home=own_project).returncode == 0
     assert len(_stores(own_project / "build")) == 1  # once the endpoint is gone, old folders go
