@@ -112,34 +112,18 @@ class Staged:
         store is dumped, then the lines that may hold a blank node (``_:`` anywhere) are moved
         out, a block of 8 MB at a time: most blocks have none and are copied as they are.
         """
+        from kg.storewriter import split_lines
+
         raw = path.with_name(path.name + ".all")
         try:
             self.work.dump(str(raw), ox.RdfFormat.N_QUADS)
-            self.work = ox.Store()
+            self.work = ox.Store()  # freed before the dump is read back
             _release_freed_memory()
-            kept: list[bytes] = []
-            with raw.open("rb") as source, path.open("wb") as out:
-                rest = b""
-                while block := source.read(1 << 23):
-                    block = rest + block
-                    cut = block.rfind(b"\n") + 1
-                    block, rest = block[:cut], block[cut:]
-                    if b"_:" not in block:
-                        out.write(block)
-                        continue
-                    for line in block.splitlines(keepends=True):
-                        if b"_:" in line:
-                            kept.append(line)
-                        else:
-                            out.write(line)
-                if rest:  # a last line without its end of line
-                    if b"_:" in rest:
-                        kept.append(rest)
-                    else:
-                        out.write(rest)
+            path.unlink(missing_ok=True)  # split_lines appends
+            kept, _ = split_lines(raw, path)
         finally:
             raw.unlink(missing_ok=True)
-        return list(ox.parse(b"".join(kept), format=ox.RdfFormat.N_QUADS)) if kept else []
+        return kept
 
 
 def _release_freed_memory() -> None:

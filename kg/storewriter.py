@@ -33,54 +33,65 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 
-__all__ = ["StoreWriter", "split_dump"]
+__all__ = ["StoreWriter", "split_dump", "split_lines"]
 
 
 def split_dump(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -> tuple[list[ox.Quad], int]:
     """Dump ``store`` (or only its ``graph``) to N-Quads at ``path`` (appended to) without the
     lines that may hold a blank node (``_:`` anywhere); return their quads and how many lines
-    went to ``path``.
-
-    The dump is read back 8 MB at a time; most blocks hold no ``_:`` and are copied as they are.
-    One graph is dumped as N-Triples (Oxigraph writes no graph name then) and each line gets
-    the graph's name before its final `` .``: in N-Triples a line break ends a statement and
-    nothing else (those of literals are escaped), and Oxigraph ends each statement with `` .``.
+    went to ``path``. One graph is dumped as N-Triples (Oxigraph writes no graph name then) and
+    each line gets the graph's name (:func:`split_lines`).
     """
-    end = b" .\n"
-    named = b" " + str(graph).encode("utf-8") + end if graph is not None else end
     raw = path.with_name(path.name + ".all")
-    kept: list[bytes] = []
-    lines = 0
     try:
         if graph is None:
             store.dump(str(raw), ox.RdfFormat.N_QUADS)
         else:
             store.dump(str(raw), ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        with raw.open("rb") as source, path.open("ab") as out:
-            rest = b""
-            while block := source.read(1 << 23):
-                block = rest + block
-                cut = block.rfind(b"\n") + 1
-                block, rest = block[:cut], block[cut:]
-                if b"_:" not in block:
-                    out.write(block if graph is None else block.replace(end, named))
-                    lines += block.count(b"\n")
-                    continue
-                for line in block.splitlines(keepends=True):
-                    if b"_:" in line:
-                        kept.append(line)
-                    else:
-                        out.write(line if graph is None else line.replace(end, named))
-                        lines += 1
-            if rest:  # a last line without its end of line (Oxigraph ends each one)
-                line = rest + b"\n"
+        return split_lines(raw, path, graph)
+    finally:
+        raw.unlink(missing_ok=True)
+
+
+def split_lines(raw: Path, path: Path, graph: ox.NamedNode | None = None) -> tuple[list[ox.Quad], int]:
+    """Append the lines of the dump ``raw`` (N-Quads, or N-Triples of ``graph``) to ``path``,
+    except those that may hold a blank node (``_:`` anywhere: a bulk load would rename it);
+    return their quads and how many lines went to ``path``. The one home of reading a dump
+    back for a bulk load: :func:`split_dump` and the full build's spill
+    (:meth:`kg.pipeline.Staged.spill`) use it.
+
+    The dump is read back 8 MB at a time; most blocks hold no ``_:`` and are copied as they are.
+    With ``graph``, each line gets the graph's name before its final `` .``: in N-Triples a line
+    break ends a statement and nothing else (those of literals are escaped), and Oxigraph ends
+    each statement with `` .``.
+    """
+    end = b" .\n"
+    named = b" " + str(graph).encode("utf-8") + end if graph is not None else end
+    kept: list[bytes] = []
+    lines = 0
+    with raw.open("rb") as source, path.open("ab") as out:
+        rest = b""
+        while block := source.read(1 << 23):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            block, rest = block[:cut], block[cut:]
+            if b"_:" not in block:
+                out.write(block if graph is None else block.replace(end, named))
+                lines += block.count(b"\n")
+                continue
+            for line in block.splitlines(keepends=True):
                 if b"_:" in line:
                     kept.append(line)
                 else:
                     out.write(line if graph is None else line.replace(end, named))
                     lines += 1
-    finally:
-        raw.unlink(missing_ok=True)
+        if rest:  # a last line without its end of line (Oxigraph ends each one)
+            line = rest + b"\n"
+            if b"_:" in line:
+                kept.append(line)
+            else:
+                out.write(line if graph is None else line.replace(end, named))
+                lines += 1
     if not kept:
         return [], lines
     if graph is None:
