@@ -55,6 +55,29 @@ def _set_wakeup_fd(fd: int, *, warn_on_full_buffer: bool = True) -> int:
     return set_wakeup_fd(fd, warn_on_full_buffer=warn_on_full_buffer)  # type: ignore[no-any-return]
 
 
+def _hear_interrupts() -> bool:
+    """Let SIGINT reach this process even if it was started with SIGINT ignored (a job started
+    in the background by a non-interactive shell, ``nohup``, some CI runners: Python then
+    installs no handler, and neither Ctrl-C nor ``kill -INT`` would stop a running query, the
+    same reason as in :mod:`kg.web.server`). True when it was ignored (to be restored)."""
+    try:
+        from _signal import SIG_IGN, SIGINT, default_int_handler, getsignal, signal
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import SIG_IGN, SIGINT, default_int_handler, getsignal, signal
+    if getsignal(SIGINT) is not SIG_IGN:
+        return False
+    signal(SIGINT, default_int_handler)
+    return True
+
+
+def _ignore_interrupts() -> None:
+    try:
+        from _signal import SIG_IGN, SIGINT, signal
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import SIG_IGN, SIGINT, signal
+    signal(SIGINT, SIG_IGN)
+
+
 class Watchdog:
     """While inside ``with Watchdog(...)``, the process is ended at a limit or at Ctrl-C.
 
@@ -79,6 +102,7 @@ class Watchdog:
         self._lock = _thread.allocate_lock()
         self._armed = False
         self._previous_wakeup: int | None = None  # set when this watchdog took Python's wake-up fd
+        self._was_ignoring = False  # SIGINT was ignored when the block began (restored after it)
 
     def __enter__(self) -> Watchdog:
         import time
@@ -87,6 +111,7 @@ class Watchdog:
         os.set_blocking(read_fd, False)
         os.set_blocking(write_fd, False)
         if threading.current_thread() is threading.main_thread():  # Ctrl-C: Python's handler also writes to the pipe
+            self._was_ignoring = _hear_interrupts()
             self._previous_wakeup = _set_wakeup_fd(write_fd, warn_on_full_buffer=False)
         self._armed = True
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
@@ -100,6 +125,9 @@ class Watchdog:
             if self._previous_wakeup is not None:
                 _set_wakeup_fd(self._previous_wakeup)
                 self._previous_wakeup = None
+            if self._was_ignoring:
+                _ignore_interrupts()
+                self._was_ignoring = False
 
     def _watch(self, read_fd: int, write_fd: int, deadline: float | None) -> None:
         import time

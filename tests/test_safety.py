@@ -476,12 +476,19 @@ def test_a_query_is_stopped_at_the_time_limit_while_its_rows_are_read(safety_pro
     assert result.stdout == ""
 
 
-def test_ctrl_c_stops_a_running_query_at_once(safety_project: Path) -> None:
-    """The query holds no lock Python needs: Ctrl-C (SIGINT) ends it within the watchdog's poll."""
+@pytest.mark.parametrize("started", ["as from a terminal", "with SIGINT ignored"])
+def test_ctrl_c_stops_a_running_query_at_once(safety_project: Path, started: str) -> None:
+    """The query holds no lock Python needs: Ctrl-C (SIGINT) ends it within the watchdog's poll,
+    also when kg was started with SIGINT ignored (a background job of a non-interactive shell,
+    nohup, a CI runner: the test suite itself may run so, and its children inherit it)."""
     import signal
 
+    def disposition() -> None:  # in the child, before kg starts
+        signal.signal(signal.SIGINT, signal.SIG_IGN if started == "with SIGINT ignored" else signal.SIG_DFL)
+
     proc = subprocess.Popen([sys.executable, "-m", "kg", "sparql", CROSS, "--timeout", "0"], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "KG_HOME": str(safety_project)})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=disposition,
+                            env={**os.environ, "KG_HOME": str(safety_project)})
     try:
         time.sleep(3)  # well into the query
         assert proc.poll() is None
@@ -491,7 +498,7 @@ def test_ctrl_c_stops_a_running_query_at_once(safety_project: Path) -> None:
         assert time.monotonic() - sent < 5
     finally:
         proc.kill()
-        proc.wait()
+        proc.communicate()  # closes the pipes too (else a later test meets their ResourceWarning)
     assert (proc.returncode, err, out) == (130, "Error: interrupted\n", "")
 
 
