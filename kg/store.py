@@ -238,12 +238,8 @@ class Store:
                 use_default_graph_as_union=True,
                 substitutions=subs or None,
             )
-        except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from exc
-        except RuntimeError as exc:
-            raise QueryError(f"the query cannot run: {exc}") from exc
-        except OSError as exc:
-            raise self._failure(exc) from exc
+        except (SyntaxError, RuntimeError, OSError) as exc:
+            raise self._engine_error(exc) from exc
         try:
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
@@ -262,10 +258,16 @@ class Store:
                 if size > max_bytes:
                     raise _too_large(max_bytes)
             return Graph(triples)
-        except OSError as exc:
-            raise self._failure(exc) from exc
-        except RuntimeError as exc:
-            raise QueryError(f"the query cannot run: {exc}") from exc
+        except (RuntimeError, OSError) as exc:
+            raise self._engine_error(exc) from exc
+
+    def _engine_error(self, exc: Exception) -> KGError:
+        """What an error of the engine means for the user: the one mapping for every query path."""
+        if isinstance(exc, SyntaxError):
+            return QueryError(f"invalid SPARQL: {exc}")
+        if isinstance(exc, OSError):
+            return self._failure(exc)
+        return QueryError(f"the query cannot run: {exc}")
 
     def _failure(self, exc: Exception) -> KGError:
         if "corrupt" in str(exc).lower() or "No such file" in str(exc):
@@ -293,12 +295,8 @@ class Store:
                 raise QueryError("expected a SELECT query")
             columns = [v.value for v in result.variables]
             return columns, [tuple([None if t is None else t.value for t in sol]) for sol in result]
-        except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from exc
-        except RuntimeError as exc:
-            raise QueryError(f"the query cannot run: {exc}") from exc
-        except OSError as exc:
-            raise self._failure(exc) from exc
+        except (SyntaxError, RuntimeError, OSError) as exc:
+            raise self._engine_error(exc) from exc
 
     def count_graph(self, graph_iri: str) -> int:
         """The number of triples in one named graph."""
