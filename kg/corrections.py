@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg import iris
 from kg.catalogue import KINDS, normalise, resolve_parameter
-from kg.catalogue.index import name_index
+from kg.catalogue.index import lookup_names, name_index
 from kg.errors import ParameterError
 from kg.labels import display_label
 from kg.project import Project, default_project
@@ -62,16 +62,13 @@ def names_of(store: Any, kind: str, project: Project | None = None) -> list[Name
         cache = {}
     if key in cache:
         return cache[key]
-    result = run_rq(store, project.queries_dir / "lookup" / f"{lookup}.rq", what="lookup query")
-    by_iri: dict[str, Named] = {}
-    ie, iname = result.columns.index("entity"), result.columns.index("name")
-    for row in result.rows:
-        entity, name = row[ie], row[iname]
-        if entity is None or entity.kind != "iri":
-            continue
-        named = by_iri.setdefault(entity.value, Named(entity.value))
-        if name is not None and name.value and (name.value, name.lang) not in named.names:
-            named.names.append((name.value, name.lang))
+    path = project.queries_dir / "lookup" / f"{lookup}.rq"
+    iris_found, rows = lookup_names(run_rq(store, path, what="lookup query"), path, kind)  # in the lookup order
+    by_iri = {iri: Named(iri) for iri in iris_found}
+    for iri, name, lang in rows:
+        named = by_iri[iri]
+        if (name, lang) not in named.names:
+            named.names.append((name, lang))
     found = sorted(by_iri.values(), key=lambda n: n.iri)
     cache[key] = found
     return found

@@ -88,13 +88,16 @@ class RdflibStore:
             Variable name → Oxigraph term, handed to rdflib as ``initBindings``.
         """
         from pyparsing import ParseException
-        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
 
         check_read_only_query(text)
         try:
-            prepared = prepareQuery(text, initNs=iris.PREFIXES)
+            tree = parseQuery(text)
+            prepared = translateQuery(tree, initNs=iris.PREFIXES)
         except ParseException as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
+        _repair_empty_values(tree, prepared.algebra)
         if prepared.algebra.get("datasetClause"):
             # rdflib would fetch each FROM / FROM NAMED graph from the web (Oxigraph does not).
             raise QueryError("FROM and FROM NAMED are refused on the rdflib engine: it would fetch those graphs from the web")
@@ -157,6 +160,41 @@ class RdflibStore:
 
 
 _DEFAULT = "urn:x-rdflib:default"
+
+
+def _nodes(tree: Any) -> Iterable[Any]:
+    """Every node of an rdflib parse tree or algebra (``CompValue`` dicts, lists, tuples, parse results)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(dict.values(node))
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(node)
+
+
+def _repair_empty_values(tree: Any, algebra: Any) -> None:
+    """Make rdflib evaluate ``VALUES ?x { }`` as SPARQL 1.1 §10.2 and §18.2.4.3 say: no solutions.
+
+    rdflib 7 (``translateValues`` in ``rdflib.plugins.sparql.algebra``) translates a data
+    block with no rows into a bare list instead of a ``values`` node, and its evaluator then
+    fails on any query that holds one (``'list' object has no attribute 'name'``).
+    :mod:`kg.catalogue.narrowing` writes such a block when no name contains the searched
+    text. The list is replaced by the empty ``values`` node it stands for, in place. A block
+    with no variables (``VALUES () { () }``, one empty solution) becomes the same bare list
+    in rdflib, so a query that holds one is left as it is: rdflib refuses it, as before.
+    """
+    from rdflib.plugins.sparql.algebra import Values
+
+    if any(n.name in ("InlineData", "ValuesClause") and not dict.get(n, "var") for n in _nodes(tree)):
+        return
+    for node in _nodes(algebra):
+        if node.name == "ToMultiSet" and isinstance(dict.get(node, "p"), list):
+            node["p"] = Values([])
 
 
 def _load(quads: Iterable[ox.Quad]) -> rdflib.Dataset:
