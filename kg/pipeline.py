@@ -182,6 +182,8 @@ def may_have_blank_nodes(data: bytes) -> bool:
     >>> may_have_blank_nodes(b'<http://e/a> <http://e/p> [ <http://e/q> 1 ] .')
     True
     """
+    if b"_:" not in data and b"[" not in data and b"(" not in data:
+        return False  # none anywhere (three byte searches; the scan below took 0.17 s for 12 MB)
     rest = _INERT.sub(b"", data)
     return b"_:" in rest or b"[" in rest or b"(" in rest
 

@@ -109,3 +109,24 @@ def test_split_dump_names_the_graph_of_each_statement_and_keeps_blank_nodes_apar
     assert set(ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS)) | set(kept) == set(quads)
     kept_all, lines_all = split_dump(store, tmp_path / "all.nq")
     assert lines_all == 4 and set(ox.parse((tmp_path / "all.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)) | set(kept_all) == set(quads)
+
+
+def test_a_name_index_file_has_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Same input, same bytes: the words of each name went into the index in set order, which
+    changes with Python's hash seed (PYTHONHASHSEED), so two builds wrote different files."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from kg.catalogue.index import NameIndex\n"
+        "rows = [(f'http://e/{i}', f'Name {i} of the {i % 7} kind, République {i % 3}', 'en' if i % 2 else None) for i in range(300)]\n"
+        "NameIndex.from_rows(rows, Path(sys.argv[1]))\n"
+    )
+    digests = set()
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"index-{seed}.sqlite"
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=60)
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert len(digests) == 1
