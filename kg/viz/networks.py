@@ -148,7 +148,16 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
 
 def _most_linked(r: Reader, below: list[str]) -> set[str]:
     """The :data:`MAX_DRAWN` things of these classes the citation graphs link to the most things, ties by IRI
-    (``graph-top.rq``); when fewer are linked, the first things linked to nothing, by IRI (``graph-things.rq``)."""
+    (``graph-top.rq``); when fewer are linked, the first things linked to nothing, by IRI (``graph-things.rq``).
+
+    The things are joined with the topmost of the classes only when those have the same things as all
+    of them (``graph-typed.rq``: the graph states the superclasses, as the build's reasoning does), so
+    that each thing comes once rather than once per class it has."""
+    ancestors = r.ancestors()
+    inside = set(below)
+    top = [c for c in below if not (ancestors.get(c, set()) - {c}) & inside]
+    if top != below and _typed(r, top) == _typed(r, below):
+        below = top
     linked = [e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e]
     ids = set(linked)
     if len(ids) < MAX_DRAWN:
@@ -157,15 +166,20 @@ def _most_linked(r: Reader, below: list[str]) -> set[str]:
     return ids
 
 
+def _typed(r: Reader, classes: list[str]) -> int:
+    """How many things have one of these classes (``graph-typed.rq``)."""
+    return sum(int(n) for (n,) in r.rows("graph-typed", about=("type", classes)) if n)
+
+
 def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
     """Pairs of drawn things linked through one thing not drawn, of none of the classes drawn, that links few
     things of them (at most :data:`_VIA_MAX`), with those things; pairs linked directly are left out."""
     ends: dict[str, set[str]] = defaultdict(set)
     inside = set(drawn)
-    for start in range(0, len(drawn), 400):
-        for entity, other in r.rows("graph-neighbours", about=("entity", drawn[start:start + 400]), citations=True):
-            if entity and other and other not in inside:
-                ends[other].add(entity)
+    # all at once: a thing links two drawn things however they would be split (MAX_DRAWN of them at most)
+    for other, found in r.rows("graph-neighbours", about=("entity", drawn), citations=True):
+        if other and found and other not in inside:
+            ends[other].update(found.split(" "))
     middles = sorted(m for m, found in ends.items() if len(found) >= 2)
     kinds_below = set(below)
     typed: set[str] = set()
