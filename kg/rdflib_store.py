@@ -127,6 +127,16 @@ class RdflibStore:
     #: Run a SELECT query; anything else is an error (the same method as the Oxigraph store's).
     select = Store.select
 
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs that hold statements, sorted."""
+        from rdflib import URIRef
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|contexts) is deprecated",
+                                    category=DeprecationWarning)
+            return sorted({str(g.identifier) for g in self._dataset.contexts()
+                           if isinstance(g.identifier, URIRef) and str(g.identifier) != _DEFAULT and len(g)})
+
     def count_graph(self, graph_iri: str) -> int:
         """The number of triples in one named graph."""
         from rdflib import URIRef

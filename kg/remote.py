@@ -218,6 +218,10 @@ class RemoteStore:
             self._union = bool(self._graphs) and parts.get(UNION_GRAPH) == set(self._graphs)
         return self._graphs
 
+    def named_graphs(self) -> list[str]:
+        """The named graphs of the dataset queried (those :meth:`graphs` lists), sorted."""
+        return list(self.graphs())
+
     def _dataset(self, named: bool = True) -> list[tuple[str, str]]:
         graphs = self.graphs()
         default = [UNION_GRAPH] if self._union else graphs

@@ -177,6 +177,10 @@ class QueryEngine(Protocol):
         """The number of triples in one named graph."""
         ...
 
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs of the dataset queried, sorted."""
+        ...
+
     def quads(self, *, asserted_only: bool = False) -> Iterable[ox.Quad]:
         """Every statement as an Oxigraph quad, optionally without the inferred graph."""
         ...
@@ -297,6 +301,10 @@ class Store:
             return columns, [tuple([None if t is None else t.value for t in sol]) for sol in result]
         except (SyntaxError, RuntimeError, OSError) as exc:
             raise self._engine_error(exc) from exc
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted (from the store's own list: no query)."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def count_graph(self, graph_iri: str) -> int:
         """The number of triples in one named graph."""

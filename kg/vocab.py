@@ -112,6 +112,7 @@ class JSI(DefinedNamespace):
     assessedCategory: URIRef
     assessedModel: URIRef
     certainty: URIRef
+    certaintyKey: URIRef
     certaintyNote: URIRef
     changePercent: URIRef
     citesDocument: URIRef

@@ -104,3 +104,20 @@ def test_an_answer_that_uses_an_uncertain_fact_shows_it(query: CatalogueQuery, b
     elif uses_uncertain:
         assert shows_certainty(query), (
             f"{query.name} answers from less-than-high-certainty facts but has no certainty column")
+
+
+def test_the_certainty_key_is_the_rank_and_the_code(built_store: Store) -> None:
+    """``jsi:certaintyKey``, stated once on each certainty of the ontology and read by every
+    question that takes the least or best certainty of a row's sources (MIN/MAX, then the code
+    after the first character), is the rank followed by the code, and sorts as the ranks do."""
+    rows = built_store.query(f"""
+        SELECT ?c ?rank ?code (COUNT(?key) AS ?keys) (SAMPLE(?key) AS ?one_key) WHERE {{
+          ?c a <{JSI}Certainty> ; <{JSI}rank> ?rank ; <{JSI}code> ?code .
+          OPTIONAL {{ ?c <{JSI}certaintyKey> ?key }}
+        }} GROUP BY ?c ?rank ?code""").rows  # type: ignore[union-attr]
+    assert len(rows) == 3
+    for certainty, rank, code, keys, key in rows:
+        assert keys.value == "1" and key.value == f"{rank.value}{code.value}", certainty.value
+        assert key.datatype == "http://www.w3.org/2001/XMLSchema#string"
+    by_rank = sorted(rows, key=lambda row: int(row[1].value))
+    assert [row[4].value for row in by_rank] == sorted(row[4].value for row in rows) == ["0low", "1medium", "2high"]

@@ -502,6 +502,47 @@ def test_ctrl_c_stops_a_running_query_at_once(safety_project: Path, started: str
     assert (proc.returncode, err, out) == (130, "Error: interrupted\n", "")
 
 
+#: Runs kg as ``python -m kg`` with a real SIGINT sent to itself at the moment a module starts
+#: to load (an import hook is the clock: the same moment on every machine).
+INTERRUPT_AT_IMPORT = """
+import os, runpy, signal, sys
+at = sys.argv.pop(1)
+class InterruptAt:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == at:
+            sys.meta_path.remove(InterruptAt)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, InterruptAt)
+runpy.run_module("kg", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize(("at", "args"), [
+    ("click", ("--version",)),  # kg.cli is still loading (Python's handler: a traceback)
+    ("kg.cli.graph", ("build",)),  # click finds the command (click: "Aborted!", exit 1)
+    ("kg.build", ("build",)),  # the command has begun, nothing is written yet
+    ("kg.limits", ("sparql", "SELECT * WHERE { ?s ?p ?o }")),  # before the watchdog is armed
+])
+def test_ctrl_c_at_the_start_of_a_command_is_one_line_and_130(safety_project: Path, at: str, args: tuple[str, ...]) -> None:
+    """A Ctrl-C in the first moments of a command ends it as a later one does: one line, exit 130."""
+    result = subprocess.run([sys.executable, "-c", INTERRUPT_AT_IMPORT, at, *args], text=True, capture_output=True,
+                            env={**os.environ, "KG_HOME": str(safety_project)}, timeout=120)
+    assert (result.returncode, result.stderr, result.stdout) == (130, "Error: interrupted\n", "")
+    assert kg("sparql", "ASK { ?s a jsi:Country }", home=safety_project).returncode == 0  # nothing was lost
+
+
+def test_a_start_with_sigint_ignored_keeps_ignoring_it(safety_project: Path) -> None:
+    """kg leaves an inherited ignore of SIGINT alone while it starts (kg.limits hears Ctrl-C in a query)."""
+    import signal
+
+    result = subprocess.run([sys.executable, "-c", INTERRUPT_AT_IMPORT, "click", "--version"], text=True,
+                            capture_output=True, timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("kg, version ")
+
+
 def test_a_large_result_is_refused_before_it_fills_the_memory(safety_project: Path) -> None:
     result = kg("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--max-result-mb", "1", home=safety_project, timeout=120)
     assert result.returncode == 1

@@ -703,3 +703,37 @@ def test_graph_view_draws_what_a_walk_over_the_whole_graph_ranks_first(built_sto
     assert Reader(built_store, project, "en").kind_counts() == expected
     text = (project.queries_dir / "viz" / "graph-top.rq").read_text(encoding="utf-8")
     assert f"LIMIT {MAX_DRAWN}\n" in text, "the query cuts where the view does"
+
+
+def test_the_graphs_left_out_of_the_graph_view_are_those_that_are_no_citation(built_store: Store, project: Project) -> None:
+    """graph-top.rq, graph-neighbours.rq and graph-touches.rq leave out the named graphs that are no
+    citation: the store's list of graphs less citation-graphs.rq (for Virtuoso, which finds no graph
+    with ``GRAPH ?g { }``) is what ``GRAPH ?g { }`` less ``?g a jsi:Citation`` gives, on Oxigraph and on
+    the rdflib referee: what reasoning added, the ontology and the display labels, nothing else."""
+    from kg import iris
+    from kg.rdflib_store import rdflib_store
+    from kg.viz.reader import Reader
+
+    others = Reader(built_store, project, "en").other_graphs()
+    query = "SELECT ?g WHERE { GRAPH ?g { } FILTER NOT EXISTS { ?g a jsi:Citation } } ORDER BY ?g"
+    assert others == built_store.select(query).column("g")
+    assert set(others) == {iris.INFERRED_GRAPH, iris.ONTOLOGY_GRAPH} | {iris.LABELS_GRAPH + lang for lang in ("en", "es", "fr")}
+    referee = rdflib_store(built_store)
+    assert referee.named_graphs() == built_store.named_graphs()
+    assert Reader(referee, project, "en").other_graphs() == others  # type: ignore[arg-type]
+
+
+def test_a_not_in_list_is_filled_with_terms_not_text() -> None:
+    """with_list writes the IRIs into ``?v NOT IN (…)`` with Oxigraph's serialiser; an IRI that holds
+    the word "service" goes through a PREFIX (kg.guard), and with no IRI the list written stays
+    (``NOT IN ()`` keeps no row on Oxigraph 0.5, every row on Virtuoso)."""
+    import pyoxigraph as ox
+
+    from kg.catalogue.narrowing import with_list
+
+    text = "SELECT ?g WHERE { VALUES ?g { <urn:a> <urn:b> <urn:c> } FILTER (?g NOT IN (<urn:x>)) }"
+    assert with_list(text, "g", []) == text
+    filled = with_list(text, "g", ["urn:a", "urn:service:b", "urn:b"])
+    assert "<urn:a>, kgmatch" in filled and "service" not in filled.split("WHERE")[1]
+    assert [s["g"].value for s in ox.Store().query(filled)] == ["urn:c"]  # type: ignore[index]
+    assert with_list("SELECT * WHERE { ?s ?p ?o FILTER (?o IN (1)) }", "g", ["urn:a"]).endswith("(?o IN (1)) }")

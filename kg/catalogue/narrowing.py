@@ -31,7 +31,7 @@ from kg.catalogue.headers import KINDS, CatalogueQuery
 from kg.errors import QueryError
 from kg.project import Project, default_project
 
-__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values"]
+__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values", "with_list"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,48 @@ def with_values(text: str, variable: str, iris: list[str]) -> str:
     return "".join(parts)
 
 
+def with_list(text: str, variable: str, iris: list[str]) -> str:
+    """``text`` with the list of every ``?variable NOT IN (…)`` or ``?variable IN (…)`` holding these IRIs.
+
+    The IRIs are written by Oxigraph's serialiser, as in :func:`with_values`; with none, the
+    list written in the query stays (``NOT IN ()`` keeps no row on Oxigraph 0.5 and every row on
+    Virtuoso: SPARQL 1.1 §17.4.1.9 says every row). For a test of a few terms where
+    ``FILTER NOT EXISTS { VALUES … }`` is refused by Virtuoso 7.2.5 (error SP031).
+
+    Examples
+    --------
+    >>> with_list("SELECT ?g WHERE { GRAPH ?g { } FILTER (?g NOT IN (<urn:x>)) }", "g", ["urn:a", "urn:b"])
+    'SELECT ?g WHERE { GRAPH ?g { } FILTER (?g NOT IN (<urn:a>, <urn:b>)) }'
+    """
+    if not iris:
+        return text
+    prologue, things = _written(iris, text, ", ")
+    parts, last = [prologue], 0
+    for start, end in _list_blocks(text, variable):
+        parts += [text[last:start], things]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _list_blocks(text: str, variable: str) -> tuple[tuple[int, int], ...]:
+    """Where the inside of the list of each ``?variable [NOT] IN (…)`` is (start, end)."""
+    from kg.prebind import tokenize
+
+    tokens = [t for t in tokenize(text) if t.kind not in ("space", "comment")]
+    found = []
+    for i, token in enumerate(tokens):
+        if token.kind != "var" or token.text[1:] != variable:
+            continue
+        j = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].keyword == "NOT")
+        if j + 1 < len(tokens) and tokens[j].keyword == "IN" and tokens[j + 1].text == "(":
+            close = next((k for k in range(j + 2, len(tokens)) if tokens[k].text == ")"), None)
+            if close is not None:
+                found.append((tokens[j + 1].start + 1, tokens[close].start))
+    return tuple(found)
+
+
 @functools.lru_cache(maxsize=256)
 def _declared(text: str) -> frozenset[str]:
     """The prefixes a query declares itself (the text of a file: kept per text)."""
@@ -130,7 +172,7 @@ def _declared(text: str) -> frozenset[str]:
     return frozenset(declared_prefixes(tokenize(text)))
 
 
-def _written(found: list[str], text: str) -> tuple[str, str]:
+def _written(found: list[str], text: str, separator: str = " ") -> tuple[str, str]:
     """The IRIs as SPARQL terms, and PREFIX lines to put before the query.
 
     An IRI holding the word "service" is written through a prefix declared for it alone
@@ -150,4 +192,4 @@ def _written(found: list[str], text: str) -> tuple[str, str]:
             lines.append(f"PREFIX kgmatch{number}: {written}\n")
             written = f"kgmatch{number}:"
         terms.append(written)
-    return "".join(lines), " ".join(terms)
+    return "".join(lines), separator.join(terms)

@@ -12,9 +12,43 @@ only when that command runs; ``kg --help`` shows the short help kept in :data:`L
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import click
+
+def _stop_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C while ``kg`` is still importing: one line and exit code 130, as later (nothing is written yet)."""
+    import os
+
+    os.write(2, b"Error: interrupted\n")
+    raise SystemExit(130)
+
+
+def _started_as_kg() -> bool:
+    """True in the ``kg`` command's own process (its console script, or ``python -m kg``)."""
+    started = sys.modules.get("__main__")
+    spec = getattr(started, "__spec__", None)
+    if spec is not None and spec.name == "kg.__main__":
+        return True
+    return (getattr(started, "__file__", None) or "").replace("\\", "/").rsplit("/", 1)[-1] in ("kg", "kg.exe", "kg-script.py")
+
+
+def _guard_the_start() -> None:
+    """Until :func:`main` runs, a Ctrl-C ends ``kg`` with one line (Python's handler would print a
+    traceback from within an import). Only in the ``kg`` process, and only where Python's own
+    handler is set: a process started with SIGINT ignored keeps ignoring it (see kg.limits)."""
+    try:
+        from _signal import SIGINT, default_int_handler, getsignal, signal
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import SIGINT, default_int_handler, getsignal, signal
+    if _started_as_kg() and getsignal(SIGINT) is default_int_handler:
+        signal(SIGINT, _stop_while_starting)
+
+
+_guard_the_start()
+
+from pathlib import Path  # noqa: E402 - after the guard: a Ctrl-C while these load is one line too
+from typing import Any  # noqa: E402
+
+import click  # noqa: E402
 
 from kg import __version__
 from kg.cli._common import Context
@@ -48,8 +82,32 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 UNLOGGED_COMMANDS = frozenset({"sparql", "query"})
 
 
+def _interrupted() -> SystemExit:
+    """What a Ctrl-C that no command handled ends in: one line and exit code 130 (128 + SIGINT),
+    the same as a query stopped by :class:`kg.limits.Watchdog`."""
+    click.echo("Error: interrupted", err=True)
+    return SystemExit(130)
+
+
 class LazyGroup(click.Group):
-    """A click group that imports a command's module only when the command is called."""
+    """A click group that imports a command's module only when the command is called.
+
+    A Ctrl-C (KeyboardInterrupt) that the command did not handle ends in :func:`_interrupted`:
+    click would print "Aborted!" and exit with 1.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
@@ -149,14 +207,19 @@ def main() -> None:
 
         silence_stdout()
 
+    try:
+        from _signal import SIGINT, default_int_handler, getsignal, signal
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import SIGINT, default_int_handler, getsignal, signal
     code: int | str | None = 0
     try:
+        if getsignal(SIGINT) is _stop_while_starting:  # from here a Ctrl-C is a KeyboardInterrupt again
+            signal(SIGINT, default_int_handler)
         cli(prog_name="kg")
     except SystemExit as exc:
         code = exc.code
     except KeyboardInterrupt:
-        click.echo("Error: interrupted", err=True)
-        code = 130
+        code = _interrupted().code
     except BrokenPipeError:
         silence_stdout()
         code = 1

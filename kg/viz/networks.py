@@ -93,7 +93,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         chosen = {str(c) for c in _OPENING}
     # the classes asked for and every class below them: a thing is drawn when one of its classes is one
     below = sorted(c for c in set(ancestors) | classes | chosen if ({c} | ancestors.get(c, set())) & chosen)
-    ids = {e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e}
+    ids = _most_linked(r, below)
     order = sorted(ids)
     r.focus(order)
     kind_of = {i: r.kind(i) or "" for i in order}
@@ -144,6 +144,17 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
     description = w["desc_graph"] + " " + _left_out(r, left, len(ids))
     return Drawing("graph", r.lang, title, description, nodes, edges,
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
+
+
+def _most_linked(r: Reader, below: list[str]) -> set[str]:
+    """The :data:`MAX_DRAWN` things of these classes the citation graphs link to the most things, ties by IRI
+    (``graph-top.rq``); when fewer are linked, the first things linked to nothing, by IRI (``graph-things.rq``)."""
+    linked = [e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e]
+    ids = set(linked)
+    if len(ids) < MAX_DRAWN:
+        unlinked = [e for (e,) in r.rows("graph-things", about=("type", below)) if e and e not in ids]
+        ids.update(unlinked[:MAX_DRAWN - len(ids)])
+    return ids
 
 
 def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:

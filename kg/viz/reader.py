@@ -8,7 +8,7 @@ describe it are looked up once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,32 +87,36 @@ class Reader:
              also: tuple[str, list[str]] | None = None, citations: bool = False) -> list[tuple[str | None, ...]]:
         """The rows of a view query as tuples of text; ``about=(variable, IRIs)`` fills its
         ``VALUES ?variable { UNDEF }`` block with those things (:func:`kg.catalogue.narrowing.with_values`),
-        ``also`` a second one; ``citations`` fills ``VALUES ?citation`` with the graphs that are no
-        citation (:meth:`other_graphs`), for a ``FILTER NOT EXISTS`` that keeps the citation graphs."""
+        ``also`` a second one; ``citations`` fills the list of ``?citation NOT IN (…)`` with the graphs
+        that are no citation (:meth:`other_graphs`, :func:`kg.catalogue.narrowing.with_list`)."""
         path = self.project.queries_dir / "viz" / f"{name}.rq"
         blocks = [b for b in (about, also) if b is not None]
-        if citations:
-            blocks.append(("citation", self.other_graphs()))
-        if not blocks:
+        if not blocks and not citations:
             table = run_rq(self.store, path, what="view query")
         else:
-            table = self._bound(path, blocks)
+            table = self._bound(path, blocks, lists=[("citation", self.other_graphs())] if citations else [])
         return [tuple(None if v is None else v.value for v in row) for row in table.rows]
 
     def other_graphs(self) -> list[str]:
-        """The named graphs that are no citation (``queries/viz/other-graphs.rq``), sorted."""
+        """The named graphs that are no citation, sorted: the store's named graphs less those of
+        ``queries/viz/citation-graphs.rq`` (what reasoning added, the ontology, the display labels)."""
         if self._others is None:
-            self._others = sorted(g for (g,) in self.rows("other-graphs") if g)
+            citations = {g for (g,) in self.rows("citation-graphs") if g}
+            self._others = [g for g in self.store.named_graphs() if g not in citations]
         return self._others
 
-    def _bound(self, path: Path, blocks: list[tuple[str, list[str]]], bindings: dict[str, Any] | None = None) -> Table:
-        """Run a query file with its ``VALUES ?variable { UNDEF }`` blocks filled and ``bindings`` bound as terms."""
-        from kg.catalogue.narrowing import with_values
+    def _bound(self, path: Path, blocks: list[tuple[str, list[str]]], bindings: dict[str, Any] | None = None,
+               lists: Sequence[tuple[str, list[str]]] = ()) -> Table:
+        """Run a query file with its ``VALUES ?variable { UNDEF }`` blocks and ``?variable NOT IN (…)``
+        lists filled and ``bindings`` bound as terms."""
+        from kg.catalogue.narrowing import with_list, with_values
         from kg.queryfiles import read_rq
 
         text = read_rq(path, "view query")
         for variable, iris in blocks:
             text = with_values(text, variable, iris)
+        for variable, iris in lists:
+            text = with_list(text, variable, iris)
         result = self.store.query(text, bindings)
         if not isinstance(result, Table):
             raise QueryError(f"{path.name}: the view query must be a select query (rows)")
