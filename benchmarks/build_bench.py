@@ -52,15 +52,17 @@ def child_build(project: Path) -> None:
     peaks: dict[str, float] = {}
     cpu: dict[str, float] = {}  # the main thread's CPU seconds per stage: the critical path, whatever the load
     started = [time.thread_time()]
+    t0 = time.perf_counter()
 
     def progress(line: str) -> None:
+        # each line on stderr with the wall-clock seconds, the main thread's CPU seconds and the peak so far
+        print(f"{time.perf_counter() - t0:7.2f} s {time.thread_time():7.2f} cpu {_peak_mb():6.0f} MB  {line}", file=sys.stderr, flush=True)
         if ": done in" in line:
             stage = line.split("]", 1)[1].split(":", 1)[0].strip()
             peaks[stage] = _peak_mb()
             cpu[stage] = round(time.thread_time() - started[0], 2)
             started[0] = time.thread_time()
 
-    t0 = time.perf_counter()
     report = build_graph(Project(project), force=True, progress=progress)
     total = time.perf_counter() - t0
     print(json.dumps({"total": total, "seconds": report.seconds, "peaks": peaks, "peak": _peak_mb(),

@@ -223,13 +223,19 @@ def _build(
                     "the derived graphs, after the asserted statements" if writer is not None else f"writing {asserted + inferred:,} statements")
             progress(f"[{steps.done}/{steps.total}] store: {what} …")
         t1 = time.perf_counter()
-        lookups = _read_lookups(project, build_dir / name, staged)
-        if writer is not None and not writer.add_derived(staged.work):
+        from concurrent.futures import ThreadPoolExecutor
+
+        # the derived graphs are dumped (Oxigraph writes without the GIL) while the lookups are read
+        with ThreadPoolExecutor(1, thread_name_prefix="kg-dump") as pool:
+            dumped = pool.submit(writer.add_derived, staged.work) if writer is not None else None
+            lookups = _read_lookups(project, build_dir / name, staged)
+            complete = dumped.result() if dumped is not None else True
+        if writer is not None and not complete:
             log.warning("the stages changed the asserted graphs; the store is written from the working store")
             writer.abandon()
             writer = None
         if progress is not None:
-            progress(f"      the names of {len(lookups)} lookup queries read ({time.perf_counter() - t1:.1f} s)")
+            progress(f"      the names of {len(lookups)} lookup queries read, the derived graphs dumped ({time.perf_counter() - t1:.1f} s)")
         if plan is not None and staged.change is not None:
             fill_indexes(lookups)
             statements = write_changes(build_dir, name, plan.previous, staged)

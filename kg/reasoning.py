@@ -150,7 +150,7 @@ def keep_meaningful(store: ox.Store, graphs: Iterable[str], into: str) -> int:
     of terms), drop the working graphs, and return how many statements ``into`` holds."""
     import pyoxigraph as ox
 
-    from kg.rules import WORKING, rule_query
+    from kg.rules import WORKING, graph_size, rule_query
 
     plan = ox.NamedNode(WORKING + "plan")
     target = ox.NamedNode(into)
@@ -160,7 +160,7 @@ def keep_meaningful(store: ox.Store, graphs: Iterable[str], into: str) -> int:
     store.update(rule_query("meaningful", ".ru"))
     for graph in [plan, *sources]:
         store.remove_graph(graph)
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, target))
+    return graph_size(store, into)
 
 
 def infer_store(

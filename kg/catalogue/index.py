@@ -84,8 +84,15 @@ def tokens(text: str) -> frozenset[str]:
 _ASCII_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 
+#: What separates the words of a normalised name.
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def _words(normalised: str) -> frozenset[str]:
-    return frozenset(t for t in re.split(r"[^\w]+", normalised) if t)
+    return frozenset(_NON_WORD.split(normalised)) - _NO_WORD
+
+
+_NO_WORD = frozenset([""])
 
 
 #: The format of the index files; a new one gets new files (the version is in their name).
@@ -131,7 +138,7 @@ class NameIndex:
             norm = normalise(name)  # once: compact_text and tokens normalise first
             compact = _ASCII_NON_ALNUM.sub("", norm) if norm.isascii() else "".join(ch for ch in norm if ch.isalnum())
             names.append((number, iri, name, lang, norm, compact, int(len(name) > 3), name.casefold()))
-            words += [(w, number) for w in _words(norm)]
+            words += [(w, number) for w in sorted(_words(norm))]  # sorted: the same file bytes in every run
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?, ?)", names)
         db.executemany("INSERT INTO words VALUES (?, ?)", words)
         db.executescript(_INDEXES)
