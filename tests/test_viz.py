@@ -737,3 +737,34 @@ def test_a_not_in_list_is_filled_with_terms_not_text() -> None:
     assert "<urn:a>, kgmatch" in filled and "service" not in filled.split("WHERE")[1]
     assert [s["g"].value for s in ox.Store().query(filled)] == ["urn:c"]  # type: ignore[index]
     assert with_list("SELECT * WHERE { ?s ?p ?o FILTER (?o IN (1)) }", "g", ["urn:a"]).endswith("(?o IN (1)) }")
+
+
+def test_the_graph_view_finds_things_through_the_topmost_classes_only_when_they_have_them_all(project: Project) -> None:
+    """graph-top.rq joins with the topmost of the classes drawn when those have the same things as all of
+    them (each thing once, not once per class); a thing typed only with a subclass (no reasoning stated its
+    superclass) keeps the join with every class, so it is still drawn and its links still counted."""
+    import pyoxigraph as ox
+
+    from kg.viz.networks import _joined, graph_view
+    from kg.viz.reader import Reader
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+    member, country = ox.NamedNode(iris.JSI + "Member"), ox.NamedNode(iris.JSI + "Country")
+    cited, onto = ox.NamedNode(iris.ID + "graph/test-citation"), ox.NamedNode(iris.ONTOLOGY_GRAPH)
+    a, b, c = (ox.NamedNode(iris.ID + f"member/{n}") for n in ("AAA", "BBB", "CCC"))
+    quads = [ox.Quad(member, rdf_type, owl_class, onto), ox.Quad(country, rdf_type, owl_class, onto),
+             ox.Quad(country, sub, member, onto),
+             ox.Quad(cited, rdf_type, ox.NamedNode(iris.JSI + "Citation"), cited),
+             ox.Quad(a, rdf_type, member, cited), ox.Quad(b, rdf_type, country, cited),
+             ox.Quad(a, ox.NamedNode(iris.JSI + "partner"), b, cited), ox.Quad(c, rdf_type, member, cited)]
+    below = [country.value, member.value]
+    open_ = memory_store(quads)
+    assert _joined(Reader(open_, project, "en"), below) == below  # BBB is a Country, not stated a Member
+    drawing = graph_view(Reader(open_, project, "en"), seed=0, types=["Member"])
+    assert sorted(n.id for n in drawing.nodes) == [a.value, b.value, c.value]
+    closed = memory_store([*quads, ox.Quad(b, rdf_type, member, ox.NamedNode(iris.INFERRED_GRAPH))])
+    assert _joined(Reader(closed, project, "en"), below) == [member.value]
+    assert sorted(n.id for n in graph_view(Reader(closed, project, "en"), seed=0, types=["Member"]).nodes) == [
+        a.value, b.value, c.value]
