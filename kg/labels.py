@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.choices import LANGS
 
-__all__ = ["display_labels", "labels_graph", "is_derived_graph", "read_display_labels", "display_label"]
+__all__ = ["display_labels", "display_labels_nquads", "labels_graph", "is_derived_graph", "read_display_labels", "display_label"]
 
 _SKOS_PREF = iris.PREFIXES["skos"] + "prefLabel"
 _RDFS_LABEL = iris.PREFIXES["rdfs"] + "label"
@@ -101,6 +101,55 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
     >>> [(q.graph_name.value[-2:], q.object.value) for q in out if q.subject == x]
     [('es', 'Kenia'), ('fr', 'Kenya')]
     """
+    pref = ox.NamedNode(_SKOS_PREF)
+    out: list[ox.Quad] = []
+    for lang, chosen in _chosen(quads, langs):
+        graph = ox.NamedNode(labels_graph(lang))
+        out += [ox.Quad(graph, ox.NamedNode(_DCTERMS + "language"), ox.Literal(lang), graph),
+                ox.Quad(graph, ox.NamedNode(_DCTERMS + "description"), ox.Literal(_description(lang), language="en"), graph)]
+        out += [ox.Quad(ox.NamedNode(subject), pref, ox.Literal(text, language=tag) if tag else ox.Literal(text), graph)
+                for subject, text, tag in chosen]
+    return out
+
+
+def display_labels_nquads(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> bytes:
+    """:func:`display_labels` as N-Quads text, the same statements in the same order.
+
+    The build loads it into its working store with Oxigraph's parser: making a Python quad per
+    label and language cost more than the choice itself (300k statements: 0.9 s against 0.65 s).
+
+    Examples
+    --------
+    >>> g, x = ox.NamedNode("http://e/g"), ox.NamedNode("http://e/x")
+    >>> q = ox.Quad(x, ox.NamedNode(_RDFS_LABEL), ox.Literal('say "hi"', language="en"), g)
+    >>> list(ox.parse(display_labels_nquads([q], ["en"]), format=ox.RdfFormat.N_QUADS)) == display_labels([q], ["en"])
+    True
+    """
+    pref = f"<{_SKOS_PREF}>"
+    lines: list[str] = []
+    for lang, chosen in _chosen(quads, langs):
+        graph = f"<{labels_graph(lang)}>"
+        lines += [f"{graph} <{_DCTERMS}language> {_nq_literal(lang, '')} {graph} .\n",
+                  f"{graph} <{_DCTERMS}description> {_nq_literal(_description(lang), 'en')} {graph} .\n"]
+        lines += [f"<{subject}> {pref} {_nq_literal(text, tag)} {graph} .\n" for subject, text, tag in chosen]
+    return "".join(lines).encode("utf-8")
+
+
+def _nq_literal(text: str, tag: str) -> str:
+    """A literal as N-Quads writes it (W3C RDF 1.1 N-Quads: STRING_LITERAL_QUOTE escapes the quote,
+    the backslash and the line breaks; every other character may stand as it is)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"@{tag}' if tag else f'"{escaped}"'
+
+
+def _description(lang: str) -> str:
+    return (f"Display labels in {lang}: for each labelled resource one of its own labels, in {lang} where "
+            "it has one, else in English, else in any language (chosen at build time by kg.labels).")
+
+
+def _chosen(quads: Iterable[ox.Quad], langs: Iterable[str]) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    """The one home of the choice: for each language (sorted), the (subject IRI, text, language
+    tag) of every labelled resource (sorted by IRI), from the label statements of ``quads``."""
     found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for q in quads:
         predicate = q.predicate.value
@@ -109,24 +158,10 @@ def display_labels(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS) -> li
         if not isinstance(q.object, ox.Literal) or is_derived_graph(getattr(q.graph_name, "value", "")):
             continue
         found[q.subject.value].append((_SOURCES.index(predicate), q.object.value, q.object.language or ""))
-    pref = ox.NamedNode(_SKOS_PREF)
-    out: list[ox.Quad] = []
-    # each subject's candidates sorted once, its node made once (not once per language)
-    chosen = [(subject, ox.NamedNode(subject), sorted(found[subject])) for subject in sorted(found)]
+    # each subject's candidates sorted once (not once per language)
+    ordered = [(subject, sorted(found[subject])) for subject in sorted(found)]
     for lang in sorted(set(langs)):
-        graph = ox.NamedNode(labels_graph(lang))
-        out += [
-            ox.Quad(graph, ox.NamedNode(_DCTERMS + "language"), ox.Literal(lang), graph),
-            ox.Quad(graph, ox.NamedNode(_DCTERMS + "description"), ox.Literal(
-                f"Display labels in {lang}: for each labelled resource one of its own labels, in {lang} where "
-                "it has one, else in English, else in any language (chosen at build time by kg.labels).",
-                language="en"), graph),
-        ]
-        for _subject, node, candidates in chosen:
-            text, tag = _first(candidates, lang)
-            literal = ox.Literal(text, language=tag) if tag else ox.Literal(text)
-            out.append(ox.Quad(node, pref, literal, graph))
-    return out
+        yield lang, [(subject, *_first(candidates, lang)) for subject, candidates in ordered]
 
 
 def _first(ordered: list[tuple[int, str, str]], lang: str) -> tuple[str, str]:

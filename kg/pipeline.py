@@ -33,19 +33,21 @@ __all__ = ["REASONERS", "VALIDATORS", "POST_REASONING", "Progress", "Staged", "r
 
 #: Steps run after reasoning, in order. Each gets the working store (its named graphs: the
 #: asserted statements and the inferred graph; query their union) and returns quads to add to
-#: the built store (e.g. display labels computed once at build time). A step must be deterministic.
-POST_REASONING: list[Callable[[ox.Store], Iterable[ox.Quad]]] = []
+#: the built store (e.g. display labels computed once at build time), or those quads as N-Quads
+#: text (bytes; loaded by Oxigraph's parser). A step must be deterministic.
+POST_REASONING: list[Callable[[ox.Store], Iterable[ox.Quad] | bytes]] = []
 
 
-def _display_labels(work: ox.Store) -> list[ox.Quad]:
-    """The display label of each thing per language (:mod:`kg.labels`), from every statement built.
+def _display_labels(work: ox.Store) -> bytes:
+    """The display label of each thing per language (:mod:`kg.labels`), from every statement built,
+    as N-Quads text (:func:`kg.labels.display_labels_nquads`).
 
     Only the statements of the label properties are read (at 1M statements, reading every
     quad into Python took most of this step's 39 s).
     """
-    from kg.labels import _SOURCES, display_labels
+    from kg.labels import _SOURCES, display_labels_nquads
 
-    return display_labels(q for p in _SOURCES for q in work.quads_for_pattern(None, ox.NamedNode(p), None, None))
+    return display_labels_nquads(q for p in _SOURCES for q in work.quads_for_pattern(None, ox.NamedNode(p), None, None))
 
 
 POST_REASONING.append(_display_labels)
@@ -390,8 +392,12 @@ def run_stages(
     if POST_REASONING:
         with progress.stage("post-reasoning", f"{len(POST_REASONING)} step(s)"):
             for step in POST_REASONING:
-                quads = list(step(work))
+                made = step(work)
+                quads = made if isinstance(made, bytes) else list(made)
                 if plan is not None:
-                    _derived_graphs_only(quads)
-                work.extend(quads)  # derived graphs: counted neither asserted nor inferred
+                    _derived_graphs_only(list(ox.parse(quads, format=ox.RdfFormat.N_QUADS)) if isinstance(quads, bytes) else quads)
+                if isinstance(quads, bytes):
+                    work.load(quads, format=ox.RdfFormat.N_QUADS)  # derived graphs: counted neither asserted nor inferred
+                else:
+                    work.extend(quads)
     return staged

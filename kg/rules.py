@@ -24,8 +24,8 @@ store's graphs is the closure. owlrl stays the reference
 from __future__ import annotations
 
 import functools
-
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -206,12 +206,17 @@ class _Rule:
     atoms: list[str]
     values: str = ""
     extra: str = ""
+    #: Many bodies give one head (prp-rng: every provision names one of a few texts): the heads
+    #: are made distinct before each is looked up (300k: prp-rng 0.61 -> 0.37 s; cax-sco and
+    #: prp-inv were slower so).
+    distinct: bool = False
 
     def _update(self, atoms: list[str]) -> str:
-        return (
-            f"INSERT {{ GRAPH <{NEW}> {{ {self.head} }} }} WHERE {{ {self.values} {' '.join(atoms)} "
-            f"{self.extra} FILTER NOT EXISTS {{ GRAPH ?gh {{ {self.head} }} }} }}"
-        )
+        body = f"{self.values} {' '.join(atoms)} {self.extra}"
+        if self.distinct:
+            heads = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
+            body = f"{{ SELECT DISTINCT {heads} WHERE {{ {body} }} }}"
+        return f"INSERT {{ GRAPH <{NEW}> {{ {self.head} }} }} WHERE {{ {body} FILTER NOT EXISTS {{ GRAPH ?gh {{ {self.head} }} }} }}"
 
     def variants(self) -> tuple[str, list[str]]:
         """The first-pass update and one semi-naive update per body atom."""
@@ -298,9 +303,9 @@ def _compile(store: ox.Store) -> list[_Rule]:
     q = lambda text: _select(store, text)  # noqa: E731
     rules: list[_Rule] = []
 
-    def table(name: str, head: str, atoms: list[str], variables: str, rows: list[tuple[str, ...]], extra: str = "") -> None:
+    def table(name: str, head: str, atoms: list[str], variables: str, rows: list[tuple[str, ...]], extra: str = "", distinct: bool = False) -> None:
         if rows:
-            rules.append(_Rule(name, head, atoms, f"VALUES ({variables}) {{ {_rows(rows)} }}", extra))
+            rules.append(_Rule(name, head, atoms, f"VALUES ({variables}) {{ {_rows(rows)} }}", extra, distinct))
 
     not_literal = "FILTER(!isLiteral(?y))"
     sco = q(rule_query("subclass"))
@@ -314,7 +319,7 @@ def _compile(store: ox.Store) -> list[_Rule]:
     spo = q(rule_query("subproperty"))
     table("prp-spo1", "?x ?p2 ?y .", ["?x ?p1 ?y"], "?p1 ?p2", spo)
     table("prp-dom", "?x a ?c .", ["?x ?p ?y"], "?p ?c", domain)
-    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", range_, not_literal)
+    table("prp-rng", "?y a ?c .", ["?x ?p ?y"], "?p ?c", range_, not_literal, distinct=True)
     inverse = q(rule_query("inverse"))
     symmetric = q(rule_query("symmetric"))
     pairs = sorted({*inverse, *((b, a) for a, b in inverse), *symmetric})

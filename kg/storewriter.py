@@ -7,7 +7,8 @@ threads of its own without holding the GIL) loads the same file into the new sto
 in a background thread (:meth:`StoreWriter.feed`); it compacts them there while validation
 and reasoning run, on half of the cores (the main thread keeps the others). At the store stage
 only the graphs the stages added (the inferred statements, the display labels) are dumped and
-bulk-loaded after them: the asserted million statements are no longer dumped, parsed and loaded after the reasoning, on the critical path.
+bulk-loaded after them: the asserted million statements are no longer dumped, parsed and
+loaded after the reasoning, on the critical path.
 (A build whose parse stage feeds nothing, the referees', dumps the working store once parsed.)
 
 Quads with blank nodes are kept out of the bulk loads (a parser would rename their blank
@@ -108,8 +109,8 @@ def _leave_a_core_to_the_main_thread() -> None:
     both cores and the main thread got about half of one (1M statements: validation 12.1 s of
     wall-clock time for 6.1 s of CPU). Confined, they leave it a core and still run at their
     normal priority (a lower one, tried at 300k under load, starved them behind other programs:
-    the store stage then waited for them). The store stage's loads,
-    which the build waits for, are not confined.
+    the store stage then waited for them). The store stage's loads, which the build waits for,
+    are not confined.
     """
     import os
 

@@ -130,3 +130,28 @@ def test_a_name_index_file_has_the_same_bytes_whatever_the_hash_seed(tmp_path: P
         subprocess.run([sys.executable, "-c", script, str(out)], check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=60)
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def test_the_loads_beside_the_stages_leave_the_main_thread_a_core(tmp_path: Path) -> None:
+    """kg.storewriter: a load queued beside the stages runs on half of the CPUs (the main thread
+    keeps the others for validation and reasoning); a load of the store stage, which the build
+    waits for, may use all of them; the main thread itself is never confined."""
+    import os
+    import sys
+
+    from kg.storewriter import StoreWriter
+
+    if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("per-thread CPU affinity needs Linux and two CPUs or more")
+    every = os.sched_getaffinity(0)
+    writer = StoreWriter(tmp_path, "store-0123456789abcdef")
+    seen: dict[str, set[int]] = {}
+    def note(key: str) -> None:
+        seen[key] = os.sched_getaffinity(0)
+
+    writer._enqueue(lambda store: note("beside"), beside=True)
+    writer._enqueue(lambda store: note("store stage"))
+    writer.wait()
+    writer.abandon()
+    assert seen["beside"] and seen["beside"] < every and len(seen["beside"]) == len(every) - len(every) // 2
+    assert seen["store stage"] == every and os.sched_getaffinity(0) == every

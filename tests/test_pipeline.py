@@ -112,3 +112,21 @@ def test_a_stage_writing_into_an_asserted_graph_still_gets_its_statements_stored
     assert b"<http://e/x> <http://e/p> <http://e/y>" in written
     assert len(written.splitlines()) == len(clean.splitlines()) + 1
     assert not list(project.build_dir.glob("*.tmp")), "the abandoned folder is removed"
+
+
+def test_display_labels_as_n_quads_are_the_same_statements() -> None:
+    """The build loads the display labels as N-Quads text (kg.labels.display_labels_nquads): the
+    same statements, in the same order, as kg.labels.display_labels, whatever the label holds."""
+    import pyoxigraph as ox
+
+    from kg.labels import _RDFS_LABEL, _SKOS_PREF, display_labels, display_labels_nquads
+
+    g = ox.NamedNode("http://e/g")
+    texts = ['say "hi"', "back\\slash", "two\nlines\r\n", "tab\there", "é ü 中文 🙂", " ", "a\\\"b", "end\\"]
+    quads = [ox.Quad(ox.NamedNode(f"http://e/x{i}"), ox.NamedNode(_RDFS_LABEL if i % 2 else _SKOS_PREF),
+                     ox.Literal(t, language=("fr", "en", "es-419", "")[i % 4] or None) if i % 4 != 3 else ox.Literal(t), g)
+             for i, t in enumerate(texts)]
+    quads.append(ox.Quad(ox.NamedNode("http://e/x0"), ox.NamedNode(_RDFS_LABEL), ox.Literal("Other", language="es"), g))
+    expected = display_labels(quads, ["en", "es", "fr"])
+    assert list(ox.parse(display_labels_nquads(quads, ["en", "es", "fr"]), format=ox.RdfFormat.N_QUADS)) == expected
+    assert len(expected) == 3 * (2 + len(texts))
