@@ -29,7 +29,9 @@ Each is given in wall-clock seconds and in CPU seconds (user + system, of the sa
 an instant (an SQLite read) waits for it again, which adds milliseconds of wall clock to a
 millisecond question and nothing to its CPU time.
 
-The goals of issue 15: ``kg`` ≤ 1.5 × ``bare`` (in wall-clock or CPU time; or within 5 ms)
+The goals of issue 15: ``kg`` ≤ 1.5 × ``bare`` in CPU time (or, for a question of a few
+milliseconds, within 5 ms of CPU: the ratio of two such numbers measures the fixed cost, which
+the table shows in its own columns)
 and ``kg query`` ≤ 1 s. ``--quick`` runs a
 2,000-statement graph and one run, so that CI notices a benchmark that no longer runs.
 """
@@ -197,9 +199,9 @@ def main() -> None:
         t_cli, c_cli = timed_with_cpu(run_cli, args.runs)
         ratio = t_kg / t_bare if t_bare > 0 else float("inf")
         ratio_cpu = c_kg / c_bare if c_bare > 0 else float("inf")
-        # a ratio on a query that takes under 5 ms is noise: the goal is then the absolute cost;
-        # the ratio is met in wall-clock or CPU time (the steadier figure on a loaded machine)
-        ok = (min(ratio, ratio_cpu) <= 1.5 or t_kg - t_bare <= 0.005 or c_kg - c_bare <= 0.005) and t_cli <= 1.0
+        # the ratio in CPU time, the steadier figure on a loaded machine (the wall-clock one is
+        # printed beside it); for a query of a few milliseconds the goal is the absolute cost
+        ok = (ratio_cpu <= 1.5 or c_kg - c_bare <= 0.005) and t_cli <= 1.0
         failures += not ok
         print(f"| {query.name} | {rows} | {t_bare:.4f} | {t_kg:.4f} | {ratio:.2f} | {c_bare:.4f} | {c_kg:.4f} | {ratio_cpu:.2f} "
               f"| {t_cli:.2f} | {c_cli:.2f} | {'met' if ok else 'NOT met'} |", flush=True)
