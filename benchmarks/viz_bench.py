@@ -1,6 +1,7 @@
 """Views at scale: time and peak memory of ``kg viz`` pages on synthetic graphs (issue 15).
 
-Run: ``python benchmarks/viz_bench.py [--things 20000] [--coalition-members 2000] [--seed 0] [--build-dir DIR]``.
+Run: ``python benchmarks/viz_bench.py [--things 20000] [--coalition-members 2000] [--seed 0] [--build-dir DIR]
+[--built-only]``.
 
 The synthetic graph is the one of ``benchmarks/coalitions_bench.py`` (members, groups, a
 six-section issue scheme, proposals, elements, positions, concerns), in an in-memory Oxigraph
@@ -64,8 +65,12 @@ def _child(step: str, size: int, seed: int, build_dir: str = "") -> dict[str, An
         store = open_store(Path(build_dir))
         t0, c0 = time.perf_counter(), time.process_time()
         page = draw_view(store, "graph", seed=seed, project=Project(ROOT))
+        import hashlib
+
+        digest = hashlib.sha256(page.html.encode("utf-8")).hexdigest()[:12]  # to compare the bytes of two versions
         return {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "peak_mb": _peak_mb(),
-                "note": f"{page.nodes:,} nodes drawn, {page.edges:,} links, {len(page.html) / 1e6:.1f} MB of HTML"}
+                "note": f"{page.nodes:,} nodes drawn, {page.edges:,} links, {len(page.html) / 1e6:.1f} MB of HTML, "
+                        f"sha256 {digest}"}
     if step == "layout":
         from kg.viz.positions import DENSE_MAX, spring_positions
 
@@ -116,18 +121,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--build-dir", type=Path, action="append", default=[],
                         help="also time kg viz graph on this built store, e.g. a generated project's build/ (repeatable)")
+    parser.add_argument("--built-only", action="store_true",
+                        help="time only kg viz graph on the --build-dir stores (and the reference), not the synthetic graphs")
     args = parser.parse_args()
 
     from kg.viz.positions import DENSE_MAX
 
     ref, ref_cpu = _reference()
     rows = [("reference: sort 1,000,000 floats (Python)", {"seconds": ref, "cpu": ref_cpu, "peak_mb": _peak_mb(), "note": ""})]
-    dense = min(DENSE_MAX, args.things)
-    rows.append((f"layout: {dense:,} nodes (the dense solver, at most {DENSE_MAX:,})", _run("layout", dense, args.seed)))
-    rows.append((f"layout: {args.things:,} nodes", _run("layout", args.things, args.seed)))
-    rows.append((f"kg viz graph: {args.things:,} synthetic members", _run("graph", args.things, args.seed)))
-    rows.append((f"kg viz coalitions: {args.coalition_members:,} synthetic members",
-                 _run("coalitions", args.coalition_members, args.seed)))
+    if not args.built_only:
+        dense = min(DENSE_MAX, args.things)
+        rows.append((f"layout: {dense:,} nodes (the dense solver, at most {DENSE_MAX:,})", _run("layout", dense, args.seed)))
+        rows.append((f"layout: {args.things:,} nodes", _run("layout", args.things, args.seed)))
+        rows.append((f"kg viz graph: {args.things:,} synthetic members", _run("graph", args.things, args.seed)))
+        rows.append((f"kg viz coalitions: {args.coalition_members:,} synthetic members",
+                     _run("coalitions", args.coalition_members, args.seed)))
     for built in args.build_dir:
         rows.append((f"kg viz graph: {built}", _run("built", 0, args.seed, str(built.resolve()))))
 

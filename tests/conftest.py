@@ -52,6 +52,17 @@ def invoke(built_dir: Path) -> Callable[..., Result]:
     return run
 
 
+@pytest.fixture(scope="module")
+def served(built_dir: Path) -> Iterator[Any]:
+    """A real ``kg serve`` of the session's built graph, one per test module (tests/endpoint_support.py)."""
+    from endpoint_support import start_serve
+
+    server = start_serve(built_dir)
+    yield server
+    log = server.stop()
+    assert "Traceback" not in log, log
+
+
 @pytest.fixture()
 def fixture_project(tmp_path: Path, project: Project) -> Callable[..., Project]:
     """A throw-away project with the real ontology and checks and the given data files.

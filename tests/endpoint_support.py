@@ -1,4 +1,4 @@
-"""A real ``kg serve`` for the endpoint tests: a subprocess on a free loopback port."""
+"""A real ``kg serve`` for the endpoint tests: a subprocess on a loopback port of ``KG_TEST_PORTS`` (tests/ports.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from ports import free_port
 
 KG = str(Path(sys.executable).parent / "kg")
 _URL = re.compile(r"endpoint on (http://\S+)/sparql")
@@ -60,10 +62,12 @@ class Served:
 
 
 def start_serve(build_dir: Path, *args: str, cwd: Path | None = None, timeout: float = 60.0) -> Served:
-    """Start ``kg serve --port 0 ARGS`` on the given build folder; wait until it listens."""
+    """Start ``kg serve ARGS`` on the given build folder, on a port of :func:`ports.free_port`
+    unless ARGS name one; wait until it listens."""
     env = {**os.environ, "KG_BUILD_DIR": str(build_dir)}
+    port = () if "--port" in args else ("--port", str(free_port()))
     process = subprocess.Popen(
-        [KG, "serve", "--port", "0", *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+        [KG, "serve", *port, *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     assert process.stderr is not None

@@ -6,34 +6,10 @@ Content-Security-Policy must not block anything.
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 
-from endpoint_support import Served, start_serve
-
-
-
-def _port() -> int:
-    for port in range(18390, 18400):  # the tail of this area's loopback range (tests/test_remote.py takes the head)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18390-18399")
-
-
-@pytest.fixture(scope="module")
-def served(built_dir: Path) -> Iterator[Served]:
-    server = start_serve(built_dir, "--port", str(_port()))
-    yield server
-    log = server.stop()
-    assert "Traceback" not in log, log
+from endpoint_support import Served
 
 
 def test_the_page_serves_yasgui_and_its_licence(served: Served) -> None:

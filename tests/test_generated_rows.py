@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: rows, and a join with it has none. Minimal reproduction, on a graph holding one triple
 #: ``<urn:a> <urn:code> "A"``: ``SELECT * WHERE { { SELECT ?m (COUNT(?o) AS ?c) WHERE { ?m
 #: <urn:none> ?o } GROUP BY ?m } ?m <urn:code> ?code }`` gives rdflib one row (<urn:a>, "A",
-#: unbound), Oxigraph none (at the top level rdflib gives none as well: only a joined or nested
-#: sub-select shows it). Oxigraph's answers are the right ones.
+#: unbound), Oxigraph none (at the top level the empty solution is in rdflib's ``bindings``,
+#: ``[{}]``, but no result row: only a joined sub-select shows it). Oxigraph's answers are right.
 DIVERGENCES = {
     # the generated graph has no cooperation provision with both jsi:addressesIssue and
     # jsi:inText: the sub-select grouped by ?text ?i ?p has no rows, rdflib makes one row of

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import guard_reference as ref
 import pytest
+from hostile_queries import ALLOWED, REFUSED, SERVICE_CALLS
 
 from kg import guard
 from kg.errors import QueryError
@@ -54,20 +55,13 @@ PIECES = [
     "ex", "ex:", "a", "Z", "0", "9", "1<2", "FILTER", "SELECT", "PREFIX", "GRAPH",
 ] + EDGES
 
+#: The hostile queries of the safety tests and their look-alikes (tests/hostile_queries.py), and
+#: more that test the classes of code points the guard folds.
 HOSTILE = [
-    "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
-    "select * where { sErViCe silent <http://x/> { ?s ?p ?o } }",
-    "SELECT * WHERE { FILTER(true)SERVICE<http://x/>{} }",
-    "SELECT * WHERE { ?s ?p jsi:-SERVICE <http://x/> {} }",
-    "SELECT * WHERE { \\u0053ERVICE <http://x/> {} }",
-    "SELECT * WHERE { ?s <http://example.org/service> ?o }",
-    'SELECT * WHERE { ?s ?p "service }',
-    "# İİİİİİİİ\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
-    "PREFIX ev: <http://127.0.0.1:9/>\nSELECT * WHERE { FILTER(1<2)SERVICE#>\nev:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { SERVICESILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
-    "PREFIX ex: <http://e/>\nSELECT * WHERE { ?s ?p ex:a.b.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-    "PREFIX service: <http://127.0.0.1:9/>\nSELECT * WHERE { ?s ?p ?o . service:sparql { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ex:é\u0300service <http://x/> {} }",
+    *REFUSED,
+    *(query for query, _ in ALLOWED),
+    *(call.replace("{port}", "9") for call in SERVICE_CALLS),
+    "SELECT * WHERE { ?s ?p ex:\u00e9\u0300service <http://x/> {} }",
     "SELECT * WHERE { ?s ?p ex:a\u00d7SERVICE <http://x/> {} }",
     "SELECT * WHERE { ?s ?p ex:a\u2190SERVICE <http://x/> {} }",
     "SELECT * WHERE { ?\u4e2d\u00b7SERVICE ?p ?o }",
@@ -75,15 +69,8 @@ HOSTILE = [
     "SELECT * WHERE { ?s ?p '''x''''SERVICE <http://x/> {} }",
     'SELECT * WHERE { ?s ?p """x"""" SERVICE <http://x/> {} }',
     "SELECT * WHERE { ?s ?p 'x\\'SERVICE' }",
-    'SELECT * WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, "financial services")) }',
-    "SELECT * WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, '''service\n''')) }",
-    "SELECT ?service WHERE { ?service ?p ?o } # no SERVICE here",
-    "PREFIX svc: <http://example.org/service/>\nASK { ?s svc:x ?o }",
-    "PREFIX ex: <http://e/> CONSTRUCT { ?s ex:service ?o } WHERE { ?s ?p ?o }",
     "SELECT * WHERE { ?s ?p ex:\u00e9service }",
     "SELECT * WHERE { ?s ?p \"\u4e2d\u6587 service\" }",
-    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-    "LOAD <http://127.0.0.1:9/data.ttl>",
 ]
 
 

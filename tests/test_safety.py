@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from hostile_queries import ALLOWED, ATTACK, REFUSED, SERVICE_CALLS
+from ports import free_port
+
 from kg.errors import QueryError
 from kg.guard import check_read_only_query
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-
-#: The attack of issue 9, item 1 (the listener's port is put in by :func:`attack`).
-ATTACK = "PREFIX ev: <http://127.0.0.1:{port}/>\nSELECT * WHERE { FILTER(1<2)SERVICE#>\nev:sparql { ?s ?p ?o } }"
-
 
 def make_project(root: Path) -> Path:
     """A project of the real ontology, queries and checks, with tests/data/minimal.trig."""
@@ -86,18 +85,10 @@ class Listener:
 
 @pytest.fixture()
 def listener() -> Iterator[Listener]:
-    """A listener on 18120, or on the first free port of ``KG_TEST_PORTS=FIRST-LAST`` (as in
-    test_remote.py, for machines where several people run the tests)."""
-    first, last = (int(n) for n in os.environ.get("KG_TEST_PORTS", "18120-18120").split("-"))
-    for port in range(first, last + 1):
-        try:
-            lst = Listener(port)
-        except OSError:
-            continue
-        yield lst
-        lst.close()
-        return
-    raise RuntimeError(f"no free port in {first}-{last} (KG_TEST_PORTS)")
+    """A listener on a loopback port of ``KG_TEST_PORTS`` (tests/ports.py)."""
+    lst = Listener(free_port())
+    yield lst
+    lst.close()
 
 
 def test_the_listener_does_see_a_service_call(listener: Listener) -> None:
@@ -111,12 +102,8 @@ def test_the_listener_does_see_a_service_call(listener: Listener) -> None:
 
 
 def test_kg_sparql_refuses_the_attack_and_connects_nowhere(safety_project: Path, listener: Listener) -> None:
-    for query in (
-        ATTACK.replace("{port}", str(listener.port)),
-        f"SELECT * WHERE {{ SERVICESILENT <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}",
-        f"PREFIX ex: <http://e/>\nSELECT * WHERE {{ ?s ?p ex:a.b.SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}",
-        f"PREFIX service: <http://127.0.0.1:{listener.port}/>\nSELECT * WHERE {{ ?s ?p ?o . service:sparql {{ ?s ?p ?o }} }}",
-    ):
+    for call in SERVICE_CALLS:
+        query = call.replace("{port}", str(listener.port))
         result = kg("sparql", query, home=safety_project)
         assert result.returncode == 1, (query, result.stdout, result.stderr)
         assert "SERVICE" in result.stderr and "Traceback" not in result.stderr
@@ -154,38 +141,13 @@ def test_from_is_harmless_on_oxigraph_and_refused_on_rdflib(safety_project: Path
     assert listener.connections == 0
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
-        "select * where { sErViCe silent <http://x/> { ?s ?p ?o } }",
-        "SELECT * WHERE { FILTER(true)SERVICE<http://x/>{} }",
-        "SELECT * WHERE { ?s ?p jsi:-SERVICE <http://x/> {} }",
-        "SELECT * WHERE { \\u0053ERVICE <http://x/> {} }",
-        "SELECT * WHERE { ?s <http://example.org/service> ?o }",
-        'SELECT * WHERE { ?s ?p "service }',
-        "# İİİİİİİİ\nSELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",  # lower() would shift positions
-        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-        "LOAD <http://127.0.0.1:9/data.ttl>",
-        "CLEAR ALL",
-    ],
-)
+@pytest.mark.parametrize("query", [*REFUSED, *(call.replace("{port}", "9") for call in SERVICE_CALLS)])
 def test_refused(query: str) -> None:
     with pytest.raises(QueryError):
         check_read_only_query(query)
 
 
-@pytest.mark.parametrize(
-    ("query", "form"),
-    [
-        ('SELECT * WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, "financial services")) }', "select"),
-        ("SELECT * WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, '''service\n''')) }", "select"),
-        ("SELECT ?service WHERE { ?service ?p ?o } # no SERVICE here", "select"),
-        ("PREFIX svc: <http://example.org/service/>\nASK { ?s svc:x ?o }", "ask"),
-        ("PREFIX ex: <http://e/> CONSTRUCT { ?s ex:service ?o } WHERE { ?s ?p ?o }", "construct"),
-        ("BASE <http://e/> DESCRIBE <a>", "describe"),
-    ],
-)
+@pytest.mark.parametrize(("query", "form"), ALLOWED)
 def test_allowed(query: str, form: str) -> None:
     assert check_read_only_query(query) == form
 
@@ -642,6 +604,8 @@ def test_bad_bindings_and_query_files_are_usage_errors(safety_project: Path, tmp
     assert "is not UTF-8 text (byte 0xf4" in kg("sparql", f"@{latin}", home=safety_project).stderr
 
 
+#: a port of this session's range where nothing listens (a push or a query to it is refused)
+CLOSED = free_port()
 #: Every command with bad inputs: (arguments, exit code the README documents, on which build).
 BAD_INPUTS: list[tuple[tuple[str, ...], int, str]] = [
     *[((command, "--nope"), 2, "built") for command in
@@ -653,8 +617,8 @@ BAD_INPUTS: list[tuple[tuple[str, ...], int, str]] = [
     (("brief",), 2, "built"),
     (("brief", "AAA", "-o", "/dev/full"), 1, "built"),
     (("push",), 2, "built"),
-    (("push", "http://127.0.0.1:18122/store"), 1, "built"),
-    (("--store", "http://127.0.0.1:18122/sparql", "sparql", "ASK {}"), 1, "built"),
+    (("push", f"http://127.0.0.1:{CLOSED}/store"), 1, "built"),
+    (("--store", f"http://127.0.0.1:{CLOSED}/sparql", "sparql", "ASK {}"), 1, "built"),
     (("sparql", "SELEC nonsense"), 1, "built"),
     (("sparql", "SELECT * WHERE { ?s ?p }"), 1, "built"),
     (("sparql", "@/nonexistent/q.rq"), 2, "built"),
@@ -730,7 +694,7 @@ def test_the_endpoint_refuses_the_attack_and_connects_nowhere(safety_project: Pa
     import urllib.parse
     import urllib.request
 
-    port = 18121
+    port = free_port()
     env = {**os.environ, "KG_HOME": str(safety_project)}
     env.pop("KG_BUILD_DIR", None)
     server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,
@@ -781,7 +745,7 @@ def test_the_endpoint_keeps_answering_across_builds(own_project: Path) -> None:
     import urllib.parse
     import urllib.request
 
-    port = 18123
+    port = free_port()
     env = {**os.environ, "KG_HOME": str(own_project)}
     env.pop("KG_BUILD_DIR", None)
     server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env,

@@ -11,25 +11,17 @@ import socket
 import subprocess
 import time
 import urllib.parse
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from endpoint_support import KG, Served, start_serve
+from ports import free_port
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SECTIONS = "SELECT ?code WHERE { ?s a jsi:Section ; jsi:code ?code } ORDER BY ?code"
 JSON = "application/sparql-results+json"
-
-
-@pytest.fixture(scope="module")
-def served(built_dir: Path) -> Iterator[Served]:
-    server = start_serve(built_dir)
-    yield server
-    log = server.stop()
-    assert "Traceback" not in log, log
 
 
 def _q(query: str, **params: str) -> str:
@@ -453,7 +445,7 @@ def test_a_damaged_store_is_one_error_line(tmp_path: Path) -> None:
     (build / "store-0123456789abcdef").mkdir(parents=True)
     (build / "store-0123456789abcdef" / "CURRENT").write_text("junk\n")
     (build / "CURRENT").write_text('{"store": "store-0123456789abcdef"}')
-    done = _run_kg("serve", "--port", "0", build_dir=build)
+    done = _run_kg("serve", "--port", str(free_port()), build_dir=build)
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("Error: the query workers cannot start") and "kg build" in done.stderr
 

@@ -737,3 +737,64 @@ def test_a_not_in_list_is_filled_with_terms_not_text() -> None:
     assert "<urn:a>, kgmatch" in filled and "service" not in filled.split("WHERE")[1]
     assert [s["g"].value for s in ox.Store().query(filled)] == ["urn:c"]  # type: ignore[index]
     assert with_list("SELECT * WHERE { ?s ?p ?o FILTER (?o IN (1)) }", "g", ["urn:a"]).endswith("(?o IN (1)) }")
+
+
+def test_the_graph_view_finds_things_through_the_topmost_classes_only_when_they_have_them_all(project: Project) -> None:
+    """graph-top.rq joins with the topmost of the classes drawn when those have the same things as all of
+    them (each thing once, not once per class); a thing typed only with a subclass (no reasoning stated its
+    superclass) keeps the join with every class, so it is still drawn and its links still counted."""
+    import pyoxigraph as ox
+
+    from kg.viz.networks import _joined, graph_view
+    from kg.viz.reader import Reader
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+    member, country = ox.NamedNode(iris.JSI + "Member"), ox.NamedNode(iris.JSI + "Country")
+    cited, onto = ox.NamedNode(iris.ID + "graph/test-citation"), ox.NamedNode(iris.ONTOLOGY_GRAPH)
+    a, b, c = (ox.NamedNode(iris.ID + f"member/{n}") for n in ("AAA", "BBB", "CCC"))
+    quads = [ox.Quad(member, rdf_type, owl_class, onto), ox.Quad(country, rdf_type, owl_class, onto),
+             ox.Quad(country, sub, member, onto),
+             ox.Quad(cited, rdf_type, ox.NamedNode(iris.JSI + "Citation"), cited),
+             ox.Quad(a, rdf_type, member, cited), ox.Quad(b, rdf_type, country, cited),
+             ox.Quad(a, ox.NamedNode(iris.JSI + "partner"), b, cited), ox.Quad(c, rdf_type, member, cited)]
+    below = [country.value, member.value]
+    open_ = memory_store(quads)
+    assert _joined(Reader(open_, project, "en"), below) == below  # BBB is a Country, not stated a Member
+    drawing = graph_view(Reader(open_, project, "en"), seed=0, types=["Member"])
+    assert sorted(n.id for n in drawing.nodes) == [a.value, b.value, c.value]
+    closed = memory_store([*quads, ox.Quad(b, rdf_type, member, ox.NamedNode(iris.INFERRED_GRAPH))])
+    assert _joined(Reader(closed, project, "en"), below) == [member.value]
+    assert sorted(n.id for n in graph_view(Reader(closed, project, "en"), seed=0, types=["Member"]).nodes) == [
+        a.value, b.value, c.value]
+
+
+def test_the_most_specific_classes_are_counted_as_a_thing_by_thing_choice_would(built_store: Store, project: Project) -> None:
+    """graph-most-specific.rq (each thing's first class in most_specific's order) counts what
+    graph-kinds.rq (each thing's set of classes, most_specific in Python) counts, on the real graph; and
+    when a class is through others its own superclass, where the first class can be a superclass of
+    another, kg viz counts with graph-kinds.rq."""
+    from collections import Counter
+
+    import pyoxigraph as ox
+
+    from kg.viz.reader import Reader, most_specific
+
+    reader = Reader(built_store, project, "en")
+    ancestors = reader.ancestors()
+    by_sets: Counter[str] = Counter()
+    for kinds, things in reader.rows("graph-kinds"):
+        by_sets[most_specific(set((kinds or "").split(" ")), ancestors)] += int(things or 0)
+    assert reader.kind_counts() == by_sets and len(by_sets) > 10
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    owl_class, g = ox.NamedNode("http://www.w3.org/2002/07/owl#Class"), ox.NamedNode(iris.ONTOLOGY_GRAPH)
+    a, b, c, z = (ox.NamedNode(iris.JSI + n) for n in ("A", "B", "C", "Z"))
+    thing = ox.NamedNode(iris.ID + "thing/x")
+    # A and B are each other's superclass and both below Z; C is unrelated: x (A, B, C) is a C
+    quads = [ox.Quad(k, rdf_type, owl_class, g) for k in (a, b, c, z)]
+    quads += [ox.Quad(a, sub, b, g), ox.Quad(b, sub, a, g), ox.Quad(a, sub, z, g), ox.Quad(b, sub, z, g)]
+    quads += [ox.Quad(thing, rdf_type, k, g) for k in (a, b, c)]
+    assert Reader(memory_store(quads), project, "en").kind_counts() == Counter({c.value: 1})

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from ports import free_port
+
 from kg.project import Project
 from kg.store import Store, memory_store
 from kg.web.app import CSP, WebApp
@@ -33,7 +35,7 @@ def client(built_store: Store, project: Project) -> Client:
 def server(built_store: Store, project: Project) -> Iterator[str]:
     from kg.web.server import make_app_server
 
-    srv = make_app_server(built_store, project, host="127.0.0.1", port=0)
+    srv = make_app_server(built_store, project, host="127.0.0.1", port=free_port())
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.port}"
@@ -234,7 +236,7 @@ def test_kg_app_serves_then_stops_on_ctrl_c(built_dir: Path) -> None:
     import urllib.request
 
     env = {**os.environ, "KG_BUILD_DIR": str(built_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "app", "--port", "0", "--no-browser"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "app", "--port", str(free_port()), "--no-browser"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr is not None

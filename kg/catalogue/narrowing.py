@@ -31,7 +31,7 @@ from kg.catalogue.headers import KINDS, CatalogueQuery
 from kg.errors import QueryError
 from kg.project import Project, default_project
 
-__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values", "with_list"]
+__all__ = ["Narrowing", "narrowing_of", "narrowed_text", "with_values", "with_list", "with_table"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,33 @@ def with_list(text: str, variable: str, iris: list[str]) -> str:
     return "".join(parts)
 
 
+def with_table(text: str, variables: list[str], rows: list[tuple[str, int]]) -> str:
+    """``text`` with the ``(UNDEF UNDEF)`` of every ``VALUES (?a ?b) { (UNDEF UNDEF) }`` block over these
+    two variables replaced by these rows of an IRI and an integer, written by Oxigraph's serialiser
+    (IRIs as in :func:`with_values`).
+
+    Examples
+    --------
+    >>> with_table("SELECT * WHERE { VALUES (?c ?n) { (UNDEF UNDEF) } }", ["c", "n"], [("urn:a", 0), ("urn:b", 1)])
+    'SELECT * WHERE { VALUES (?c ?n) { (<urn:a> 0) (<urn:b> 1) } }'
+    """
+    from kg.prebind import tokenize
+
+    tokens = [t for t in tokenize(text) if t.kind not in ("space", "comment")]
+    shape = ["VALUES", "(", *(f"?{v}" for v in variables), ")", "{", "(", *(["UNDEF"] * len(variables)), ")", "}"]
+    spans = [(tokens[i + len(variables) + 4].start, tokens[i + 2 * len(variables) + 5].start + 1)
+             for i in range(len(tokens) - len(shape) + 1)
+             if [t.keyword or t.text for t in tokens[i:i + len(shape)]] == shape]
+    prologue, iris = _terms([iri for iri, _ in rows], text)
+    things = " ".join(f"({iri} {int(n)})" for iri, (_, n) in zip(iris, rows))
+    parts, last = [prologue], 0
+    for start, end in spans:
+        parts += [text[last:start], things]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 @functools.lru_cache(maxsize=256)
 def _list_blocks(text: str, variable: str) -> tuple[tuple[int, int], ...]:
     """Where the inside of the list of each ``?variable [NOT] IN (…)`` is (start, end)."""
@@ -173,6 +200,12 @@ def _declared(text: str) -> frozenset[str]:
 
 
 def _written(found: list[str], text: str, separator: str = " ") -> tuple[str, str]:
+    """The IRIs as SPARQL terms joined by ``separator``, and PREFIX lines to put before the query (:func:`_terms`)."""
+    prologue, terms = _terms(found, text)
+    return prologue, separator.join(terms)
+
+
+def _terms(found: list[str], text: str) -> tuple[str, list[str]]:
     """The IRIs as SPARQL terms, and PREFIX lines to put before the query.
 
     An IRI holding the word "service" is written through a prefix declared for it alone
@@ -192,4 +225,4 @@ def _written(found: list[str], text: str, separator: str = " ") -> tuple[str, st
             lines.append(f"PREFIX kgmatch{number}: {written}\n")
             written = f"kgmatch{number}:"
         terms.append(written)
-    return "".join(lines), separator.join(terms)
+    return "".join(lines), terms

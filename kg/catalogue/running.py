@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -93,7 +94,15 @@ def run_catalogue_query(
     if show_parameters or not bindings:
         return result
     keep = [i for i, c in enumerate(result.columns) if c not in bindings]
-    return Table([result.columns[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows])
+    if len(keep) == len(result.columns):
+        return result
+    if not keep:
+        return Table([], [() for _ in result.rows])
+    # itemgetter gives a tuple for two or more indexes (a third of the cost of a generator
+    # per row: inferred-facts has 120,000 rows at 1M statements)
+    pick = operator.itemgetter(*keep)
+    rows = [pick(row) for row in result.rows] if len(keep) > 1 else [(row[keep[0]],) for row in result.rows]
+    return Table([result.columns[i] for i in keep], rows)
 
 
 def written_in(query: CatalogueQuery, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal],

@@ -50,8 +50,8 @@ from typing import Any  # noqa: E402
 
 import click  # noqa: E402
 
-from kg import __version__
-from kg.cli._common import Context
+from kg import __version__  # noqa: E402
+from kg.cli._common import Context  # noqa: E402
 
 __all__ = ["main", "cli"]
 

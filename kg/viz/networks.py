@@ -93,7 +93,8 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         chosen = {str(c) for c in _OPENING}
     # the classes asked for and every class below them: a thing is drawn when one of its classes is one
     below = sorted(c for c in set(ancestors) | classes | chosen if ({c} | ancestors.get(c, set())) & chosen)
-    ids = _most_linked(r, below)
+    joined = _joined(r, below)
+    ids = _most_linked(r, joined)
     order = sorted(ids)
     r.focus(order)
     kind_of = {i: r.kind(i) or "" for i in order}
@@ -115,7 +116,7 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
         for s, p, o in r.rows("graph-edges", about=("subject", order[start:start + 400])):
             if s and p and o in ids and s != o:
                 predicates[(s, o)].add(p)
-    drawn_vias = _via_links(r, order, below, {(min(s, o), max(s, o)) for s, o in predicates})
+    drawn_vias = _via_links(r, order, below, joined, {(min(s, o), max(s, o)) for s, o in predicates})
     r.focus(sorted({p for preds in predicates.values() for p in preds} | {m for ms in drawn_vias.values() for m in ms}))
     edges = []
     for (s, o), preds in sorted(predicates.items()):
@@ -146,26 +147,43 @@ def graph_view(r: Reader, *, seed: int, types: Sequence[str] = ()) -> Drawing:
                    [LegendGroup(w["legend_things"], items)], physics=len(nodes) <= PHYSICS_MAX_NODES, filters=True)
 
 
-def _most_linked(r: Reader, below: list[str]) -> set[str]:
+def _joined(r: Reader, below: list[str]) -> list[str]:
+    """The classes the drawn things are found through: the topmost of ``below`` when they have the same
+    things as all of them (``graph-typed.rq``: the graph states the superclasses, as the build's
+    reasoning does), so that each thing comes once rather than once per class it has; else ``below``."""
+    ancestors = r.ancestors()
+    inside = set(below)
+    top = [c for c in below if not (ancestors.get(c, set()) - {c}) & inside]
+    return top if top != below and _typed(r, top) == _typed(r, below) else below
+
+
+def _most_linked(r: Reader, classes: list[str]) -> set[str]:
     """The :data:`MAX_DRAWN` things of these classes the citation graphs link to the most things, ties by IRI
     (``graph-top.rq``); when fewer are linked, the first things linked to nothing, by IRI (``graph-things.rq``)."""
-    linked = [e for e, _ in r.rows("graph-top", about=("type", below), citations=True)[:MAX_DRAWN] if e]
+    linked = [e for e, _ in r.rows("graph-top", about=("type", classes), citations=True)[:MAX_DRAWN] if e]
     ids = set(linked)
     if len(ids) < MAX_DRAWN:
-        unlinked = [e for (e,) in r.rows("graph-things", about=("type", below)) if e and e not in ids]
+        unlinked = [e for (e,) in r.rows("graph-things", about=("type", classes)) if e and e not in ids]
         ids.update(unlinked[:MAX_DRAWN - len(ids)])
     return ids
 
 
-def _via_links(r: Reader, drawn: list[str], below: list[str], direct: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+def _typed(r: Reader, classes: list[str]) -> int:
+    """How many things have one of these classes (``graph-typed.rq``)."""
+    return sum(int(n) for (n,) in r.rows("graph-typed", about=("type", classes)) if n)
+
+
+def _via_links(r: Reader, drawn: list[str], below: list[str], joined: list[str],
+               direct: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
     """Pairs of drawn things linked through one thing not drawn, of none of the classes drawn, that links few
-    things of them (at most :data:`_VIA_MAX`), with those things; pairs linked directly are left out."""
+    things of them (at most :data:`_VIA_MAX`), with those things; pairs linked directly are left out.
+    ``joined`` are the classes the drawn things were found through (:func:`_joined`)."""
     ends: dict[str, set[str]] = defaultdict(set)
     inside = set(drawn)
-    for start in range(0, len(drawn), 400):
-        for entity, other in r.rows("graph-neighbours", about=("entity", drawn[start:start + 400]), citations=True):
-            if entity and other and other not in inside:
-                ends[other].add(entity)
+    # all at once: a thing links two drawn things however they would be split (MAX_DRAWN of them at most)
+    for other, found in r.rows("graph-neighbours", about=("entity", drawn), also=("type", joined), citations=True):
+        if other and found and other not in inside:
+            ends[other].update(found.split(" "))
     middles = sorted(m for m, found in ends.items() if len(found) >= 2)
     kinds_below = set(below)
     typed: set[str] = set()

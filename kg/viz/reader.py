@@ -222,13 +222,29 @@ class Reader:
         return self._types.get(iri)
 
     def kind_counts(self) -> Counter[str]:
-        """How many things of the graph have each most specific class (``queries/viz/graph-kinds.rq``):
-        one row per set of classes things have together, not one per thing."""
+        """How many things of the graph have each most specific class: one row per class, the classes
+        ordered as :func:`most_specific` chooses (``queries/viz/graph-most-specific.rq``), or, when a
+        class is through others its own superclass, one row per set of classes things have together
+        (``queries/viz/graph-kinds.rq``); not one per thing."""
+        from kg.catalogue.narrowing import with_table
+        from kg.queryfiles import read_rq
+
         ancestors = self.ancestors()
         counts: Counter[str] = Counter()
-        for kinds, things in self.rows("graph-kinds"):
-            if kinds and things:
-                counts[most_specific(set(kinds.split(" ")), ancestors)] += int(things)
+        if any(c in ancestors.get(a, set()) for c, above in ancestors.items() for a in above):
+            for kinds, things in self.rows("graph-kinds"):
+                if kinds and things:
+                    counts[most_specific(set(kinds.split(" ")), ancestors)] += int(things)
+            return counts
+        order = sorted((c for (c,) in self.rows("classes") if c), key=lambda c: (-len(ancestors.get(c, ())), c))
+        path = self.project.queries_dir / "viz" / "graph-most-specific.rq"
+        result = self.store.query(with_table(read_rq(path, "view query"), ["type", "order"],
+                                             [(c, i) for i, c in enumerate(order)]))
+        if not isinstance(result, Table):
+            raise QueryError(f"{path.name}: the view query must be a select query (rows)")
+        for rank, many in result.rows:
+            if rank is not None and many is not None:
+                counts[order[int(rank.value)]] += int(many.value)
         return counts
 
     # sources -----------------------------------------------------------------------
