@@ -488,9 +488,16 @@ runpy.run_module("kg", run_name="__main__", alter_sys=True)
     ("kg.limits", ("sparql", "SELECT * WHERE { ?s ?p ?o }")),  # before the watchdog is armed
 ])
 def test_ctrl_c_at_the_start_of_a_command_is_one_line_and_130(safety_project: Path, at: str, args: tuple[str, ...]) -> None:
-    """A Ctrl-C in the first moments of a command ends it as a later one does: one line, exit 130."""
+    """A Ctrl-C in the first moments of a command ends it as a later one does: one line, exit 130.
+
+    The child starts as from a terminal (SIGINT at its default): the suite itself may run with
+    SIGINT ignored (a background job, nohup, a CI runner), which its children would inherit, and
+    that start is the next test's."""
+    import signal
+
     result = subprocess.run([sys.executable, "-c", INTERRUPT_AT_IMPORT, at, *args], text=True, capture_output=True,
-                            env={**os.environ, "KG_HOME": str(safety_project)}, timeout=120)
+                            env={**os.environ, "KG_HOME": str(safety_project)}, timeout=120,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert (result.returncode, result.stderr, result.stdout) == (130, "Error: interrupted\n", "")
     assert kg("sparql", "ASK { ?s a jsi:Country }", home=safety_project).returncode == 0  # nothing was lost
 
