@@ -136,10 +136,8 @@ def display_labels_nquads(quads: Iterable[ox.Quad], langs: Iterable[str] = LANGS
 
 
 def _nq_literal(text: str, tag: str) -> str:
-    """A literal as N-Quads writes it (W3C RDF 1.1 N-Quads: STRING_LITERAL_QUOTE escapes the quote,
-    the backslash and the line breaks; every other character may stand as it is)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"@{tag}' if tag else f'"{escaped}"'
+    """A literal as N-Quads writes it, by Oxigraph's own serialiser."""
+    return str(ox.Literal(text, language=tag) if tag else ox.Literal(text))
 
 
 def _description(lang: str) -> str:

@@ -35,12 +35,27 @@ def _guard_the_start() -> None:
     """Until :func:`main` runs, a Ctrl-C ends ``kg`` with one line (Python's handler would print a
     traceback from within an import). Only in the ``kg`` process, and only where Python's own
     handler is set: a process started with SIGINT ignored keeps ignoring it (see kg.limits)."""
+    if _started_as_kg():
+        _swap_sigint(_default_handler(), _stop_while_starting)
+
+
+def _default_handler() -> object:
+    """Python's own SIGINT handler (the one that raises KeyboardInterrupt)."""
     try:
-        from _signal import SIGINT, default_int_handler, getsignal, signal
+        from _signal import default_int_handler  # not the signal module: it imports enum (start-up cost)
     except ImportError:  # pragma: no cover - another Python implementation
-        from signal import SIGINT, default_int_handler, getsignal, signal
-    if _started_as_kg() and getsignal(SIGINT) is default_int_handler:
-        signal(SIGINT, _stop_while_starting)
+        from signal import default_int_handler
+    return default_int_handler
+
+
+def _swap_sigint(expected: object, handler: object) -> None:
+    """Set ``handler`` for SIGINT if ``expected`` is the one set now (an inherited ignore is kept)."""
+    try:
+        from _signal import SIGINT, getsignal, signal
+    except ImportError:  # pragma: no cover - another Python implementation
+        from signal import SIGINT, getsignal, signal
+    if getsignal(SIGINT) is expected:
+        signal(SIGINT, handler)  # type: ignore[arg-type]
 
 
 _guard_the_start()
@@ -207,14 +222,9 @@ def main() -> None:
 
         silence_stdout()
 
-    try:
-        from _signal import SIGINT, default_int_handler, getsignal, signal
-    except ImportError:  # pragma: no cover - another Python implementation
-        from signal import SIGINT, default_int_handler, getsignal, signal
     code: int | str | None = 0
     try:
-        if getsignal(SIGINT) is _stop_while_starting:  # from here a Ctrl-C is a KeyboardInterrupt again
-            signal(SIGINT, default_int_handler)
+        _swap_sigint(_stop_while_starting, _default_handler())  # from here a Ctrl-C is a KeyboardInterrupt again
         cli(prog_name="kg")
     except SystemExit as exc:
         code = exc.code
