@@ -21,7 +21,7 @@ as written: naming them all would cost more than reading them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,12 +94,7 @@ def narrowed_text(store: Any, query: CatalogueQuery, bindings: Mapping[str, Any]
     if len(found) > 256 and len(found) * 4 > index.size():
         return query.text  # most things match: reading them all is cheaper than naming them
     prologue, things = _written(found, query.text)
-    parts, last = [prologue], 0
-    for start, end in _undef_blocks(query.text, narrowing.variable):
-        parts += [query.text[last:start], things]
-        last = end
-    parts.append(query.text[last:])
-    return "".join(parts)
+    return _spliced(query.text, _undef_blocks(query.text, narrowing.variable), prologue, things)
 
 
 def with_values(text: str, variable: str, iris: list[str]) -> str:
@@ -114,12 +109,7 @@ def with_values(text: str, variable: str, iris: list[str]) -> str:
     'SELECT ?x WHERE { VALUES ?x { <urn:a> <urn:b> } ?x ?p ?o }'
     """
     prologue, things = _written(iris, text)
-    parts, last = [prologue], 0
-    for start, end in _undef_blocks(text, variable):
-        parts += [text[last:start], things]
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
+    return _spliced(text, _undef_blocks(text, variable), prologue, things)
 
 
 def with_list(text: str, variable: str, iris: list[str]) -> str:
@@ -138,12 +128,7 @@ def with_list(text: str, variable: str, iris: list[str]) -> str:
     if not iris:
         return text
     prologue, things = _written(iris, text, ", ")
-    parts, last = [prologue], 0
-    for start, end in _list_blocks(text, variable):
-        parts += [text[last:start], things]
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
+    return _spliced(text, _list_blocks(text, variable), prologue, things)
 
 
 def with_table(text: str, variables: list[str], rows: list[tuple[str, int]]) -> str:
@@ -165,6 +150,11 @@ def with_table(text: str, variables: list[str], rows: list[tuple[str, int]]) -> 
              if [t.keyword or t.text for t in tokens[i:i + len(shape)]] == shape]
     prologue, iris = _terms([iri for iri, _ in rows], text)
     things = " ".join(f"({iri} {int(n)})" for iri, (_, n) in zip(iris, rows))
+    return _spliced(text, spans, prologue, things)
+
+
+def _spliced(text: str, spans: Iterable[tuple[int, int]], prologue: str, things: str) -> str:
+    """``prologue``, then ``text`` with each (start, end) span replaced by ``things`` (the spans in order)."""
     parts, last = [prologue], 0
     for start, end in spans:
         parts += [text[last:start], things]
