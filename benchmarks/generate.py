@@ -98,7 +98,7 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
     """Write a project of about ``statements`` asserted statements into ``out``; return the count."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("ontology", "queries/checks", "queries/rules", "queries/labels", "queries/lookup"):
+    for folder in ("ontology", "queries/checks", "queries/rules", "queries/labels", "queries/lookup", "queries/narrow"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for name in ("jsi.ttl", "imports.ttl", "catalog-v001.xml", "shapes.ttl"):
         shutil.copyfile(ROOT / "ontology" / name, out / "ontology" / name)
@@ -110,6 +110,8 @@ def generate(statements: int, out: Path, seed: int = 0) -> int:
         shutil.copyfile(query, out / "queries" / "labels" / query.name)
     for query in sorted((ROOT / "queries" / "lookup").glob("*.rq")):  # the name indexes the build writes beside the store
         shutil.copyfile(query, out / "queries" / "lookup" / query.name)
+    for query in sorted((ROOT / "queries" / "narrow").glob("*.rq")):  # what the catalogue's '#+ below:' questions read
+        shutil.copyfile(query, out / "queries" / "narrow" / query.name)
     data = out / "graph_data"
     if data.exists():
         shutil.rmtree(data)

@@ -10,7 +10,9 @@ graph and store are used as they are and this clone's catalogue and lookup queri
 on it (through a folder of links, so nothing in the project changes but the name index
 that ``kg query`` writes beside the store, as it would for anyone). For each catalogue query, each
 required parameter gets the candidate of its kind that the most statements point to (the
-busiest member, document …), typed as a person would: its English name. Three timings per
+busiest member, document …), typed as a person would: its English name (``-p NAME=VALUE``
+gives one instead, e.g. a small sub-issue, to see whether a question's time follows its
+answer rather than the graph). Three timings per
 query (medians of ``--runs``):
 
 * ``bare``: the reference, the query's text run in-process by pyoxigraph on the same open
@@ -136,6 +138,9 @@ def main() -> None:
                         help="A generated project built earlier (its build/ or --build-dir): no generation, no build.")
     parser.add_argument("--build-dir", type=Path, default=None, help="With --project: where its store is (default DIR/build).")
     parser.add_argument("--quick", action="store_true", help="2,000 statements, one run (for CI).")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="A parameter's value instead of the busiest candidate (e.g. issue=D.4.3, to see "
+                             "a small answer on a large graph). Repeatable.")
     args = parser.parse_args()
     if args.quick:
         args.statements, args.runs = 2_000, 1
@@ -169,6 +174,8 @@ def main() -> None:
         if args.only and query.name not in args.only:
             continue
         values = _values(store, query, project, counts)
+        values.update((name, value) for name, _, value in (p.partition("=") for p in args.param)
+                      if query.parameter(name) is not None)
         bound = bind_parameters(store, query, values, "en", project=project)
         subs = {__import__("pyoxigraph").Variable(k): v for k, v in bound.items()}
         # the SPARQL the catalogue sends: a text search narrowed to what the name index found,

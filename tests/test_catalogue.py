@@ -432,27 +432,42 @@ def test_the_index_finds_every_name_containing_a_text(built_store: Store) -> Non
     assert entity.containing("zzzz-no-such-name") == [] and entity.size() > 100
 
 
-def test_a_narrow_line_is_checked(tmp_path: Path) -> None:
-    """'#+ narrow:' must name a text parameter, a kind with a lookup and a VALUES ?x { UNDEF } block."""
-    from kg.catalogue.narrowing import narrowing_of
+HEADER_LINES = {
+    # '#+ narrow:' must name a text parameter, a kind with a lookup and a VALUES ?x { UNDEF } block
+    "narrow": ("#+ summary: Find things?\n#+ param: text | text | x | y\n",
+               "SELECT ?text ?x WHERE { VALUES ?x { UNDEF } ?x ?p ?text } ORDER BY ?x\n",
+               {"#+ narrow: x | entity | text\n": None,
+                "#+ narrow: x | entity\n": "must be",
+                "#+ narrow: x | lang | text\n": "no lookup",
+                "#+ narrow: x | entity | other\n": "not a text parameter",
+                "#+ narrow: y | entity | text\n": "VALUES ?y"}),
+    # '#+ below:' must name a parameter naming a thing and a VALUES ?x { UNDEF } block
+    "below": ("#+ summary: Under an issue?\n#+ param: issue | issue | D.3 | the issue\n#+ param: text | text | x | y\n",
+              "SELECT ?issue ?text ?x WHERE { VALUES ?x { UNDEF } ?x skos:broader* ?issue } ORDER BY ?x\n",
+              {"#+ below: x | issue\n": None,
+               "#+ below: x\n": "must be",
+               "#+ below: x | issue | more\n": "must be",
+               "#+ below: x | text\n": "not a parameter naming a thing",
+               "#+ below: x | other\n": "not a parameter naming a thing",
+               "#+ below: y | issue\n": "VALUES ?y"}),
+}
 
-    head = "#+ summary: Find things?\n#+ param: text | text | x | y\n"
-    body = "SELECT ?text ?x WHERE { VALUES ?x { UNDEF } ?x ?p ?text } ORDER BY ?x\n"
-    cases = {
-        "#+ narrow: x | entity | text\n": None,
-        "#+ narrow: x | entity\n": "must be",
-        "#+ narrow: x | lang | text\n": "no lookup",
-        "#+ narrow: x | entity | other\n": "not a text parameter",
-        "#+ narrow: y | entity | text\n": "VALUES ?y",
-    }
+
+@pytest.mark.parametrize("field", sorted(HEADER_LINES))
+def test_a_narrowing_line_is_checked(field: str, tmp_path: Path) -> None:
+    """A '#+ narrow:' or '#+ below:' line that the query cannot honour is one clear error."""
+    from kg.catalogue.narrowing import below_of, narrowing_of
+
+    read = {"narrow": narrowing_of, "below": below_of}[field]
+    head, body, cases = HEADER_LINES[field]
     for line, error in cases.items():
         path = tmp_path / "q.rq"
         path.write_text(head + line + body, encoding="utf-8")
         if error is None:
-            assert narrowing_of(read_query(path)) is not None
+            assert read(read_query(path)) is not None
         else:
             with pytest.raises(QueryError, match=re.escape(error)):
-                narrowing_of(read_query(path))
+                read(read_query(path))
 
 
 # ----------------------------------------------------------------------------- parameters written in

@@ -17,6 +17,7 @@ from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = Project(ROOT)
+ID = "https://w3id.org/jsi-ecom/id/"
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 QUERIES = [pytest.param(path, id=path.stem) for path in QUERY_FILES]
 
@@ -202,7 +203,7 @@ def test_issue_overview_facts_are_in_no_graph_without_certainty_beside_a_sourced
     both there and in a graph with a certainty (the build keeps inferred statements no source
     states). Checked for every predicate whose certainty the question reads."""
     q = """SELECT (COUNT(*) AS ?n) WHERE {
-      VALUES ?p { skos:broader jsi:addressesIssue jsi:hasElement jsi:sponsoredBy jsi:inText
+      VALUES ?p { skos:broader jsi:addressesIssue jsi:hasElement jsi:sponsoredBy jsi:inText jsi:inColumn
                   jsi:commitmentStrength jsi:takenUpIn jsi:about jsi:outcome jsi:relatedIssue jsi:inCategory }
       GRAPH ?bare { ?s ?p ?o } FILTER NOT EXISTS { ?bare jsi:certainty ?k }
       GRAPH ?sourced { ?s ?p ?o } ?sourced jsi:certainty ?c }"""
@@ -210,6 +211,44 @@ def test_issue_overview_facts_are_in_no_graph_without_certainty_beside_a_sourced
     inferred = """SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/jsi-ecom/id/graph/inferred> {
       ?s jsi:addressesIssue ?o } }"""
     assert int(built_store.select(inferred).column("n")[0] or 0) > 0  # the check above meets inferred facts
+
+
+def test_issue_overview_every_way_to_an_issue_has_a_sourced_fact(built_store: Store) -> None:
+    """issue-overview gives a sponsor one row per way to its document's issue (the document's
+    own issue; each element's, stated or inferred from its column) and keeps the best: a way
+    with no sourced fact would count as "no limit" (9) there, where reading all the ways in one
+    row counted it only when no way had one. The two agree while every way has a sourced fact:
+    a document's issue is stated by a source (OWL-RL infers issues of elements only, from their
+    column, ontology/jsi.ttl), and an element's issue no source states is inferred from a column
+    placement that one does."""
+    documents = """SELECT (COUNT(*) AS ?n) WHERE {
+      ?doc a jsi:WTODocument ; jsi:addressesIssue ?issue .
+      FILTER NOT EXISTS { GRAPH ?g { ?doc jsi:addressesIssue ?issue } ?g jsi:certainty ?c } }"""
+    assert built_store.select(documents).column("n") == ["0"]
+    elements = """SELECT (COUNT(*) AS ?n) WHERE {
+      ?el a jsi:ProposalElement ; jsi:addressesIssue ?issue .
+      FILTER NOT EXISTS { GRAPH ?g { ?el jsi:addressesIssue ?issue } ?g jsi:certainty ?c }
+      FILTER NOT EXISTS { GRAPH ?g { ?el jsi:inColumn ?column } ?column jsi:correspondsToIssue ?issue . ?g jsi:certainty ?c } }"""
+    assert built_store.select(elements).column("n") == ["0"]
+    inferred = """SELECT (COUNT(*) AS ?n) WHERE { ?doc a jsi:WTODocument ; jsi:hasElement ?el . ?el jsi:addressesIssue ?issue .
+      FILTER NOT EXISTS { GRAPH ?g { ?el jsi:addressesIssue ?issue } ?g jsi:certainty ?c } }"""
+    assert int(built_store.select(inferred).column("n")[0] or 0) > 0  # there are ways through a column
+
+
+@pytest.mark.query("issue-overview")
+def test_issue_overview_starts_from_the_issue_asked(built_store: Store) -> None:
+    """'#+ below: at_issue | issue' fills the VALUES blocks with the issue and those below it
+    (queries/narrow/below.rq), in every branch; the rows are those of the query as written."""
+    from kg.catalogue import bind_parameters, narrowed_text
+
+    q = read_query(ROOT / "queries" / "issue-overview.rq")
+    bound = bind_parameters(built_store, q, {"issue": "D.1"}, "en", project=PROJECT)
+    text = narrowed_text(built_store, q, bound, PROJECT)
+    below = {ID + "issue/" + code for code in ("D.1", "D.1.1", "D.1.2", "D.1.3", "D.1.4", "D.1.5")}
+    blocks = re.findall(r"VALUES \?at_issue \{ ([^}]*) \}", text)
+    assert len(blocks) == q.text.count("VALUES ?at_issue { UNDEF }") >= 10
+    assert all(set(re.findall(r"<([^>]+)>", block)) == below for block in blocks)
+    assert built_store.select(text, bound).rows == built_store.select(q.text, bound).rows
 
 
 @pytest.mark.query("sdt-models-for-concern-category")
