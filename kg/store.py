@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, Union
 
@@ -292,13 +292,22 @@ class Store:
         blank node's id; ``None`` where unbound): for code that reads many rows of IRIs and
         needs no language or datatype (kg.coalitions reads its queries' rows this way).
         """
+        return self._solutions(text, lambda sol: tuple([None if t is None else t.value for t in sol]))
+
+    def solutions(self, text: str) -> tuple[list[str], list[ox.QuerySolution]]:
+        """Run a SELECT query and give Oxigraph's own solutions, without a :class:`Cell` per value:
+        for code that reads many rows and needs the terms' languages and datatypes (the name
+        indexes of the build's working store, :func:`kg.catalogue.index.lookup_names`)."""
+        return self._solutions(text, lambda sol: sol)
+
+    def _solutions(self, text: str, row: Callable[[ox.QuerySolution], Any]) -> tuple[list[str], list[Any]]:
+        """A SELECT query's columns and its solutions, each made a row by ``row``; errors as :meth:`query`'s."""
         check_read_only_query(text)
         try:
             result = self._store.query(text, prefixes=iris.PREFIXES, use_default_graph_as_union=True)
             if not isinstance(result, ox.QuerySolutions):
                 raise QueryError("expected a SELECT query")
-            columns = [v.value for v in result.variables]
-            return columns, [tuple([None if t is None else t.value for t in sol]) for sol in result]
+            return [v.value for v in result.variables], [row(sol) for sol in result]
         except (SyntaxError, RuntimeError, OSError) as exc:
             raise self._engine_error(exc) from exc
 

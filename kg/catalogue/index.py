@@ -273,7 +273,7 @@ def lookup_names(result: object, path: Path, kind: str = "") -> tuple[list[str],
     Oxigraph's ``ORDER BY`` over half a million names and 4 s without; Python sorts them in a
     fraction of that (the twelve lookups at 300k: 2.35 s of CPU before, 1.0 s after). Callers that show one name of a candidate first (:func:`kg.corrections.names_of`,
     :meth:`NameIndex.names_of`) rely on this order. ``result`` is a :class:`kg.store.Table`
-    or Oxigraph's own solutions (the build's working store: no :class:`kg.store.Cell` made per value).
+    or the columns and Oxigraph's own solutions (:meth:`kg.store.Store.solutions`: no :class:`kg.store.Cell` made per value).
     Returns the IRIs (sorted, those without a name included) and the (IRI, name, language) rows.
     """
     import pyoxigraph as ox
@@ -282,8 +282,8 @@ def lookup_names(result: object, path: Path, kind: str = "") -> tuple[list[str],
 
     rows: Iterable[Any] = []
     columns: list[str] = []
-    if isinstance(result, ox.QuerySolutions):
-        rows, columns = result, [v.value for v in result.variables]
+    if isinstance(result, tuple):  # kg.store.Store.solutions: the columns, Oxigraph's solutions
+        columns, rows = result
     elif isinstance(result, Table):
         rows, columns = result.rows, result.columns
     if "entity" not in columns or "name" not in columns:
@@ -323,19 +323,15 @@ def _lookup_rows(store: QueryEngine | ox.Store, path: Path, text: str, kind: str
     """The rows of a lookup query's index: its names in the lookup order, then each candidate's key."""
     import pyoxigraph as ox
 
-    if isinstance(store, ox.Store):  # the build's working store, queried as kg.store.Store would
-        from kg.guard import check_read_only_query
-        from kg.iris import PREFIXES
+    from kg.store import Store
 
-        check_read_only_query(text)
-        try:
-            iris, rows = lookup_names(store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), path, kind)
-        except SyntaxError as exc:
-            raise QueryError(f"{path.name}: invalid SPARQL: {exc}") from exc
-        except (RuntimeError, OSError) as exc:
-            raise QueryError(f"{path.name}: the lookup query cannot run: {exc}") from exc
-    else:
-        iris, rows = lookup_names(store.query(text), path, kind)
+    try:
+        # the build's working store, read as a built one is, its terms kept (no Cell per value)
+        result = (Store(store, location="the build's working store").solutions(text) if isinstance(store, ox.Store)
+                  else store.query(text))
+    except QueryError as exc:
+        raise QueryError(f"{path.name}: {exc}") from exc
+    iris, rows = lookup_names(result, path, kind)
     # the key of an IRI is a name too: member/CIV → CIV, doc/INF-ECOM-49 → INF-ECOM-49
     return rows + [(iri, local_name(iri), None) for iri in iris]
 
