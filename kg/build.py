@@ -173,8 +173,9 @@ def _read_lookups(project: Project, location: Path, staged: Staged) -> list[tupl
     ``location``, read from the working store (the same statements, in memory:
     :func:`kg.catalogue.index.read_lookups`); the files are filled after it is freed."""
     from kg.catalogue.index import read_lookups
+    from kg.store import Store
 
-    return read_lookups(project, location, staged.work)
+    return read_lookups(project, location, Store(staged.work, location="the build's working store"))
 
 
 def _tidy(build_dir: Path, keep: str) -> None:

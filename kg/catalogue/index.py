@@ -20,16 +20,13 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kg.errors import QueryError
 from kg.iris import local_name
 from kg.project import Project
 from kg.queryfiles import read_rq
 from kg.store import Cell, QueryEngine
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
 
 __all__ = ["NameIndex", "name_index", "lookup_names", "write_indexes", "read_lookups", "fill_indexes", "remove_stale_indexes", "normalise", "compact_text", "tokens"]
 
@@ -319,16 +316,13 @@ def _number(value: str | None) -> float:
         return float("inf")
 
 
-def _lookup_rows(store: QueryEngine | ox.Store, path: Path, text: str, kind: str) -> list[tuple[str, str, str | None]]:
+def _lookup_rows(store: QueryEngine, path: Path, text: str, kind: str) -> list[tuple[str, str, str | None]]:
     """The rows of a lookup query's index: its names in the lookup order, then each candidate's key."""
-    import pyoxigraph as ox
-
     from kg.store import Store
 
     try:
-        # the build's working store, read as a built one is, its terms kept (no Cell per value)
-        result = (Store(store, location="the build's working store").solutions(text) if isinstance(store, ox.Store)
-                  else store.query(text))
+        # an Oxigraph store (built, or the build's working store) gives its own terms: no Cell per value
+        result = store.solutions(text) if isinstance(store, Store) else store.query(text)
     except QueryError as exc:
         raise QueryError(f"{path.name}: {exc}") from exc
     iris, rows = lookup_names(result, path, kind)
@@ -408,14 +402,14 @@ def write_indexes(project: Project, location: Path, engine: QueryEngine | None =
     return len(lookups)
 
 
-def read_lookups(project: Project, location: Path, engine: QueryEngine | ox.Store) -> list[tuple[Path, list[tuple[str, str, str | None]]]]:
+def read_lookups(project: Project, location: Path, engine: QueryEngine) -> list[tuple[Path, list[tuple[str, str, str | None]]]]:
     """The rows of every lookup query, read from ``engine`` (the same statements as the store
     to be written at ``location``), each with the index file it goes to.
 
-    The build reads them from its in-memory working store (a ``pyoxigraph.Store``, queried
-    without a :class:`kg.store.Cell` per value): reading there is faster than from the store on
-    disk, and the build can then free the working store before it fills the files
-    (:func:`fill_indexes`).
+    The build reads them from its in-memory working store (a :class:`kg.store.Store` over it,
+    read through :meth:`~kg.store.Store.solutions`, without a :class:`kg.store.Cell` per value):
+    reading there is faster than from the store on disk, and the build can then free the
+    working store before it fills the files (:func:`fill_indexes`).
     """
     found = []
     for path in sorted((project.queries_dir / "lookup").glob("*.rq")):
